@@ -1,0 +1,459 @@
+/* mod_rootcauses: httpd glue. Directives, hooks, the handler and HTTP headers; everything about
+ * the data, the filters and the formats lives in the rc_* core, which includes no httpd header. */
+#include "httpd.h"
+#include "http_config.h"
+#include "http_core.h"
+#include "http_log.h"
+#include "http_main.h"
+#include "http_protocol.h"
+#include "http_request.h"
+#include "util_filter.h"
+
+#include <apr_lib.h>
+#include <apr_strings.h>
+
+#include "rc_data.h"
+#include "rc_filter.h"
+#include "rc_layout.h"
+#include "rc_query.h"
+#include "rc_render.h"
+#include "rc_route.h"
+#include "rc_store.h"
+
+#define RC_HANDLER "rootcauses"
+#define UNSET -1
+
+APLOG_USE_MODULE(rootcauses);
+
+typedef struct rc_conf {
+    const char *mount;       /* path of the <Location> whose directives configured us */
+    const char *section;     /* path of the section this config was created for */
+    rc_source *source;
+    const rc_router *router;
+    const rc_layout *layout;
+    int page_size;
+    int max_age;
+    int reload;              /* seconds */
+} rc_conf;
+
+/* ---------------------------------------------------------------- configuration */
+
+static void *create_dir_conf(apr_pool_t *p, char *dir)
+{
+    rc_conf *c = apr_pcalloc(p, sizeof(*c));
+    c->section = dir;
+    if (!dir)  /* the server's defaults, which every section's config is merged onto */
+        c->layout = rc_layout_builtin(p);
+    c->page_size = c->max_age = c->reload = UNSET;
+    return c;
+}
+
+static void *merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
+{
+    rc_conf *base = basev, *add = addv, *c = apr_pcalloc(p, sizeof(*c));
+    c->mount = add->mount ? add->mount : base->mount;
+    c->section = add->section ? add->section : base->section;
+    c->source = add->source ? add->source : base->source;
+    c->router = add->router ? add->router : base->router;
+    c->layout = add->layout ? add->layout : base->layout;
+    c->page_size = add->page_size != UNSET ? add->page_size : base->page_size;
+    c->max_age = add->max_age != UNSET ? add->max_age : base->max_age;
+    c->reload = add->reload != UNSET ? add->reload : base->reload;
+    return c;
+}
+
+/* Our directives inside <Location "/x"> make /x the mount point. */
+static void note_mount(cmd_parms *cmd, rc_conf *c)
+{
+    const ap_directive_t *parent = cmd->directive ? cmd->directive->parent : NULL;
+    if (cmd->path && parent && !strcasecmp(parent->directive, "<Location") &&
+        !(parent->args && parent->args[0] == '~'))
+        c->mount = cmd->path;
+}
+
+/* One compiled route table per configuration generation, in pconf: its cleanup must run before
+ * the .so is unloaded, which a cleanup in the process pool would not. */
+static const char *router_for(apr_pool_t *pconf, const rc_router **out)
+{
+    static const char key[] = "rootcauses-router";
+    void *found = NULL;
+    rc_router *rt;
+    const char *err;
+    apr_pool_userdata_get(&found, key, pconf);
+    if (!found) {
+        if ((err = rc_router_create(pconf, &rt)) != NULL)
+            return err;
+        apr_pool_userdata_set(rt, key, apr_pool_cleanup_null, pconf);
+        found = rt;
+    }
+    *out = found;
+    return NULL;
+}
+
+static const char *set_data(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    rc_conf *c = dconf;
+    const char *path = ap_server_root_relative(cmd->pool, arg);
+    rc_store *st = rc_store_get(cmd->server->process->pool);
+    const char *err;
+    int kept = 0;
+    /* After a (graceful) restart a broken file must not take the site down: keep serving the
+     * last good version and say why in the log. At startup and under httpd -t it is fatal. */
+    int restarting = ap_state_query(AP_SQ_CONFIG_GEN) > 0;
+
+    if (!path)
+        return apr_psprintf(cmd->pool, "RootCausesData: invalid path \"%s\"", arg);
+    if ((err = router_for(cmd->pool, &c->router)) != NULL)
+        return apr_psprintf(cmd->pool, "RootCausesData: %s", err);
+    c->source = rc_store_source(st, path);
+    note_mount(cmd, c);
+    err = rc_source_load(c->source, restarting, &kept);
+    if (err && kept) {
+        ap_log_error(APLOG_MARK, APLOG_ERR, 0, cmd->server,
+                     "RootCausesData: %s; still serving the last good version of %s", err, path);
+        return NULL;
+    }
+    if (err)
+        return apr_psprintf(cmd->pool, "RootCausesData: %s", err);
+    return NULL;
+}
+
+static const char *set_layout(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    rc_conf *c = dconf;
+    rc_layout *l;
+    const char *path = ap_server_root_relative(cmd->pool, arg), *err;
+    if (!path)
+        return apr_psprintf(cmd->pool, "RootCausesLayout: invalid path \"%s\"", arg);
+    if ((err = rc_layout_load(cmd->pool, path, &l)) != NULL)
+        return apr_psprintf(cmd->pool, "RootCausesLayout: %s", err);
+    c->layout = l;
+    note_mount(cmd, c);
+    return NULL;
+}
+
+static const char *parse_number(cmd_parms *cmd, const char *arg, int min, int max, int *out)
+{
+    char *end;
+    apr_int64_t v;
+    if (!apr_isdigit(*arg))
+        goto bad;
+    v = apr_strtoi64(arg, &end, 10);
+    if (*end || v < min || v > max)
+        goto bad;
+    *out = (int)v;
+    return NULL;
+bad:
+    return apr_psprintf(cmd->pool, "%s: \"%s\" is not a whole number from %d to %d",
+                        cmd->directive->directive, arg, min, max);
+}
+
+static const char *set_page_size(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    note_mount(cmd, dconf);
+    return parse_number(cmd, arg, 1, RC_MAX_PER_PAGE, &((rc_conf *)dconf)->page_size);
+}
+
+static const char *set_max_age(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    note_mount(cmd, dconf);
+    return parse_number(cmd, arg, 0, 315360000, &((rc_conf *)dconf)->max_age);
+}
+
+static const char *set_reload(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    note_mount(cmd, dconf);
+    return parse_number(cmd, arg, 0, 86400, &((rc_conf *)dconf)->reload);
+}
+
+static const command_rec rc_cmds[] = {
+    AP_INIT_TAKE1("RootCausesData", set_data, NULL, RSRC_CONF | ACCESS_CONF,
+                  "the JSON data file (relative paths are relative to ServerRoot)"),
+    AP_INIT_TAKE1("RootCausesLayout", set_layout, NULL, RSRC_CONF | ACCESS_CONF,
+                  "an HTML layout file with the title, nav and content markers"),
+    AP_INIT_TAKE1("RootCausesPageSize", set_page_size, NULL, RSRC_CONF | ACCESS_CONF,
+                  "listing items per page when per_page is not given (1..100, default 20)"),
+    AP_INIT_TAKE1("RootCausesMaxAge", set_max_age, NULL, RSRC_CONF | ACCESS_CONF,
+                  "Cache-Control max-age of 200 responses, in seconds (default 300)"),
+    AP_INIT_TAKE1("RootCausesReloadInterval", set_reload, NULL, RSRC_CONF | ACCESS_CONF,
+                  "seconds between checks of the data file for change; 0: only at restart "
+                  "(default 2)"),
+    {NULL}};
+
+/* ---------------------------------------------------------------- hooks */
+
+static int is_ours(request_rec *r)
+{
+    core_dir_config *core = ap_get_core_module_config(r->per_dir_config);
+    return core->handler && !strcasecmp(core->handler, RC_HANDLER);
+}
+
+/* The module's URLs name no files: skip the directory and file walk (and their stat calls). */
+static int rc_map_to_storage(request_rec *r)
+{
+    return is_ours(r) ? OK : DECLINED;
+}
+
+/* ---------------------------------------------------------------- the handler */
+
+typedef struct req {
+    request_rec *r;
+    const rc_conf *conf;
+    rc_site site;
+    rc_out out;
+    rc_format format;
+    int page_size, max_age;
+} req;
+
+static const char *const content_types[] = {
+    "text/html; charset=utf-8",
+    "application/json",
+    "text/csv; charset=utf-8; header=present",
+    "application/atom+xml",
+};
+
+static void log_reload_error(void *ctx, const char *message)
+{
+    request_rec *r = ctx;
+    ap_log_error(APLOG_MARK, APLOG_ERR, 0, r->server,
+                 "RootCausesData: %s; still serving the last good version", message);
+}
+
+static int finish(req *q)
+{
+    APR_BRIGADE_INSERT_TAIL(q->out.bb, apr_bucket_eos_create(q->r->connection->bucket_alloc));
+    return ap_pass_brigade(q->r->output_filters, q->out.bb) == APR_SUCCESS ? OK : AP_FILTER_ERROR;
+}
+
+/* Error responses are written by us (not ErrorDocument) so that each format gets its own. */
+static int send_error(req *q, int status, const char *param, const char *message)
+{
+    request_rec *r = q->r;
+    r->status = status;
+    if (status == HTTP_METHOD_NOT_ALLOWED)
+        apr_table_setn(r->headers_out, "Allow", "GET, HEAD");
+    if (q->format == RC_HTML) {
+        ap_set_content_type(r, content_types[RC_HTML]);
+        apr_table_setn(r->headers_out, "Content-Security-Policy", "default-src 'self'");
+        rc_html_error(&q->out, &q->site, status, message);
+    }
+    else if (q->format == RC_JSON) {
+        ap_set_content_type(r, content_types[RC_JSON]);
+        rc_json_error(&q->out, status, param, message);
+    }
+    else {
+        ap_set_content_type(r, "text/plain; charset=utf-8");
+        rc_out_printf(&q->out, "%d %s\n%s\n", status, ap_get_status_line(status) + 4, message);
+    }
+    return finish(q);
+}
+
+/* Headers of every 200; returns OK or the status of a conditional request (304). */
+static int set_cache_headers(req *q, apr_time_t mtime)
+{
+    request_rec *r = q->r;
+    static const char fmt_char[] = "hjca";
+    apr_table_setn(r->headers_out, "ETag",
+                   apr_psprintf(r->pool, "\"%s-%s%d-%c\"", q->site.data->hash,
+                                q->site.layout->hash, q->page_size, fmt_char[q->format]));
+    ap_update_mtime(r, mtime);
+    ap_set_last_modified(r);
+    apr_table_setn(r->headers_out, "Cache-Control",
+                   apr_psprintf(r->pool, "public, max-age=%d", q->max_age));
+    ap_set_content_type(r, content_types[q->format]);
+    if (q->format == RC_HTML)
+        apr_table_setn(r->headers_out, "Content-Security-Policy", "default-src 'self'");
+    return ap_meets_conditions(r);
+}
+
+static void link_header(req *q, const rc_collection *col, const rc_query *qu, apr_int64_t pages)
+{
+    request_rec *r = q->r;
+    const char *path = apr_pstrcat(r->pool, q->site.base_url, "/", col->slug,
+                                   q->format == RC_JSON ? ".json" : "", NULL);
+    apr_array_header_t *links = apr_array_make(r->pool, 4, sizeof(const char *));
+    apr_int64_t page = qu->page;
+#define LINK(n, rel)                                                                         \
+    do {                                                                                     \
+        const char *qs = rc_query_link(r->pool, qu, (n));                                    \
+        APR_ARRAY_PUSH(links, const char *) =                                                \
+            apr_psprintf(r->pool, "<%s%s%s>; rel=\"%s\"", path, *qs ? "?" : "", qs, rel);    \
+    } while (0)
+    if (pages <= 1)
+        return;
+    LINK(1, "first");
+    if (page > 1)
+        LINK(page > pages ? pages : page - 1, "prev");
+    if (page < pages)
+        LINK(page + 1, "next");
+    LINK(pages, "last");
+#undef LINK
+    apr_table_setn(r->headers_out, "Link", apr_array_pstrcat(r->pool, links, ','));
+}
+
+static int serve_listing(req *q, const rc_collection *col)
+{
+    request_rec *r = q->r;
+    const rc_data *d = q->site.data;
+    rc_query *qu = rc_query_parse(r->pool, d, col, r->args, q->page_size);
+    rc_result *res;
+    int rv;
+
+    if (qu->errors->nelts) {
+        const rc_query_error *e = &APR_ARRAY_IDX(qu->errors, 0, rc_query_error);
+        if (q->format == RC_HTML) {
+            r->status = HTTP_BAD_REQUEST;
+            ap_set_content_type(r, content_types[RC_HTML]);
+            apr_table_setn(r->headers_out, "Content-Security-Policy", "default-src 'self'");
+            rc_html_listing(&q->out, &q->site, col, qu, NULL);
+            return finish(q);
+        }
+        return send_error(q, HTTP_BAD_REQUEST, e->param, e->message);
+    }
+    if ((rv = set_cache_headers(q, d->mtime)) != OK)
+        return rv;
+    res = rc_filter_run(r->pool, d, col, qu, q->format == RC_ATOM ? 0 : -1);
+    switch (q->format) {
+    case RC_HTML:
+        link_header(q, col, qu, rc_result_pages(res, qu->per_page));
+        rc_html_listing(&q->out, &q->site, col, qu, res);
+        break;
+    case RC_JSON:
+        link_header(q, col, qu, rc_result_pages(res, qu->per_page));
+        rc_json_listing(&q->out, &q->site, qu, res);
+        break;
+    case RC_CSV:
+        if (r->header_only)
+            break;
+        /* Streamed: the brigade is passed down every few hundred rows. */
+        q->out.flush = ap_filter_flush;
+        q->out.flush_ctx = r->output_filters;
+        rc_csv_listing(&q->out, &q->site, res);
+        break;
+    case RC_ATOM:
+        rc_atom_listing(&q->out, &q->site, col, qu, res);
+        break;
+    }
+    return finish(q);
+}
+
+/* The format a path asks for by its suffix, for error responses of paths that route nowhere. */
+static rc_format format_of_path(const char *p)
+{
+    apr_size_t n = strlen(p);
+    if (n > 5 && !strcmp(p + n - 5, ".json"))
+        return RC_JSON;
+    if ((n > 4 && !strcmp(p + n - 4, ".csv")) || (n > 5 && !strcmp(p + n - 5, ".atom")))
+        return RC_CSV;  /* CSV and Atom errors are both text/plain */
+    return RC_HTML;
+}
+
+static int value_or(int v, int def)
+{
+    return v == UNSET ? def : v;
+}
+
+static int rc_handler(request_rec *r)
+{
+    const rc_conf *conf;
+    rc_version *v;
+    rc_route route;
+    req q;
+    const char *path, *mount;
+    apr_size_t mlen;
+    int rv;
+
+    if (!r->handler || strcmp(r->handler, RC_HANDLER))
+        return DECLINED;
+    conf = ap_get_module_config(r->per_dir_config, &rootcauses_module);
+    apr_table_setn(r->err_headers_out, "X-Content-Type-Options", "nosniff");
+    if (!conf->source) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      "SetHandler rootcauses without RootCausesData for %s", r->uri);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    r->allowed |= (AP_METHOD_BIT << M_GET);
+    v = rc_source_acquire(conf->source, apr_time_from_sec(value_or(conf->reload, 2)),
+                          log_reload_error, r);
+    if (!v) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "RootCausesData: no valid data loaded");
+        return HTTP_SERVICE_UNAVAILABLE;
+    }
+    apr_pool_cleanup_register(r->pool, v, rc_version_release_cleanup, apr_pool_cleanup_null);
+
+    memset(&q, 0, sizeof(q));
+    q.r = r;
+    q.conf = conf;
+    q.out.bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
+    q.out.pool = r->pool;
+    q.page_size = value_or(conf->page_size, 20);
+    q.max_age = value_or(conf->max_age, 300);
+    mount = conf->mount ? conf->mount : conf->section ? conf->section : "";
+    rc_site_init(r->pool, &q.site, v->data, conf->layout, mount, ap_construct_url(r->pool, "", r));
+
+    /* The path below the mount point. */
+    mlen = strlen(mount);
+    while (mlen > 0 && mount[mlen - 1] == '/')
+        mlen--;
+    path = strncmp(r->uri, mount, mlen) ? NULL : r->uri + mlen;
+    if (path && *path && *path != '/')
+        path = NULL;
+    q.format = format_of_path(r->uri);
+    if (r->method_number != M_GET)
+        return send_error(&q, HTTP_METHOD_NOT_ALLOWED, NULL,
+                          apr_psprintf(r->pool, "The method %s is not allowed here; use GET or "
+                                                "HEAD.", r->method));
+    if (!path)
+        return send_error(&q, HTTP_NOT_FOUND, NULL, "There is no page at this address.");
+
+    rc_route_path(conf->router, v->data, r->pool, path, &route);
+    q.format = route.format;
+    switch (route.kind) {
+    case RC_NOT_FOUND:
+        q.format = format_of_path(path);
+        return send_error(&q, HTTP_NOT_FOUND, NULL, "There is no page at this address.");
+    case RC_REDIRECT:
+        apr_table_setn(r->headers_out, "Location",
+                       ap_construct_url(r->pool,
+                                        apr_pstrcat(r->pool, q.site.base_url, route.location,
+                                                    r->args ? "?" : "", r->args, NULL),
+                                        r));
+        return HTTP_MOVED_PERMANENTLY;
+    case RC_PAGE:
+        if ((rv = set_cache_headers(&q, route.page->mtime)) != OK)
+            return rv;
+        rc_html_page(&q.out, &q.site, route.page);
+        return finish(&q);
+    case RC_ITEM:
+        if ((rv = set_cache_headers(&q, v->data->mtime)) != OK)
+            return rv;
+        if (q.format == RC_JSON)
+            rc_json_item(&q.out, &q.site, route.item);
+        else
+            rc_html_item(&q.out, &q.site, route.collection, route.item);
+        return finish(&q);
+    case RC_LISTING:
+        return serve_listing(&q, route.collection);
+    }
+    return HTTP_INTERNAL_SERVER_ERROR;
+}
+
+/* ---------------------------------------------------------------- module */
+
+static void rc_register_hooks(apr_pool_t *p)
+{
+    (void)p;
+    ap_hook_map_to_storage(rc_map_to_storage, NULL, NULL, APR_HOOK_FIRST);
+    ap_hook_handler(rc_handler, NULL, NULL, APR_HOOK_MIDDLE);
+}
+
+module AP_MODULE_DECLARE_DATA rootcauses_module = {
+    STANDARD20_MODULE_STUFF,
+    create_dir_conf,
+    merge_dir_conf,
+    NULL,
+    NULL,
+    rc_cmds,
+    rc_register_hooks,
+    AP_MODULE_FLAG_NONE
+};

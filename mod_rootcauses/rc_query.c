@@ -1,0 +1,387 @@
+/* rc_query: whitelisted parameters, %-decoding, list splitting and the 400 rules of SPEC §6. */
+#include "rc_query.h"
+#include "rc_date.h"
+#include "rc_text.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <apr_lib.h>
+#include <apr_strings.h>
+
+typedef struct parse_ctx {
+    apr_pool_t *p;
+    const rc_data *d;
+    const rc_collection *col;
+    rc_query *q;
+    apr_array_header_t *kinds, *words, *q_texts;
+    int saw_country;
+} parse_ctx;
+
+/* Values in messages are cut so that a hostile query cannot make a huge error page. */
+static const char *shown(apr_pool_t *p, const char *v)
+{
+    apr_size_t n = strlen(v);
+    if (n <= 60)
+        return v;
+    while (n > 57 && ((unsigned char)v[57] & 0xC0) == 0x80)
+        v = v, n--;  /* keep the cut on a character boundary */
+    {
+        apr_size_t cut = 57;
+        while (cut > 0 && ((unsigned char)v[cut] & 0xC0) == 0x80)
+            cut--;
+        return apr_pstrcat(p, apr_pstrndup(p, v, cut), "...", NULL);
+    }
+}
+
+static void add_error(parse_ctx *c, const char *param, const char *value, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void add_error(parse_ctx *c, const char *param, const char *value, const char *fmt, ...)
+{
+    rc_query_error *e;
+    va_list ap;
+    /* One message per parameter is enough to act on. */
+    for (int i = 0; i < c->q->errors->nelts; i++) {
+        rc_query_error *old = &APR_ARRAY_IDX(c->q->errors, i, rc_query_error);
+        if (param && old->param && !strcmp(old->param, param))
+            return;
+    }
+    e = apr_array_push(c->q->errors);
+    e->param = param;
+    e->value = value;
+    va_start(ap, fmt);
+    e->message = apr_pvsprintf(c->p, fmt, ap);
+    va_end(ap);
+}
+
+static int parse_whole(const char *s, apr_int64_t max, apr_int64_t *out)
+{
+    apr_int64_t v = 0;
+    if (!*s)
+        return 0;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9')
+            return 0;
+        v = v * 10 + (*s - '0');
+        if (v > max)
+            return 0;
+    }
+    *out = v;
+    return 1;
+}
+
+/* Sets a single-valued parameter, refusing a second non-empty value. */
+static int single(parse_ctx *c, const char *name, const char **slot, const char *value)
+{
+    if (*slot) {
+        add_error(c, name, value, "%s: given more than once (\"%s\" and \"%s\"); give it once",
+                  name, shown(c->p, *slot), shown(c->p, value));
+        return 0;
+    }
+    *slot = value;
+    return 1;
+}
+
+static const char *country_choices(parse_ctx *c)
+{
+    const char *s = "";
+    for (int i = 0; i < c->d->ncountries; i++)
+        s = apr_pstrcat(c->p, s, i ? ", " : "", c->d->countries[i].code, " (",
+                        c->d->countries[i].name, ")", NULL);
+    return s;
+}
+
+static const char *kind_choices(parse_ctx *c)
+{
+    const char *s = "";
+    for (int i = 0; i < c->col->nkinds; i++)
+        s = apr_pstrcat(c->p, s, i ? ", " : "", c->col->kinds[i], NULL);
+    return c->col->nkinds ? s : "none (no item of this listing has a kind)";
+}
+
+static int find_country(parse_ctx *c, const char *v)
+{
+    if (strlen(v) == 2) {
+        char code[3] = {apr_toupper(v[0]), apr_toupper(v[1]), '\0'};
+        int i = rc_data_country(c->d, code);
+        if (i >= 0)
+            return i;
+    }
+    {
+        const char *folded = rc_fold(c->p, v, strlen(v));
+        for (int i = 0; i < c->d->ncountries; i++)
+            if (!strcmp(folded, c->d->countries[i].folded))
+                return i;
+    }
+    return -1;
+}
+
+/* Calls fn for each non-empty ','-separated element of v. */
+static void each_element(parse_ctx *c, const char *name, const char *v,
+                         void (*fn)(parse_ctx *, const char *, const char *))
+{
+    char *copy = apr_pstrdup(c->p, v), *last, *tok;
+    for (tok = apr_strtok(copy, ",", &last); tok; tok = apr_strtok(NULL, ",", &last))
+        fn(c, name, tok);
+}
+
+static void add_country(parse_ctx *c, const char *name, const char *v)
+{
+    int i = find_country(c, v);
+    if (i < 0) {
+        add_error(c, name, v, "%s: \"%s\" is not a country of this site; valid: %s", name,
+                  shown(c->p, v), country_choices(c));
+        return;
+    }
+    c->q->countries[i] = 1;
+}
+
+static void add_kind(parse_ctx *c, const char *name, const char *v)
+{
+    for (int i = 0; i < c->col->nkinds; i++)
+        if (!strcmp(c->col->kinds[i], v)) {
+            if (!c->q->kind_checked[i]) {
+                c->q->kind_checked[i] = 1;
+                APR_ARRAY_PUSH(c->kinds, const char *) = c->col->kinds[i];
+            }
+            return;
+        }
+    add_error(c, name, v, "%s: \"%s\" is not a kind in %s; valid: %s", name, shown(c->p, v),
+              c->col->title, kind_choices(c));
+}
+
+static void add_words(parse_ctx *c, const char *name, const char *v)
+{
+    apr_size_t chars = rc_utf8_length(v, strlen(v));
+    char *folded, *last, *tok;
+    if (chars > RC_Q_MAX_CHARS) {
+        add_error(c, name, v, "%s: \"%s\" is %lu characters long; the limit is %d", name,
+                  shown(c->p, v), (unsigned long)chars, RC_Q_MAX_CHARS);
+        return;
+    }
+    APR_ARRAY_PUSH(c->q_texts, const char *) = v;
+    folded = rc_fold(c->p, v, strlen(v));
+    for (tok = apr_strtok(folded, " \t\r\n\f\v", &last); tok;
+         tok = apr_strtok(NULL, " \t\r\n\f\v", &last))
+        APR_ARRAY_PUSH(c->words, const char *) = tok;
+}
+
+static const char *known[] = {"country", "from", "to", "kind", "q", "sort", "page", "per_page",
+                              NULL};
+
+static void take(parse_ctx *c, const char *name, const char *v)
+{
+    rc_query *q = c->q;
+    if (!strcmp(name, "country")) {
+        if (!q->countries)
+            q->countries = apr_pcalloc(c->p, c->d->ncountries + 1);
+        each_element(c, name, v, add_country);
+    }
+    else if (!strcmp(name, "kind"))
+        each_element(c, name, v, add_kind);
+    else if (!strcmp(name, "q"))
+        add_words(c, name, v);
+    else if (!strcmp(name, "from"))
+        single(c, name, &q->from_text, v);
+    else if (!strcmp(name, "to"))
+        single(c, name, &q->to_text, v);
+    else if (!strcmp(name, "sort"))
+        single(c, name, &q->sort_text, v);
+    else if (!strcmp(name, "page"))
+        single(c, name, &q->page_text, v);
+    else if (!strcmp(name, "per_page"))
+        single(c, name, &q->per_page_text, v);
+}
+
+static int date_bound(parse_ctx *c, const char *name, const char *v, rc_date *d)
+{
+    const char *why;
+    if (!v)
+        return 0;
+    if ((why = rc_date_parse(v, d)) != NULL) {
+        add_error(c, name, v, "%s: \"%s\" is not a date: %s%s", name, shown(c->p, v), why,
+                  why[0] == 'n' ? " (expected YYYY, YYYY-MM or YYYY-MM-DD)" : "");
+        return 0;
+    }
+    return 1;
+}
+
+static void finish_values(parse_ctx *c, int default_per_page)
+{
+    rc_query *q = c->q;
+    rc_date from, to;
+    int has_from = date_bound(c, "from", q->from_text, &from);
+    int has_to = date_bound(c, "to", q->to_text, &to);
+
+    if (has_from)
+        q->from = from.start;
+    if (has_to)
+        q->to = to.end;
+    if (has_from && has_to && from.start > to.end)
+        add_error(c, "from", q->from_text,
+                  "from: \"%s\" starts after to \"%s\" ends; swap them or widen the range",
+                  shown(c->p, q->from_text), shown(c->p, q->to_text));
+
+    if (q->sort_text) {
+        if (!strcmp(q->sort_text, "date"))
+            q->sort_asc = 1;
+        else if (strcmp(q->sort_text, "-date"))
+            add_error(c, "sort", q->sort_text,
+                      "sort: \"%s\" is not a sort order; expected \"-date\" (newest first) or "
+                      "\"date\" (oldest first)",
+                      shown(c->p, q->sort_text));
+    }
+    q->page = 1;
+    if (q->page_text && !parse_whole(q->page_text, RC_MAX_PAGE, &q->page)) {
+        add_error(c, "page", q->page_text,
+                  "page: \"%s\" is not a page number; expected a whole number from 1 to %d",
+                  shown(c->p, q->page_text), RC_MAX_PAGE);
+        q->page = 1;
+    }
+    else if (q->page < 1) {
+        add_error(c, "page", q->page_text,
+                  "page: \"%s\" is not a page number; expected a whole number from 1 to %d",
+                  shown(c->p, q->page_text), RC_MAX_PAGE);
+        q->page = 1;
+    }
+    q->per_page = default_per_page;
+    if (q->per_page_text) {
+        apr_int64_t n = 0;
+        if (!parse_whole(q->per_page_text, RC_MAX_PER_PAGE, &n) || n < 1)
+            add_error(c, "per_page", q->per_page_text,
+                      "per_page: \"%s\" is out of range; expected a whole number from 1 to %d",
+                      shown(c->p, q->per_page_text), RC_MAX_PER_PAGE);
+        else
+            q->per_page = (int)n;
+    }
+}
+
+static void build_canonical(parse_ctx *c)
+{
+    rc_query *q = c->q;
+    apr_array_header_t *parts = apr_array_make(c->p, 8, sizeof(const char *));
+    if (q->countries)
+        for (int i = 0; i < c->d->ncountries; i++)
+            if (q->countries[i])
+                APR_ARRAY_PUSH(parts, const char *) =
+                    apr_pstrcat(c->p, "country=", c->d->countries[i].code, NULL);
+    if (q->from_text)
+        APR_ARRAY_PUSH(parts, const char *) =
+            apr_pstrcat(c->p, "from=", rc_escape_query(c->p, q->from_text), NULL);
+    if (q->to_text)
+        APR_ARRAY_PUSH(parts, const char *) =
+            apr_pstrcat(c->p, "to=", rc_escape_query(c->p, q->to_text), NULL);
+    for (int i = 0; i < c->col->nkinds; i++)
+        if (q->kind_checked[i])
+            APR_ARRAY_PUSH(parts, const char *) =
+                apr_pstrcat(c->p, "kind=", rc_escape_query(c->p, c->col->kinds[i]), NULL);
+    if (q->q_text)
+        APR_ARRAY_PUSH(parts, const char *) =
+            apr_pstrcat(c->p, "q=", rc_escape_query(c->p, q->q_text), NULL);
+    if (q->sort_asc)
+        APR_ARRAY_PUSH(parts, const char *) = "sort=date";
+    q->canonical = apr_array_pstrcat(c->p, parts, '&');
+    if (q->per_page_text && !apr_is_empty_array(parts))
+        q->canonical_with_per_page =
+            apr_psprintf(c->p, "%s&per_page=%d", q->canonical, q->per_page);
+    else if (q->per_page_text)
+        q->canonical_with_per_page = apr_psprintf(c->p, "per_page=%d", q->per_page);
+    else
+        q->canonical_with_per_page = q->canonical;
+}
+
+rc_query *rc_query_parse(apr_pool_t *p, const rc_data *d, const rc_collection *col,
+                         const char *args, int default_per_page)
+{
+    parse_ctx c;
+    rc_query *q = apr_pcalloc(p, sizeof(*q));
+    int nparams = 0;
+
+    memset(&c, 0, sizeof(c));
+    c.p = p;
+    c.d = d;
+    c.col = col;
+    c.q = q;
+    c.kinds = apr_array_make(p, 4, sizeof(const char *));
+    c.words = apr_array_make(p, 4, sizeof(const char *));
+    c.q_texts = apr_array_make(p, 1, sizeof(const char *));
+    q->errors = apr_array_make(p, 2, sizeof(rc_query_error));
+    q->kind_checked = apr_pcalloc(p, col->nkinds + 1);
+
+    if (args && strlen(args) > RC_MAX_QUERY_BYTES) {
+        add_error(&c, NULL, NULL, "The query string is %lu bytes long; the limit is %d bytes",
+                  (unsigned long)strlen(args), RC_MAX_QUERY_BYTES);
+        args = NULL;
+    }
+    if (args) {
+        char *copy = apr_pstrdup(p, args), *last, *pair;
+        for (pair = apr_strtok(copy, "&", &last); pair; pair = apr_strtok(NULL, "&", &last)) {
+            char *eq = strchr(pair, '=');
+            const char *raw_value = eq ? eq + 1 : "";
+            apr_size_t nlen, vlen;
+            char *name, *value;
+            if (++nparams > RC_MAX_PARAMS) {
+                add_error(&c, NULL, NULL,
+                          "The query string has more than %d parameters; give fewer",
+                          RC_MAX_PARAMS);
+                break;
+            }
+            if (eq)
+                *eq = '\0';
+            name = rc_unescape(p, pair, strlen(pair), 1, &nlen);
+            if (!name) {
+                add_error(&c, pair, NULL,
+                          "%s: bad %%-encoding in the parameter name (%% must be followed by "
+                          "two hex digits)",
+                          shown(p, pair));
+                continue;
+            }
+            {
+                int is_known = 0;
+                for (const char **k = known; *k; k++)
+                    if (strlen(*k) == nlen && !strcmp(*k, name))
+                        is_known = 1;
+                if (!is_known)
+                    continue;  /* unknown parameters are ignored, never validated */
+            }
+            value = rc_unescape(p, raw_value, strlen(raw_value), 1, &vlen);
+            if (!value) {
+                add_error(&c, name, raw_value,
+                          "%s: bad %%-encoding in \"%s\" (%% must be followed by two hex "
+                          "digits)",
+                          name, shown(p, raw_value));
+                continue;
+            }
+            if (!rc_utf8_valid(value, vlen)) {
+                add_error(&c, name, raw_value, "%s: \"%s\" is not valid UTF-8 text", name,
+                          shown(p, raw_value));
+                continue;
+            }
+            if (vlen == 0)
+                continue;  /* a blank form field is the same as an absent one */
+            take(&c, name, value);
+        }
+    }
+    if (c.q_texts->nelts)
+        q->q_text = apr_array_pstrcat(p, c.q_texts, ' ');
+    if (c.kinds->nelts) {
+        APR_ARRAY_PUSH(c.kinds, const char *) = NULL;
+        q->kinds = (const char **)c.kinds->elts;
+    }
+    if (c.words->nelts) {
+        APR_ARRAY_PUSH(c.words, const char *) = NULL;
+        q->words = (const char **)c.words->elts;
+    }
+    finish_values(&c, default_per_page);
+    build_canonical(&c);
+    return q;
+}
+
+const char *rc_query_link(apr_pool_t *p, const rc_query *q, apr_int64_t page)
+{
+    const char *base = q->canonical_with_per_page;
+    if (page <= 1)
+        return base;
+    return apr_psprintf(p, "%s%spage=%" APR_INT64_T_FMT, base, *base ? "&" : "", page);
+}

@@ -1,0 +1,228 @@
+/* rc_render: what every writer shares: output helpers, the site's escaped base path, and the rows
+ * each data version renders once at load. */
+#include "rc_render.h"
+#include "rc_text.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <apr_lib.h>
+#include <apr_strings.h>
+#include <jansson.h>
+
+void rc_out_write(rc_out *o, const char *s, apr_size_t n)
+{
+    apr_brigade_write(o->bb, o->flush, o->flush_ctx, s, n);
+}
+
+void rc_out_puts(rc_out *o, const char *s)
+{
+    apr_brigade_write(o->bb, o->flush, o->flush_ctx, s, strlen(s));
+}
+
+void rc_out_printf(rc_out *o, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    apr_brigade_vprintf(o->bb, o->flush, o->flush_ctx, fmt, ap);
+    va_end(ap);
+}
+
+void rc_out_html(rc_out *o, const char *s)
+{
+    rc_out_puts(o, rc_escape_html(o->pool, s));
+}
+
+void rc_out_piece(rc_out *o, const rc_piece *piece)
+{
+    /* Small pieces are cheaper copied into the current heap bucket than linked as their own. */
+    if (piece->n < 64) {
+        rc_out_write(o, piece->s, piece->n);
+        return;
+    }
+    APR_BRIGADE_INSERT_TAIL(o->bb, apr_bucket_immortal_create(piece->s, piece->n,
+                                                              o->bb->bucket_alloc));
+}
+
+void rc_site_init(apr_pool_t *p, rc_site *site, const rc_data *d, const rc_layout *layout,
+                  const char *base, const char *origin)
+{
+    apr_size_t n = strlen(base);
+    char *trimmed = apr_pstrndup(p, base, n);
+    json_t *js;
+    char *dumped;
+
+    while (n > 0 && trimmed[n - 1] == '/')
+        trimmed[--n] = '\0';
+    site->data = d;
+    site->layout = layout;
+    site->base_url = rc_escape_path(p, trimmed);
+    site->base_html = rc_escape_html(p, site->base_url);
+    js = json_string(site->base_url);
+    dumped = js ? json_dumps(js, JSON_ENCODE_ANY) : NULL;
+    site->base_json = dumped ? apr_pstrndup(p, dumped + 1, strlen(dumped) - 2) : "";
+    free(dumped);  /* jansson's malloc */
+    json_decref(js);
+    site->base_csv_plain = strpbrk(site->base_url, ",\"\r\n") == NULL;
+    site->origin = origin ? origin : "";
+}
+
+const char *rc_human_size(apr_pool_t *p, apr_int64_t bytes)
+{
+    if (bytes < 1024)
+        return apr_psprintf(p, "%" APR_INT64_T_FMT " byte%s", bytes, bytes == 1 ? "" : "s");
+    if (bytes < 1024 * 1024)
+        return apr_psprintf(p, "%" APR_INT64_T_FMT " KB", (bytes + 512) / 1024);
+    if (bytes < (apr_int64_t)1024 * 1024 * 1024)
+        return apr_psprintf(p, "%.1f MB", bytes / (1024.0 * 1024.0));
+    return apr_psprintf(p, "%.1f GB", bytes / (1024.0 * 1024.0 * 1024.0));
+}
+
+const char *rc_human_kind(apr_pool_t *p, const char *kind)
+{
+    char *s = apr_pstrdup(p, kind);
+    for (char *c = s; *c; c++)
+        if (*c == '-')
+            *c = ' ';
+    s[0] = (char)apr_toupper(s[0]);
+    return s;
+}
+
+/* ---- rows rendered once per version ---- */
+
+/* Copied into the version's pool: a version can outlive this .so across a graceful restart. */
+static rc_piece piece(apr_pool_t *p, const char *s)
+{
+    rc_piece r;
+    r.n = strlen(s);
+    r.s = apr_pstrmemdup(p, s, r.n);
+    return r;
+}
+
+static const char *country_names(apr_pool_t *p, const rc_data *d, const rc_item *it,
+                                 const char *sep)
+{
+    const char *s = "";
+    for (int i = 0; i < it->ncountries; i++)
+        s = apr_pstrcat(p, s, i ? sep : "", d->countries[it->countries[i]].name, NULL);
+    return s;
+}
+
+static const char *country_codes(apr_pool_t *p, const rc_data *d, const rc_item *it)
+{
+    const char *s = "";
+    for (int i = 0; i < it->ncountries; i++)
+        s = apr_pstrcat(p, s, i ? ";" : "", d->countries[it->countries[i]].code, NULL);
+    return s;
+}
+
+static void prepare_html(apr_pool_t *p, const rc_data *d, const rc_collection *col, rc_item *it,
+                         apr_pool_t *tmp)
+{
+    const char *meta = apr_pstrcat(
+        tmp, "<time datetime=\"", it->date_text, "\">", rc_date_human(tmp, &it->date),
+        "</time> · <span class=\"countries\">",
+        rc_escape_html(tmp, country_names(tmp, d, it, ", ")), "</span>",
+        it->kind ? " · <span class=\"kind\">" : "",
+        it->kind ? rc_escape_html(tmp, rc_human_kind(tmp, it->kind)) : "",
+        it->kind ? "</span>" : "", NULL);
+    it->html_row.before = piece(p, "<li class=\"item\"><h2 class=\"item-title\"><a href=\"");
+    it->html_row.after = piece(
+        p, apr_pstrcat(p, "/", col->slug, "/", it->id, "\">", rc_escape_html(tmp, it->title),
+                       "</a></h2><p class=\"item-meta\">", meta, "</p>",
+                       it->summary ? "<p class=\"item-summary\">" : "",
+                       it->summary ? rc_escape_html(tmp, it->summary) : "",
+                       it->summary ? "</p>" : "", "</li>\n", NULL));
+}
+
+static json_t *jstr(const char *s)
+{
+    return json_string(s);
+}
+
+/* The item object of SPEC §7, in two halves around the mount point in "url". */
+static void prepare_json(apr_pool_t *p, const rc_data *d, const rc_collection *col, rc_item *it)
+{
+    json_t *head = json_object(), *tail = json_object(), *countries = json_array();
+    char *h, *t;
+    apr_size_t hn;
+
+    json_object_set_new(head, "id", jstr(it->id));
+    json_object_set_new(head, "title", jstr(it->title));
+    json_object_set_new(head, "date", jstr(it->date_text));
+    for (int i = 0; i < it->ncountries; i++)
+        json_array_append_new(countries, jstr(d->countries[it->countries[i]].code));
+    json_object_set_new(head, "countries", countries);
+    if (it->kind)
+        json_object_set_new(tail, "kind", jstr(it->kind));
+    if (it->summary)
+        json_object_set_new(tail, "summary", jstr(it->summary));
+    if (it->source)
+        json_object_set_new(tail, "source", jstr(it->source));
+    if (it->ndocuments) {
+        json_t *docs = json_array();
+        for (int i = 0; i < it->ndocuments; i++) {
+            json_t *doc = json_object();
+            json_object_set_new(doc, "title", jstr(it->documents[i].title));
+            json_object_set_new(doc, "href", jstr(it->documents[i].href));
+            if (it->documents[i].bytes >= 0)
+                json_object_set_new(doc, "bytes", json_integer(it->documents[i].bytes));
+            json_array_append_new(docs, doc);
+        }
+        json_object_set_new(tail, "documents", docs);
+    }
+    if (it->npersons) {
+        json_t *persons = json_array();
+        for (int i = 0; i < it->npersons; i++) {
+            json_t *pe = json_object();
+            json_object_set_new(pe, "name", jstr(it->persons[i].name));
+            if (it->persons[i].country >= 0)
+                json_object_set_new(pe, "country",
+                                    jstr(d->countries[it->persons[i].country].code));
+            if (it->persons[i].position)
+                json_object_set_new(pe, "position", jstr(it->persons[i].position));
+            json_array_append_new(persons, pe);
+        }
+        json_object_set_new(tail, "persons", persons);
+    }
+    h = json_dumps(head, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    t = json_dumps(tail, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    hn = strlen(h);
+    /* h is {...}: drop its '}' and open "url"; t is {} or {...}: continue after its '{' */
+    it->json.before = piece(p, apr_pstrcat(p, apr_pstrndup(p, h, hn - 1), ",\"url\":\"", NULL));
+    it->json.after = piece(p, apr_pstrcat(p, "/", col->slug, "/", it->id, "\"",
+                                          strlen(t) > 2 ? "," : "", t + 1, NULL));
+    free(h);  /* jansson's malloc */
+    free(t);
+    json_decref(head);
+    json_decref(tail);
+}
+
+static void prepare_csv(apr_pool_t *p, const rc_data *d, const rc_collection *col, rc_item *it,
+                        apr_pool_t *tmp)
+{
+    it->csv_row.before = piece(
+        p, apr_pstrcat(p, rc_escape_csv(tmp, it->id), ",", rc_escape_csv(tmp, it->date_text), ",",
+                       rc_escape_csv(tmp, it->title), ",",
+                       rc_escape_csv(tmp, country_codes(tmp, d, it)), ",",
+                       it->kind ? rc_escape_csv(tmp, it->kind) : "", ",", NULL));
+    it->csv_row.after = piece(p, apr_pstrcat(p, "/", col->slug, "/", it->id, "\r\n", NULL));
+}
+
+void rc_render_prepare(rc_data *d)
+{
+    apr_pool_t *tmp;
+    apr_pool_create(&tmp, d->pool);
+    for (int c = 0; c < d->ncollections; c++) {
+        rc_collection *col = &d->collections[c];
+        for (int i = 0; i < col->nitems; i++) {
+            prepare_html(d->pool, d, col, &col->items[i], tmp);
+            prepare_json(d->pool, d, col, &col->items[i]);
+            prepare_csv(d->pool, d, col, &col->items[i], tmp);
+            if ((i & 1023) == 1023)
+                apr_pool_clear(tmp);
+        }
+    }
+    apr_pool_destroy(tmp);
+}

@@ -1,0 +1,71 @@
+/* rc_render: the writers. They write into an APR bucket brigade and know nothing of httpd; the
+ * glue passes httpd's ap_filter_flush as the flush callback when a writer streams. */
+#ifndef RC_RENDER_H
+#define RC_RENDER_H
+
+#include <apr_buckets.h>
+
+#include "rc_data.h"
+#include "rc_filter.h"
+#include "rc_layout.h"
+#include "rc_query.h"
+
+typedef struct rc_out {
+    apr_bucket_brigade *bb;
+    apr_brigade_flush flush;  /* NULL: keep everything in bb (the length is then known) */
+    void *flush_ctx;
+    apr_pool_t *pool;
+} rc_out;
+
+/* What a response needs to know of where it is served. */
+typedef struct rc_site {
+    const rc_data *data;
+    const rc_layout *layout;
+    const char *base_url;   /* the mount point's path %-encoded, without a trailing '/' */
+    const char *base_html;  /* base_url escaped for HTML attributes */
+    const char *base_json;  /* base_url escaped for a JSON string */
+    int base_csv_plain;     /* 1 when base_url needs no CSV quoting */
+    const char *origin;     /* "http://host:port" for absolute URLs (Atom) */
+} rc_site;
+
+/* Fills site's escaped forms of base (the mount point's path, decoded, without trailing '/'). */
+void rc_site_init(apr_pool_t *p, rc_site *site, const rc_data *d, const rc_layout *layout,
+                  const char *base, const char *origin);
+
+/* ---- output helpers ---- */
+void rc_out_write(rc_out *o, const char *s, apr_size_t n);
+void rc_out_puts(rc_out *o, const char *s);
+void rc_out_printf(rc_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void rc_out_html(rc_out *o, const char *s);            /* escaped for HTML */
+void rc_out_piece(rc_out *o, const rc_piece *piece);   /* immutable bytes, not copied */
+
+/* Pre-renders every item's HTML row, JSON object and CSV row into d's pool. */
+void rc_render_prepare(rc_data *d);
+
+/* "200 KB", "1.2 MB", "512 bytes" */
+const char *rc_human_size(apr_pool_t *p, apr_int64_t bytes);
+/* "report-to-congress" -> "Report to congress" */
+const char *rc_human_kind(apr_pool_t *p, const char *kind);
+
+/* ---- HTML ---- */
+void rc_html_page(rc_out *o, const rc_site *s, const rc_page *page);
+/* r is NULL when q has errors: the form is shown with the messages, and no results. */
+void rc_html_listing(rc_out *o, const rc_site *s, const rc_collection *col, const rc_query *q,
+                     const rc_result *r);
+void rc_html_item(rc_out *o, const rc_site *s, const rc_collection *col, const rc_item *it);
+void rc_html_error(rc_out *o, const rc_site *s, int status, const char *message);
+
+/* ---- JSON ---- */
+void rc_json_listing(rc_out *o, const rc_site *s, const rc_query *q, const rc_result *r);
+void rc_json_item(rc_out *o, const rc_site *s, const rc_item *it);
+void rc_json_error(rc_out *o, int status, const char *param, const char *message);
+
+/* ---- CSV (streams when o->flush is set) ---- */
+void rc_csv_listing(rc_out *o, const rc_site *s, const rc_result *r);
+
+/* ---- Atom ---- */
+#define RC_ATOM_ENTRIES 50
+void rc_atom_listing(rc_out *o, const rc_site *s, const rc_collection *col, const rc_query *q,
+                     const rc_result *r);
+
+#endif

@@ -1,0 +1,248 @@
+/* rc_store: the store lives in the process pool so that versions survive a graceful restart,
+ * but the module's .so is unloaded and loaded again then: nothing here may point into it (no
+ * cleanups with our functions, no string literals kept in a version).
+ *
+ * Versions are reference-counted so a request in flight keeps the version it started
+ * with while new requests already see the next one; the old version's pool goes when its last
+ * request ends. */
+#include "rc_store.h"
+#include "rc_render.h"
+
+#include <string.h>
+
+#include <apr_atomic.h>
+#include <apr_file_info.h>
+#include <apr_hash.h>
+#include <apr_strings.h>
+#include <apr_thread_mutex.h>
+
+#define RC_STORE_KEY "rootcauses-store"
+
+struct rc_store {
+    apr_pool_t *pool;
+    apr_hash_t *sources;  /* path -> rc_source*; only changed at configuration time */
+};
+
+struct rc_source {
+    rc_store *store;
+    const char *path;
+#if APR_HAS_THREADS
+    apr_thread_mutex_t *lock;  /* guards current, last_check, loading, bad_* */
+#endif
+    rc_version *current;       /* holds one reference of its own */
+    apr_time_t last_check;
+    int loading;               /* a thread is loading a new version */
+    /* the data file as it was when it last failed to load, so that a broken file is neither
+     * parsed nor logged again until it changes */
+    apr_time_t bad_mtime;
+    apr_off_t bad_size;
+    apr_ino_t bad_inode;
+};
+
+static void lock(rc_source *src)
+{
+#if APR_HAS_THREADS
+    apr_thread_mutex_lock(src->lock);
+#else
+    (void)src;
+#endif
+}
+
+static void unlock(rc_source *src)
+{
+#if APR_HAS_THREADS
+    apr_thread_mutex_unlock(src->lock);
+#else
+    (void)src;
+#endif
+}
+
+rc_store *rc_store_get(apr_pool_t *process_pool)
+{
+    void *found = NULL;
+    rc_store *st;
+    apr_pool_userdata_get(&found, RC_STORE_KEY, process_pool);
+    if (found)
+        return found;
+    st = apr_pcalloc(process_pool, sizeof(*st));
+    st->pool = process_pool;
+    st->sources = apr_hash_make(process_pool);
+    apr_pool_userdata_set(st, RC_STORE_KEY, apr_pool_cleanup_null, process_pool);
+    return st;
+}
+
+rc_source *rc_store_source(rc_store *st, const char *path)
+{
+    rc_source *src = apr_hash_get(st->sources, path, APR_HASH_KEY_STRING);
+    if (src)
+        return src;
+    src = apr_pcalloc(st->pool, sizeof(*src));
+    src->store = st;
+    src->path = apr_pstrdup(st->pool, path);
+#if APR_HAS_THREADS
+    apr_thread_mutex_create(&src->lock, APR_THREAD_MUTEX_DEFAULT, st->pool);
+#endif
+    apr_hash_set(st->sources, src->path, APR_HASH_KEY_STRING, src);
+    return src;
+}
+
+void rc_version_release(rc_version *v)
+{
+    if (v && apr_atomic_dec32(&v->refs) == 0)
+        apr_pool_destroy(v->pool);
+}
+
+apr_status_t rc_version_release_cleanup(void *v)
+{
+    rc_version_release(v);
+    return APR_SUCCESS;
+}
+
+/* A new version from the file, or NULL with *err set (err allocated from p). */
+static rc_version *load_version(const char *path, apr_pool_t *p, const char **err)
+{
+    apr_pool_t *pool;
+    rc_version *v;
+    rc_data *d;
+    const char *e;
+
+    /* Unmanaged: no parent whose child list two threads could touch at once, and it can be
+     * destroyed from whichever thread drops the last reference. */
+    if (apr_pool_create_unmanaged_ex(&pool, NULL, NULL) != APR_SUCCESS) {
+        *err = "out of memory";
+        return NULL;
+    }
+    if ((e = rc_data_load(pool, path, &d)) != NULL) {
+        *err = apr_pstrdup(p, e);
+        apr_pool_destroy(pool);
+        return NULL;
+    }
+    rc_render_prepare(d);
+    v = apr_pcalloc(pool, sizeof(*v));
+    v->pool = pool;
+    v->data = d;
+    apr_atomic_set32(&v->refs, 1);
+    return v;
+}
+
+/* 1 if any file the version was built from changed since. */
+static int changed(const rc_version *v, apr_pool_t *p, apr_finfo_t *data_fi)
+{
+    const rc_data *d = v->data;
+    for (int i = 0; i < d->nfiles; i++) {
+        apr_finfo_t fi;
+        const rc_source_file *f = &d->files[i];
+        apr_status_t rv = apr_stat(&fi, f->path, APR_FINFO_MTIME | APR_FINFO_SIZE | APR_FINFO_INODE, p);
+        if (i == 0)
+            *data_fi = fi;
+        if (rv != APR_SUCCESS)
+            return i > 0;  /* a vanished data file is reported by the next load, not here */
+        if (fi.mtime != f->mtime || fi.size != f->size || fi.inode != f->inode)
+            return 1;
+    }
+    return 0;
+}
+
+static int known_bad(const rc_source *src, const apr_finfo_t *fi)
+{
+    return src->bad_mtime && fi->mtime == src->bad_mtime && fi->size == src->bad_size &&
+           fi->inode == src->bad_inode;
+}
+
+static void remember_bad(rc_source *src, apr_pool_t *p)
+{
+    apr_finfo_t fi;
+    if (apr_stat(&fi, src->path, APR_FINFO_MTIME | APR_FINFO_SIZE | APR_FINFO_INODE, p) ==
+        APR_SUCCESS) {
+        src->bad_mtime = fi.mtime;
+        src->bad_size = fi.size;
+        src->bad_inode = fi.inode;
+    }
+}
+
+const char *rc_source_load(rc_source *src, int keep_old, int *kept)
+{
+    apr_pool_t *tmp;
+    apr_finfo_t fi;
+    const char *err = NULL;
+    rc_version *v;
+
+    *kept = 0;
+    apr_pool_create(&tmp, src->store->pool);
+    if (src->current && !changed(src->current, tmp, &fi)) {
+        apr_pool_destroy(tmp);
+        return NULL;
+    }
+    v = load_version(src->path, src->store->pool, &err);
+    if (v) {
+        rc_version *old = src->current;
+        src->current = v;
+        src->bad_mtime = 0;
+        rc_version_release(old);
+    }
+    else {
+        remember_bad(src, tmp);
+        if (keep_old && src->current)
+            *kept = 1;
+        else {
+            rc_version_release(src->current);
+            src->current = NULL;
+        }
+    }
+    apr_pool_destroy(tmp);
+    return err;
+}
+
+rc_version *rc_source_acquire(rc_source *src, apr_interval_time_t interval, rc_log_fn log,
+                              void *log_ctx)
+{
+    rc_version *v;
+    int check = 0;
+    apr_time_t now = interval > 0 ? apr_time_now() : 0;
+
+    lock(src);
+    if (interval > 0 && !src->loading && now - src->last_check >= interval) {
+        src->last_check = now;
+        src->loading = check = 1;
+    }
+    v = src->current;
+    if (v)
+        apr_atomic_inc32(&v->refs);
+    unlock(src);
+
+    if (check) {
+        apr_pool_t *tmp;
+        apr_finfo_t fi;
+        memset(&fi, 0, sizeof(fi));
+        /* unmanaged for the same reason as a version's pool */
+        apr_pool_create_unmanaged_ex(&tmp, NULL, NULL);
+        if (v && changed(v, tmp, &fi) && !known_bad(src, &fi)) {
+            const char *err = NULL;
+            rc_version *next = load_version(src->path, tmp, &err);
+            lock(src);
+            if (next) {
+                rc_version *old = src->current;
+                src->current = next;
+                src->bad_mtime = 0;
+                apr_atomic_inc32(&next->refs);  /* this request's */
+                unlock(src);
+                rc_version_release(old);        /* the source's reference */
+                rc_version_release(v);          /* this request's reference to old */
+                v = next;
+            }
+            else {
+                src->bad_mtime = fi.mtime;
+                src->bad_size = fi.size;
+                src->bad_inode = fi.inode;
+                unlock(src);
+                if (log)
+                    log(log_ctx, err);
+            }
+        }
+        lock(src);
+        src->loading = 0;
+        unlock(src);
+        apr_pool_destroy(tmp);
+    }
+    return v;
+}

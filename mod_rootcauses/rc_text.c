@@ -1,0 +1,473 @@
+/* rc_text: UTF-8 checks, accent folding and escaping for every output context.
+ * APR only; no httpd header. */
+
+#include <string.h>
+
+#include "rc_text.h"
+#include "rc_fold_table.h"
+
+/* Decodes the UTF-8 sequence at s (n > 0 bytes available). Returns its length and sets *cp, or
+ * 0 when the bytes there are not well-formed (RFC 3629): a stray continuation byte, an overlong
+ * form, a surrogate, a code point past U+10FFFF or a truncated sequence. NUL decodes as U+0000;
+ * callers that refuse it check for it. */
+static apr_size_t utf8_decode(const unsigned char *s, apr_size_t n, apr_uint32_t *cp)
+{
+    unsigned char c = s[0];
+    unsigned char lo = 0x80, hi = 0xBF;
+    apr_size_t need, i;
+    apr_uint32_t v;
+
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    if (c < 0xC2) {
+        /* 80..BF continue a sequence; C0 and C1 could only start overlong ones */
+        return 0;
+    }
+    if (c < 0xE0) {
+        need = 2;
+        v = c & 0x1F;
+    }
+    else if (c < 0xF0) {
+        need = 3;
+        v = c & 0x0F;
+        if (c == 0xE0) {
+            lo = 0xA0;          /* E0 80..9F would be overlong */
+        }
+        else if (c == 0xED) {
+            hi = 0x9F;          /* ED A0..BF would be a surrogate */
+        }
+    }
+    else if (c < 0xF5) {
+        need = 4;
+        v = c & 0x07;
+        if (c == 0xF0) {
+            lo = 0x90;          /* F0 80..8F would be overlong */
+        }
+        else if (c == 0xF4) {
+            hi = 0x8F;          /* F4 90.. would be past U+10FFFF */
+        }
+    }
+    else {
+        return 0;               /* F5..FF: past U+10FFFF */
+    }
+    if (n < need) {
+        return 0;
+    }
+    /* Only the second byte has a narrowed range; the rest are plain continuation bytes. */
+    if (s[1] < lo || s[1] > hi) {
+        return 0;
+    }
+    v = (v << 6) | (s[1] & 0x3F);
+    for (i = 2; i < need; i++) {
+        if ((s[i] & 0xC0) != 0x80) {
+            return 0;
+        }
+        v = (v << 6) | (s[i] & 0x3F);
+    }
+    *cp = v;
+    return need;
+}
+
+static apr_size_t utf8_encode(apr_uint32_t cp, char *out)
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+int rc_utf8_valid(const char *s, apr_size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    apr_size_t i = 0, n;
+    apr_uint32_t cp;
+
+    while (i < len) {
+        if (u[i] >= 0x01 && u[i] < 0x80) {
+            i++;
+            continue;
+        }
+        n = utf8_decode(u + i, len - i, &cp);
+        if (n == 0 || cp == 0) {
+            return 0;
+        }
+        i += n;
+    }
+    return 1;
+}
+
+apr_size_t rc_utf8_length(const char *s, apr_size_t len)
+{
+    apr_size_t i, count = 0;
+
+    /* Valid input: every byte but a continuation byte starts a code point. */
+    for (i = 0; i < len; i++) {
+        if (((unsigned char)s[i] & 0xC0) != 0x80) {
+            count++;
+        }
+    }
+    return count;
+}
+
+/* ---- folding ---- */
+
+#define HANGUL_FIRST 0xAC00
+#define HANGUL_LAST  0xD7A3
+
+static const rc_fold_entry *fold_lookup(apr_uint32_t cp)
+{
+    apr_size_t lo = 0, hi = rc_fold_table_size;
+
+    while (lo < hi) {
+        apr_size_t mid = lo + (hi - lo) / 2;
+        if (rc_fold_table[mid].cp < cp) {
+            lo = mid + 1;
+        }
+        else if (rc_fold_table[mid].cp > cp) {
+            hi = mid;
+        }
+        else {
+            return &rc_fold_table[mid];
+        }
+    }
+    return NULL;
+}
+
+/* Folds s[0..len) into out, or only measures when out is NULL, so that rc_fold can allocate
+ * exactly once: a fold can be far longer than its input (U+FDFA is 3 bytes in, 33 out). */
+static apr_size_t fold_into(char *out, const unsigned char *s, apr_size_t len)
+{
+    apr_size_t i = 0, o = 0, n;
+    apr_uint32_t cp;
+    const rc_fold_entry *e;
+    char jamo[9];
+
+    while (i < len) {
+        if (s[i] < 0x80) {
+            /* Not apr_tolower: it follows the locale (Turkish maps I elsewhere). */
+            if (out) {
+                out[o] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + ('a' - 'A') : s[i]);
+            }
+            o++;
+            i++;
+            continue;
+        }
+        n = utf8_decode(s + i, len - i, &cp);
+        if (n == 0) {
+            /* The contract says valid input; should a bad byte slip through, keep it rather
+             * than lose the rest of the string. */
+            if (out) {
+                out[o] = (char)s[i];
+            }
+            o++;
+            i++;
+            continue;
+        }
+        if (cp >= HANGUL_FIRST && cp <= HANGUL_LAST) {
+            /* Arithmetic decomposition (Unicode 3.12) instead of 11172 table rows; the
+             * generator checks that it agrees with unicodedata. */
+            apr_uint32_t sidx = cp - HANGUL_FIRST;
+            apr_size_t jl = utf8_encode(0x1100 + sidx / 588, jamo);
+            jl += utf8_encode(0x1161 + (sidx % 588) / 28, jamo + jl);
+            if (sidx % 28) {
+                jl += utf8_encode(0x11A7 + sidx % 28, jamo + jl);
+            }
+            if (out) {
+                memcpy(out + o, jamo, jl);
+            }
+            o += jl;
+        }
+        else if ((e = fold_lookup(cp)) != NULL) {
+            if (out) {
+                memcpy(out + o, rc_fold_blob + e->off, e->len);
+            }
+            o += e->len;
+        }
+        else {
+            if (out) {
+                memcpy(out + o, s + i, n);
+            }
+            o += n;
+        }
+        i += n;
+    }
+    return o;
+}
+
+char *rc_fold(apr_pool_t *p, const char *s, apr_size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    apr_size_t size = fold_into(NULL, u, len);
+    char *out = apr_palloc(p, size + 1);
+
+    fold_into(out, u, len);
+    out[size] = '\0';
+    return out;
+}
+
+/* ---- escaping ---- */
+
+static const char *html_entity(unsigned char c)
+{
+    switch (c) {
+    case '&':
+        return "&amp;";
+    case '<':
+        return "&lt;";
+    case '>':
+        return "&gt;";
+    case '"':
+        return "&quot;";
+    case '\'':
+        /* &#39; rather than &apos;, which HTML 4 lacks */
+        return "&#39;";
+    default:
+        return NULL;
+    }
+}
+
+const char *rc_escape_html(apr_pool_t *p, const char *s)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    const char *e;
+    apr_size_t i, size = 0;
+    char *out, *o;
+
+    for (i = 0; u[i]; i++) {
+        e = html_entity(u[i]);
+        size += e ? strlen(e) : 1;
+    }
+    if (size == i) {
+        return s;
+    }
+    o = out = apr_palloc(p, size + 1);
+    for (i = 0; u[i]; i++) {
+        e = html_entity(u[i]);
+        if (e) {
+            apr_size_t el = strlen(e);
+            memcpy(o, e, el);
+            o += el;
+        }
+        else {
+            *o++ = (char)u[i];
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+/* How many bytes of s the next character of XML output takes (*keep: whether it is written).
+ * XML 1.0 allows tab, LF, CR, U+0020..U+D7FF, U+E000..U+FFFD and U+10000..U+10FFFF. Bytes that
+ * are not well-formed UTF-8 are dropped too: one would make the whole document unreadable. */
+static apr_size_t xml_char(const unsigned char *s, apr_size_t n, int *keep)
+{
+    apr_uint32_t cp;
+    apr_size_t len;
+
+    if (s[0] < 0x80) {
+        *keep = s[0] >= 0x20 || s[0] == '\t' || s[0] == '\n' || s[0] == '\r';
+        return 1;
+    }
+    len = utf8_decode(s, n, &cp);
+    if (len == 0) {
+        *keep = 0;
+        return 1;
+    }
+    *keep = cp != 0xFFFE && cp != 0xFFFF;
+    return len;
+}
+
+const char *rc_escape_xml(apr_pool_t *p, const char *s)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    apr_size_t n = strlen(s), i, cl, size = 0;
+    const char *e;
+    int keep, changed = 0;
+    char *out, *o;
+
+    for (i = 0; i < n; i += cl) {
+        cl = xml_char(u + i, n - i, &keep);
+        if (!keep) {
+            changed = 1;
+        }
+        else if ((e = html_entity(u[i])) != NULL) {
+            changed = 1;
+            size += strlen(e);
+        }
+        else {
+            size += cl;
+        }
+    }
+    if (!changed) {
+        return s;
+    }
+    o = out = apr_palloc(p, size + 1);
+    for (i = 0; i < n; i += cl) {
+        cl = xml_char(u + i, n - i, &keep);
+        if (!keep) {
+            continue;
+        }
+        if ((e = html_entity(u[i])) != NULL) {
+            apr_size_t el = strlen(e);
+            memcpy(o, e, el);
+            o += el;
+        }
+        else {
+            memcpy(o, u + i, cl);
+            o += cl;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+/* RFC 3986 unreserved characters; apr_isalnum would follow the locale. */
+static int is_unreserved(unsigned char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+           || c == '-' || c == '.' || c == '_' || c == '~';
+}
+
+static const char *percent_encode(apr_pool_t *p, const char *s, int keep_slash)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    const unsigned char *u = (const unsigned char *)s;
+    apr_size_t i, extra = 0;
+    char *out, *o;
+
+    for (i = 0; u[i]; i++) {
+        if (!is_unreserved(u[i]) && !(keep_slash && u[i] == '/')) {
+            extra += 2;
+        }
+    }
+    if (extra == 0) {
+        return s;
+    }
+    o = out = apr_palloc(p, i + extra + 1);
+    for (i = 0; u[i]; i++) {
+        if (is_unreserved(u[i]) || (keep_slash && u[i] == '/')) {
+            *o++ = (char)u[i];
+        }
+        else {
+            *o++ = '%';
+            *o++ = hex[u[i] >> 4];
+            *o++ = hex[u[i] & 0x0F];
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+const char *rc_escape_query(apr_pool_t *p, const char *s)
+{
+    return percent_encode(p, s, 0);
+}
+
+const char *rc_escape_path(apr_pool_t *p, const char *s)
+{
+    return percent_encode(p, s, 1);
+}
+
+const char *rc_escape_csv(apr_pool_t *p, const char *s)
+{
+    apr_size_t i, quotes = 0;
+    int quote = 0;
+    int formula = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@';
+    char *out, *o;
+
+    for (i = 0; s[i]; i++) {
+        if (s[i] == '"') {
+            quotes++;
+            quote = 1;
+        }
+        else if (s[i] == ',' || s[i] == '\r' || s[i] == '\n') {
+            quote = 1;
+        }
+    }
+    if (!quote && !formula) {
+        return s;
+    }
+    o = out = apr_palloc(p, i + quotes + (quote ? 2 : 0) + (formula ? 1 : 0) + 1);
+    if (quote) {
+        *o++ = '"';
+    }
+    if (formula) {
+        *o++ = '\'';
+    }
+    for (i = 0; s[i]; i++) {
+        if (s[i] == '"') {
+            *o++ = '"';
+        }
+        *o++ = s[i];
+    }
+    if (quote) {
+        *o++ = '"';
+    }
+    *o = '\0';
+    return out;
+}
+
+static int hex_value(unsigned char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    return -1;
+}
+
+char *rc_unescape(apr_pool_t *p, const char *s, apr_size_t len, int plus_is_space,
+                  apr_size_t *out_len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    /* Decoding never lengthens, so len + 1 is enough. */
+    char *out = apr_palloc(p, len + 1);
+    apr_size_t i = 0, o = 0;
+
+    while (i < len) {
+        if (u[i] == '%') {
+            int hi, lo;
+            if (len - i < 3 || (hi = hex_value(u[i + 1])) < 0
+                || (lo = hex_value(u[i + 2])) < 0) {
+                return NULL;
+            }
+            out[o++] = (char)(hi << 4 | lo);
+            i += 3;
+        }
+        else if (u[i] == '+' && plus_is_space) {
+            out[o++] = ' ';
+            i++;
+        }
+        else {
+            out[o++] = (char)u[i++];
+        }
+    }
+    out[o] = '\0';
+    if (out_len) {
+        *out_len = o;
+    }
+    return out;
+}

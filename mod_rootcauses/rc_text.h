@@ -1,0 +1,41 @@
+/* rc_text: UTF-8 checks, accent folding and escaping for every output context.
+ * APR only; no httpd header. */
+#ifndef RC_TEXT_H
+#define RC_TEXT_H
+
+#include <apr_pools.h>
+#include <apr_strings.h>
+
+/* 1 if s[0..len) is well-formed UTF-8 (no overlong forms, no surrogates, <= U+10FFFF,
+ * no NUL byte), else 0. */
+int rc_utf8_valid(const char *s, apr_size_t len);
+
+/* Number of code points in the valid UTF-8 string s[0..len). */
+apr_size_t rc_utf8_length(const char *s, apr_size_t len);
+
+/* Fold s (valid UTF-8) for matching: Unicode canonical/compatibility decomposition, combining
+ * marks removed, lower-cased ("Núñez" -> "nunez", "ÉTÉ" -> "ete"). Characters without a
+ * decomposition are lower-cased. The result is allocated from p and NUL-terminated. */
+char *rc_fold(apr_pool_t *p, const char *s, apr_size_t len);
+
+/* Escapers: return s itself when nothing needs escaping, else a copy from p. */
+/* HTML text and double-quoted attribute values: & < > " ' */
+const char *rc_escape_html(apr_pool_t *p, const char *s);
+/* XML 1.0 text and attributes: & < > " ', and characters not allowed in XML 1.0 dropped */
+const char *rc_escape_xml(apr_pool_t *p, const char *s);
+/* A query-string component: everything but unreserved characters (A-Z a-z 0-9 - . _ ~)
+ * percent-encoded, space as %20. */
+const char *rc_escape_query(apr_pool_t *p, const char *s);
+/* A path segment: everything but unreserved characters and "/" percent-encoded. */
+const char *rc_escape_path(apr_pool_t *p, const char *s);
+/* A CSV cell (RFC 4180): quoted when it contains , " CR or LF (quotes doubled); a cell that starts
+ * with = + - or @ gets a leading ' (inside the quotes when quoted) so spreadsheets do not run it. */
+const char *rc_escape_csv(apr_pool_t *p, const char *s);
+
+/* Percent-decode s[0..len) ('+' as space when plus_is_space). Returns NULL if an escape is
+ * malformed (% not followed by two hex digits). *out_len gets the decoded length; the result
+ * is NUL-terminated and may contain NUL bytes (callers check with rc_utf8_valid). */
+char *rc_unescape(apr_pool_t *p, const char *s, apr_size_t len, int plus_is_space,
+                  apr_size_t *out_len);
+
+#endif
