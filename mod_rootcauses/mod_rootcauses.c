@@ -7,6 +7,7 @@
 #include "http_main.h"
 #include "http_protocol.h"
 #include "http_request.h"
+#include "ap_expr.h"
 #include "util_filter.h"
 
 #include <apr_lib.h>
@@ -182,16 +183,33 @@ static const command_rec rc_cmds[] = {
 
 /* ---------------------------------------------------------------- hooks */
 
+/* Whether SetHandler rootcauses applies to r's URL. httpd resolves SetHandler only in its
+ * fixups, so look at the core's configuration as the <Location> walk left it. */
 static int is_ours(request_rec *r)
 {
     core_dir_config *core = ap_get_core_module_config(r->per_dir_config);
-    return core->handler && !strcasecmp(core->handler, RC_HANDLER);
+    const char *handler = core->handler, *err = NULL;
+    if (!handler && core->expr_handler)
+        handler = ap_expr_str_exec(r, core->expr_handler, &err);
+    return handler && !err && !strcasecmp(handler, RC_HANDLER);
 }
 
-/* The module's URLs name no files: skip the directory and file walk (and their stat calls). */
+static char ours_marker;
+
+/* map_to_storage runs with the server's default config, so the decision is taken here, while
+ * the <Location> config is in place, and remembered for rc_map_to_storage. */
+static int rc_translate_name(request_rec *r)
+{
+    if (is_ours(r))
+        ap_set_module_config(r->request_config, &rootcauses_module, &ours_marker);
+    return DECLINED;
+}
+
+/* The module's URLs name no files: skip the directory and file walk (and their stat calls),
+ * and httpd's TRACE handling with them (TRACE gets our 405). */
 static int rc_map_to_storage(request_rec *r)
 {
-    return is_ours(r) ? OK : DECLINED;
+    return ap_get_module_config(r->request_config, &rootcauses_module) ? OK : DECLINED;
 }
 
 /* ---------------------------------------------------------------- the handler */
@@ -443,6 +461,7 @@ static int rc_handler(request_rec *r)
 static void rc_register_hooks(apr_pool_t *p)
 {
     (void)p;
+    ap_hook_translate_name(rc_translate_name, NULL, NULL, APR_HOOK_FIRST);
     ap_hook_map_to_storage(rc_map_to_storage, NULL, NULL, APR_HOOK_FIRST);
     ap_hook_handler(rc_handler, NULL, NULL, APR_HOOK_MIDDLE);
 }
