@@ -330,7 +330,12 @@ static int serve_listing(req *q, const rc_collection *col)
     }
     if ((rv = set_cache_headers(q, d->mtime)) != OK)
         return rv;
-    res = rc_filter_run(r->pool, d, col, qu, q->format == RC_ATOM ? 0 : -1);
+    if (q->format == RC_CSV)
+        res = rc_filter_run(r->pool, d, col, qu, -1, 0, RC_ALL);
+    else if (q->format == RC_ATOM)
+        res = rc_filter_run(r->pool, d, col, qu, 0, 0, RC_ATOM_ENTRIES);
+    else
+        res = rc_filter_run(r->pool, d, col, qu, -1, (qu->page - 1) * qu->per_page, qu->per_page);
     switch (q->format) {
     case RC_HTML:
         link_header(q, col, qu, rc_result_pages(res, qu->per_page));

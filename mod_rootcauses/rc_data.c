@@ -2,6 +2,7 @@
  * pool-owned structs with the indexes the request path needs. The jansson tree lives only for
  * the length of a load. */
 #include "rc_data.h"
+#include "rc_index.h"
 #include "rc_text.h"
 
 #include <stdarg.h>
@@ -23,6 +24,7 @@ typedef struct load_ctx {
     apr_pool_t *tmp;        /* freed when the load ends */
     const char *name;       /* the file as named in messages */
     const char *dir;        /* the data file's folder; NULL when loading from memory */
+    const rc_data *d;
     char path[512];         /* JSON path of the value being checked */
     apr_size_t plen;
     const char *error;
@@ -36,6 +38,8 @@ static apr_size_t path_push(load_ctx *c, const char *fmt, ...)
 {
     apr_size_t old = c->plen;
     va_list ap;
+    if (old == 0 && fmt[0] == '.')
+        fmt++;  /* a top-level key is "title", not ".title" */
     va_start(ap, fmt);
     if (c->plen < sizeof(c->path) - 1) {
         int n = apr_vsnprintf(c->path + c->plen, sizeof(c->path) - c->plen, fmt, ap);
@@ -226,7 +230,7 @@ static int load_countries(load_ctx *c, rc_data *d, const json_t *root)
     d->countries = apr_pcalloc(c->p, sizeof(rc_country) * (d->ncountries + 1));
     json_array_foreach(arr, i, v) {
         rc_country *ct = &d->countries[i];
-        apr_size_t old = path_push(c, "countries[%zu]", i);
+        apr_size_t old = path_push(c, "countries[%" APR_SIZE_T_FMT "]", i);
         const json_t *code = json_object_get(v, "code");
         if (!check_object(c, v, keys, "an object with code and name"))
             return 0;
@@ -238,7 +242,7 @@ static int load_countries(load_ctx *c, rc_data *d, const json_t *root)
         for (size_t j = 0; j < i; j++)
             if (!strcmp(d->countries[j].code, json_string_value(code))) {
                 path_push(c, ".code");
-                return fail(c, code, "a code not declared before (countries[%zu] has it)", j);
+                return fail(c, code, "a code not declared before (countries[%" APR_SIZE_T_FMT "] has it)", j);
             }
         ct->code = apr_pstrdup(c->p, json_string_value(code));
         if (!get_string(c, v, "name", 1, &ct->name))
@@ -353,7 +357,7 @@ static int load_pages(load_ctx *c, rc_data *d, const json_t *root)
     d->pages = apr_pcalloc(c->p, sizeof(rc_page) * (d->npages + 1));
     json_array_foreach(arr, i, v) {
         rc_page *pg = &d->pages[i];
-        apr_size_t old = path_push(c, "pages[%zu]", i);
+        apr_size_t old = path_push(c, "pages[%" APR_SIZE_T_FMT "]", i);
         if (!check_object(c, v, keys, "an object with slug, title and file") ||
             !get_slug(c, v, "slug", 1, &pg->slug, "a page slug") ||
             slug_taken(c, d, pg->slug, json_object_get(v, "slug")) ||
@@ -367,8 +371,10 @@ static int load_pages(load_ctx *c, rc_data *d, const json_t *root)
         nav->page = pg;
         apr_hash_set(d->slugs, pg->slug, APR_HASH_KEY_STRING, nav);
     }
-    if (!apr_hash_get(d->slugs, "index", APR_HASH_KEY_STRING))
+    if (!apr_hash_get(d->slugs, "index", APR_HASH_KEY_STRING)) {
+        path_push(c, "pages");
         return fail(c, arr, "a page with slug \"index\" (served at the mount point)");
+    }
     return 1;
 }
 
@@ -420,7 +426,7 @@ static int load_documents(load_ctx *c, rc_item *it, const json_t *obj)
     it->documents = apr_pcalloc(c->p, sizeof(rc_document) * (it->ndocuments + 1));
     json_array_foreach(arr, i, v) {
         rc_document *doc = &it->documents[i];
-        apr_size_t old = path_push(c, ".documents[%zu]", i);
+        apr_size_t old = path_push(c, ".documents[%" APR_SIZE_T_FMT "]", i);
         json_t *bytes;
         if (!check_object(c, v, keys, "an object with title, href and optional bytes") ||
             !get_string(c, v, "title", 1, &doc->title) ||
@@ -458,7 +464,7 @@ static int load_persons(load_ctx *c, rc_data *d, rc_item *it, const json_t *obj)
     json_array_foreach(arr, i, v) {
         rc_person *pe = &it->persons[i];
         json_t *country;
-        apr_size_t old = path_push(c, ".persons[%zu]", i);
+        apr_size_t old = path_push(c, ".persons[%" APR_SIZE_T_FMT "]", i);
         if (!check_object(c, v, keys, "an object with name and optional country and position") ||
             !get_string(c, v, "name", 1, &pe->name) ||
             !get_string(c, v, "position", 0, &pe->position))
@@ -497,8 +503,10 @@ static int load_item(load_ctx *c, rc_data *d, rc_collection *col, rc_item *it, c
     if (!json_is_string(date) ||
         (why = rc_date_parse(json_string_value(date), &it->date)) != NULL) {
         path_push(c, ".date");
-        return fail(c, date, "a real calendar date as YYYY, YYYY-MM or YYYY-MM-DD%s%s",
-                    json_is_string(date) ? ": " : "", json_is_string(date) ? why : "");
+        /* why is either the syntax ("expected YYYY, ...") or the calendar's objection */
+        if (why && why[0] != 'e')
+            return fail(c, date, "a real calendar date as YYYY, YYYY-MM or YYYY-MM-DD (%s)", why);
+        return fail(c, date, "a date as YYYY, YYYY-MM or YYYY-MM-DD");
     }
     it->date_text = apr_pstrdup(c->p, json_string_value(date));
 
@@ -511,12 +519,12 @@ static int load_item(load_ctx *c, rc_data *d, rc_collection *col, rc_item *it, c
     it->ncountries = (int)json_array_size(countries);
     it->countries = apr_palloc(c->p, sizeof(int) * it->ncountries);
     json_array_foreach(countries, i, cv) {
-        apr_size_t old = path_push(c, ".countries[%zu]", i);
+        apr_size_t old = path_push(c, ".countries[%" APR_SIZE_T_FMT "]", i);
         if ((it->countries[i] = get_country(c, d, cv)) < 0)
             return 0;
         for (size_t j = 0; j < i; j++)
             if (it->countries[j] == it->countries[i])
-                return fail(c, cv, "each country once (countries[%zu] has it already)", j);
+                return fail(c, cv, "each country once (countries[%" APR_SIZE_T_FMT "] has it already)", j);
         path_pop(c, old);
     }
 
@@ -601,6 +609,7 @@ static void index_collection(load_ctx *c, rc_collection *col)
             col->kinds[k++] = apr_hash_this_val(hi);
     }
     qsort(col->kinds, col->nkinds, sizeof(char *), cmp_str);
+    col->index = rc_index_build(c->p, c->d, col);
 }
 
 static int load_collections(load_ctx *c, rc_data *d, const json_t *root)
@@ -618,7 +627,7 @@ static int load_collections(load_ctx *c, rc_data *d, const json_t *root)
         const json_t *items;
         size_t j;
         json_t *iv;
-        apr_size_t old = path_push(c, "collections[%zu]", i);
+        apr_size_t old = path_push(c, "collections[%" APR_SIZE_T_FMT "]", i);
         if (!check_object(c, v, keys, "an object with slug, title and items") ||
             !get_slug(c, v, "slug", 1, &col->slug, "a collection slug"))
             return 0;
@@ -635,7 +644,7 @@ static int load_collections(load_ctx *c, rc_data *d, const json_t *root)
         col->items = apr_pcalloc(c->p, sizeof(rc_item) * (col->nitems + 1));
         col->by_id = apr_hash_make(c->p);
         json_array_foreach(items, j, iv) {
-            apr_size_t iold = path_push(c, ".items[%zu]", j);
+            apr_size_t iold = path_push(c, ".items[%" APR_SIZE_T_FMT "]", j);
             if (!load_item(c, d, col, &col->items[j], iv))
                 return 0;
             path_pop(c, iold);
@@ -683,6 +692,7 @@ static const char *load_json(load_ctx *c, rc_data *d, const char *buf, apr_size_
         return apr_psprintf(c->p, "%s:%d:%d: JSON syntax error: %s", c->name, jerr.line,
                             jerr.column, jerr.text);
     d->slugs = apr_hash_make(c->p);
+    c->d = d;
     if (check_object(c, root, keys, "an object with title, countries, pages and collections") &&
         get_string(c, root, "title", 1, &d->title) && load_countries(c, d, root) &&
         load_pages(c, d, root) && load_collections(c, d, root)) {

@@ -64,6 +64,7 @@ typedef struct rc_collection {
     int nkinds;
     int min_year, max_year; /* of its items' dates; 0 when it has none */
     apr_hash_t *by_id;      /* id -> rc_item* */
+    struct rc_index *index; /* NULL when the data is beyond the index (see rc_index.h) */
 } rc_collection;
 
 typedef struct rc_page {

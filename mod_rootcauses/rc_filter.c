@@ -1,7 +1,11 @@
-/* rc_filter: one pass over the collection in sort order gives the result and both facets. */
+/* rc_filter: listings by index where the query allows it (every filter but q), else by a pass
+ * over the collection. Both give the same result; the unit tests hold them to it. */
 #include "rc_filter.h"
+#include "rc_index.h"
 
 #include <string.h>
+
+/* ---- the pass over every item ---- */
 
 static int match_country(const rc_item *it, const char *want)
 {
@@ -41,18 +45,37 @@ static int match_date(const rc_item *it, const rc_query *q)
     return (!q->from || it->date.end >= q->from) && (!q->to || it->date.start <= q->to);
 }
 
-rc_result *rc_filter_run(apr_pool_t *p, const rc_data *d, const rc_collection *col,
-                         const rc_query *q, int sort_asc)
+static rc_result *new_result(apr_pool_t *p, const rc_data *d, const rc_collection *col)
 {
     rc_result *r = apr_pcalloc(p, sizeof(*r));
+    int span = col->nitems ? col->max_year - col->min_year + 1 : 0;
+    r->col = col;
+    r->country_counts = apr_pcalloc(p, sizeof(int) * (d->ncountries + 1));
+    r->years = apr_palloc(p, sizeof(rc_year_count) * (span + 1));
+    return r;
+}
+
+/* Fills r->years from counts per year since min_year, newest first. */
+static void set_years(rc_result *r, const rc_collection *col, const apr_uint32_t *per_year)
+{
+    int span = col->nitems ? col->max_year - col->min_year + 1 : 0;
+    for (int y = span - 1; y >= 0; y--)
+        if (per_year[y]) {
+            r->years[r->nyears].year = col->min_year + y;
+            r->years[r->nyears++].count = (int)per_year[y];
+        }
+}
+
+rc_result *rc_filter_scan(apr_pool_t *p, const rc_data *d, const rc_collection *col,
+                          const rc_query *q, int sort_asc, apr_int64_t first, int count)
+{
+    rc_result *r = new_result(p, d, col);
     const int *order = (sort_asc >= 0 ? sort_asc : q->sort_asc) ? col->by_date_asc
                                                                    : col->by_date_desc;
     int *ids = apr_palloc(p, sizeof(int) * (col->nitems + 1));
     int span = col->nitems ? col->max_year - col->min_year + 1 : 0;
-    int *year_counts = apr_pcalloc(p, sizeof(int) * (span + 1));
+    apr_uint32_t *per_year = apr_pcalloc(p, sizeof(apr_uint32_t) * (span + 1));
 
-    r->col = col;
-    r->country_counts = apr_pcalloc(p, sizeof(int) * (d->ncountries + 1));
     for (int k = 0; k < col->nitems; k++) {
         const rc_item *it = &col->items[order[k]];
         int in_country, in_date;
@@ -64,33 +87,246 @@ rc_result *rc_filter_run(apr_pool_t *p, const rc_data *d, const rc_collection *c
             for (int i = 0; i < it->ncountries; i++)
                 r->country_counts[it->countries[i]]++;
         if (in_country)
-            year_counts[it->date.year - col->min_year]++;
+            per_year[it->date.year - col->min_year]++;
         if (in_country && in_date)
             ids[r->total++] = order[k];
     }
-    r->ids = ids;
-    r->years = apr_palloc(p, sizeof(rc_year_count) * (span + 1));
-    for (int y = span - 1; y >= 0; y--)
-        if (year_counts[y]) {
-            r->years[r->nyears].year = col->min_year + y;
-            r->years[r->nyears++].count = year_counts[y];
-        }
+    set_years(r, col, per_year);
+    r->first = first;
+    if (first >= r->total)
+        r->nids = 0;
+    else {
+        r->ids = ids + first;
+        r->nids = r->total - first < count ? (int)(r->total - first) : count;
+    }
     return r;
+}
+
+/* ---- by index ---- */
+
+#define MAX_SEGMENTS 3
+
+/* Positions [a, e) where items match when their key is in the query's key set and their date
+ * precision in precs (bit per rc_precision). */
+typedef struct segment {
+    int a, e;
+    unsigned precs;
+    apr_uint32_t *hist;  /* positions per key */
+} segment;
+
+typedef struct plan {
+    const rc_index *ix;
+    const rc_order_index *oi;
+    int nkeys;
+    unsigned char *kind_ok;   /* per key: passes the kind filter */
+    unsigned char *match;     /* per key: passes the kind and country filters */
+    segment seg[MAX_SEGMENTS];
+    int nseg;
+} plan;
+
+static int cmp_segment(const segment *x, const segment *y)
+{
+    return x->a - y->a;
+}
+
+static void add_segment(apr_pool_t *p, plan *pl, int lo, int hi, unsigned precs)
+{
+    segment *s = &pl->seg[pl->nseg];
+    rc_index_range(pl->oi, lo, hi, &s->a, &s->e);
+    if (s->a >= s->e)
+        return;
+    s->precs = precs;
+    s->hist = apr_pcalloc(p, sizeof(apr_uint32_t) * pl->nkeys);
+    rc_index_histogram(pl->oi, pl->nkeys, s->a, s->e, s->hist);
+    pl->nseg++;
+}
+
+/* The date filter as up to three ranges of positions. Items starting at or after from's start
+ * match whatever their precision; of those starting before it only a year that contains from
+ * (starting on January 1 of from's year) or a month that contains it (starting on the first of
+ * from's month) overlaps it, so those two start dates are ranges of their own. */
+static void plan_dates(apr_pool_t *p, plan *pl, const rc_query *q)
+{
+    const unsigned all = 1u << RC_PREC_YEAR | 1u << RC_PREC_MONTH | 1u << RC_PREC_DAY;
+    int lo = q->from ? q->from : 0, hi = q->to ? q->to : 99991231;
+    int month_start = lo / 100 * 100 + 1, year_start = lo / 10000 * 10000 + 101;
+
+    add_segment(p, pl, lo, hi, all);
+    if (q->from && month_start < lo && month_start == year_start)
+        add_segment(p, pl, month_start, month_start, 1u << RC_PREC_MONTH | 1u << RC_PREC_YEAR);
+    else {
+        if (q->from && month_start < lo)
+            add_segment(p, pl, month_start, month_start, 1u << RC_PREC_MONTH);
+        if (q->from && year_start < lo)
+            add_segment(p, pl, year_start, year_start, 1u << RC_PREC_YEAR);
+    }
+    /* in position order, so that ranks run across them */
+    for (int i = 1; i < pl->nseg; i++)
+        for (int j = i; j > 0 && cmp_segment(&pl->seg[j - 1], &pl->seg[j]) > 0; j--) {
+            segment t = pl->seg[j];
+            pl->seg[j] = pl->seg[j - 1];
+            pl->seg[j - 1] = t;
+        }
+}
+
+static int matches_at(const plan *pl, const segment *s, int pos)
+{
+    int k = pl->oi->key[pos];
+    return pl->match[k] && (s->precs >> pl->ix->keys.prec[k] & 1);
+}
+
+/* Matches in positions [0, block * RC_INDEX_BLOCK) of keys in the segment's set. */
+static apr_int64_t block_count(const plan *pl, const segment *s, const int *keys, int nkeys,
+                               int block)
+{
+    const apr_uint32_t *row = pl->oi->blocks + (apr_size_t)block * pl->nkeys;
+    apr_int64_t n = 0;
+    (void)s;
+    for (int i = 0; i < nkeys; i++)
+        n += row[keys[i]];
+    return n;
+}
+
+/* Collects up to count matching positions of segment s, skipping the first `skip`. */
+static void collect(apr_pool_t *p, const plan *pl, const segment *s, apr_int64_t skip,
+                    int count, int *out, int *nout)
+{
+    const rc_order_index *oi = pl->oi;
+    int *keys = apr_palloc(p, sizeof(int) * (pl->nkeys + 1)), nk = 0;
+    int pos = s->a, last_block = (s->e - 1) / RC_INDEX_BLOCK;
+
+    for (int k = 0; k < pl->nkeys; k++)
+        if (pl->match[k] && (s->precs >> pl->ix->keys.prec[k] & 1))
+            keys[nk++] = k;
+
+    /* Jump close to the first wanted match: the last block boundary with at most `skip`
+     * matches between s->a and it. */
+    if (skip > 0) {
+        int first_block = s->a / RC_INDEX_BLOCK + 1, lo = first_block, hi = last_block;
+        apr_int64_t before = 0, base;
+        for (int q = (first_block - 1) * RC_INDEX_BLOCK; q < s->a; q++)
+            before += matches_at(pl, s, q);
+        base = block_count(pl, s, keys, nk, first_block - 1) + before;
+        while (lo <= hi) {
+            int mid = lo + (hi - lo) / 2;
+            if (block_count(pl, s, keys, nk, mid) - base <= skip)
+                lo = mid + 1;
+            else
+                hi = mid - 1;
+        }
+        if (hi >= first_block) {  /* block boundary hi has at most skip matches before it */
+            skip -= block_count(pl, s, keys, nk, hi) - base;
+            pos = hi * RC_INDEX_BLOCK;
+        }
+    }
+    while (pos < s->e && *nout < count) {
+        /* a whole block without a match is skipped by its counts */
+        if (pos % RC_INDEX_BLOCK == 0 && pos / RC_INDEX_BLOCK < last_block &&
+            block_count(pl, s, keys, nk, pos / RC_INDEX_BLOCK + 1) ==
+                block_count(pl, s, keys, nk, pos / RC_INDEX_BLOCK)) {
+            pos += RC_INDEX_BLOCK;
+            continue;
+        }
+        if (matches_at(pl, s, pos)) {
+            if (skip > 0)
+                skip--;
+            else
+                out[(*nout)++] = oi->order[pos];
+        }
+        pos++;
+    }
+}
+
+static rc_result *run_indexed(apr_pool_t *p, const rc_data *d, const rc_collection *col,
+                              const rc_query *q, int asc, apr_int64_t first, int count)
+{
+    const rc_index *ix = col->index;
+    rc_result *r = new_result(p, d, col);
+    plan pl;
+    apr_uint32_t *per_year;
+    apr_int64_t skip = first;
+    int *ids;
+
+    memset(&pl, 0, sizeof(pl));
+    pl.ix = ix;
+    pl.oi = asc ? &ix->asc : &ix->desc;
+    pl.nkeys = ix->keys.n;
+    pl.kind_ok = apr_palloc(p, pl.nkeys + 1);
+    pl.match = apr_palloc(p, pl.nkeys + 1);
+    {
+        apr_uint64_t want_countries = 0;
+        char *want_kinds = apr_pcalloc(p, col->nkinds + 1);
+        if (q->countries)
+            for (int c = 0; c < d->ncountries; c++)
+                if (q->countries[c])
+                    want_countries |= (apr_uint64_t)1 << c;
+        if (q->kinds)
+            for (int i = 0; i < col->nkinds; i++)
+                for (const char **k = q->kinds; *k; k++)
+                    if (!strcmp(*k, col->kinds[i]))
+                        want_kinds[i] = 1;
+        for (int k = 0; k < pl.nkeys; k++) {
+            int kind = ix->keys.kind[k];
+            pl.kind_ok[k] = !q->kinds || (kind >= 0 && want_kinds[kind]);
+            pl.match[k] = pl.kind_ok[k] && (!q->countries || (ix->keys.countries[k] & want_countries));
+        }
+    }
+    plan_dates(p, &pl, q);
+
+    /* total and the country facet, over the date ranges */
+    for (int i = 0; i < pl.nseg; i++) {
+        const segment *s = &pl.seg[i];
+        for (int k = 0; k < pl.nkeys; k++) {
+            apr_uint64_t bits;
+            if (!s->hist[k] || !(s->precs >> ix->keys.prec[k] & 1) || !pl.kind_ok[k])
+                continue;
+            if (pl.match[k])
+                r->total += (int)s->hist[k];
+            for (bits = ix->keys.countries[k]; bits; bits &= bits - 1)
+                r->country_counts[__builtin_ctzll(bits)] += (int)s->hist[k];
+        }
+    }
+    /* the year facet, over every date */
+    per_year = apr_pcalloc(p, sizeof(apr_uint32_t) * (ix->keys.nyears + 1));
+    for (int k = 0; k < pl.nkeys; k++)
+        if (pl.match[k])
+            for (int y = 0; y < ix->keys.nyears; y++)
+                per_year[y] += ix->keys.year_counts[(apr_size_t)y * pl.nkeys + k];
+    set_years(r, col, per_year);
+
+    /* the slice */
+    r->first = first;
+    if (count > r->total)
+        count = r->total;
+    ids = apr_palloc(p, sizeof(int) * (count + 1));
+    for (int i = 0; i < pl.nseg && r->nids < count && first < r->total; i++) {
+        segment *s = &pl.seg[i];
+        apr_int64_t in_seg = 0;
+        for (int k = 0; k < pl.nkeys; k++)
+            if (pl.match[k] && (s->precs >> ix->keys.prec[k] & 1))
+                in_seg += s->hist[k];
+        if (skip >= in_seg) {
+            skip -= in_seg;
+            continue;
+        }
+        collect(p, &pl, s, skip, count, ids, &r->nids);
+        skip = 0;
+    }
+    r->ids = ids;
+    return r;
+}
+
+rc_result *rc_filter_run(apr_pool_t *p, const rc_data *d, const rc_collection *col,
+                         const rc_query *q, int sort_asc, apr_int64_t first, int count)
+{
+    int asc = sort_asc >= 0 ? sort_asc : q->sort_asc;
+    /* q needs the text; a listing of everything in CSV reads every item anyway */
+    if (!col->index || q->words || count == RC_ALL)
+        return rc_filter_scan(p, d, col, q, asc, first, count);
+    return run_indexed(p, d, col, q, asc, first, count);
 }
 
 apr_int64_t rc_result_pages(const rc_result *r, int per_page)
 {
     return ((apr_int64_t)r->total + per_page - 1) / per_page;
-}
-
-void rc_result_slice(const rc_result *r, apr_int64_t page, int per_page, int *first, int *count)
-{
-    apr_int64_t start = (page - 1) * (apr_int64_t)per_page;  /* page <= 1e9: no overflow */
-    if (start >= r->total) {
-        *first = r->total;
-        *count = 0;
-        return;
-    }
-    *first = (int)start;
-    *count = r->total - *first < per_page ? r->total - *first : per_page;
 }

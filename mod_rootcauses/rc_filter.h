@@ -1,4 +1,5 @@
-/* rc_filter: runs a parsed query over a collection. APR only. */
+/* rc_filter: runs a parsed query over a collection: the total, the facets, and the slice of the
+ * result that a response shows. APR only. */
 #ifndef RC_FILTER_H
 #define RC_FILTER_H
 
@@ -13,19 +14,27 @@ typedef struct rc_year_count {
 
 typedef struct rc_result {
     const rc_collection *col;
-    const int *ids;         /* matching item indexes in sort order */
-    int total;
+    int total;              /* items matching every filter */
+    apr_int64_t first;      /* rank of ids[0] in the whole result */
+    const int *ids;         /* the requested slice, as item indexes in sort order */
+    int nids;
     int *country_counts;    /* per declared country: matches ignoring the country filter */
     rc_year_count *years;   /* newest year first, only years with a count; ignores from/to */
     int nyears;
 } rc_result;
 
-/* Runs q over col. sort_asc overrides q->sort_asc when >= 0 (Atom is always newest first). */
-rc_result *rc_filter_run(apr_pool_t *p, const rc_data *d, const rc_collection *col,
-                         const rc_query *q, int sort_asc);
+#define RC_ALL 0x7fffffff
 
-/* Pagination: number of pages, and the slice [*first, *first + *count) for page. */
+/* Runs q over col and returns the result's ranks [first, first + count) (fewer past the end).
+ * sort_asc overrides q->sort_asc when >= 0 (Atom is always newest first). */
+rc_result *rc_filter_run(apr_pool_t *p, const rc_data *d, const rc_collection *col,
+                         const rc_query *q, int sort_asc, apr_int64_t first, int count);
+
+/* The same by a pass over every item: what the indexes must agree with, and the way for q. */
+rc_result *rc_filter_scan(apr_pool_t *p, const rc_data *d, const rc_collection *col,
+                          const rc_query *q, int sort_asc, apr_int64_t first, int count);
+
+/* ceil(total / per_page) */
 apr_int64_t rc_result_pages(const rc_result *r, int per_page);
-void rc_result_slice(const rc_result *r, apr_int64_t page, int per_page, int *first, int *count);
 
 #endif

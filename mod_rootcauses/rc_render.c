@@ -127,10 +127,10 @@ static void prepare_html(apr_pool_t *p, const rc_data *d, const rc_collection *c
         it->kind ? " · <span class=\"kind\">" : "",
         it->kind ? rc_escape_html(tmp, rc_human_kind(tmp, it->kind)) : "",
         it->kind ? "</span>" : "", NULL);
-    it->html_row.before = piece(p, "<li class=\"item\"><h2 class=\"item-title\"><a href=\"");
+    it->html_row.before = piece(p, "<li class=\"item\"><h3 class=\"item-title\"><a href=\"");
     it->html_row.after = piece(
         p, apr_pstrcat(p, "/", col->slug, "/", it->id, "\">", rc_escape_html(tmp, it->title),
-                       "</a></h2><p class=\"item-meta\">", meta, "</p>",
+                       "</a></h3><p class=\"item-meta\">", meta, "</p>",
                        it->summary ? "<p class=\"item-summary\">" : "",
                        it->summary ? rc_escape_html(tmp, it->summary) : "",
                        it->summary ? "</p>" : "", "</li>\n", NULL));

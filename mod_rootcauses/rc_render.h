@@ -50,6 +50,7 @@ const char *rc_human_kind(apr_pool_t *p, const char *kind);
 /* ---- HTML ---- */
 void rc_html_page(rc_out *o, const rc_site *s, const rc_page *page);
 /* r is NULL when q has errors: the form is shown with the messages, and no results. */
+/* The renderers show r's slice (r->ids); rc_filter_run picks it. */
 void rc_html_listing(rc_out *o, const rc_site *s, const rc_collection *col, const rc_query *q,
                      const rc_result *r);
 void rc_html_item(rc_out *o, const rc_site *s, const rc_collection *col, const rc_item *it);

@@ -20,7 +20,7 @@ void rc_atom_listing(rc_out *o, const rc_site *s, const rc_collection *col, cons
     const char *qs = rc_escape_xml(o->pool, q->canonical);
     const char *sep = *q->canonical ? "?" : "";
     apr_time_exp_t tm;
-    int n = r->total < RC_ATOM_ENTRIES ? r->total : RC_ATOM_ENTRIES;
+    int n = r->nids < RC_ATOM_ENTRIES ? r->nids : RC_ATOM_ENTRIES;
 
     apr_time_exp_gmt(&tm, d->mtime);
     rc_out_puts(o, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"

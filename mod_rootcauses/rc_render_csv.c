@@ -12,7 +12,7 @@
 void rc_csv_listing(rc_out *o, const rc_site *s, const rc_result *r)
 {
     rc_out_puts(o, "id,date,title,countries,kind,url\r\n");
-    for (int k = 0; k < r->total; k++) {
+    for (int k = 0; k < r->nids; k++) {
         const rc_item *it = &r->col->items[r->ids[k]];
         rc_out_piece(o, &it->csv_row.before);
         if (s->base_csv_plain) {

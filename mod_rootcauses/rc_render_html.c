@@ -284,9 +284,8 @@ static void results(rc_out *o, const rc_site *s, const listing_ctx *c)
 {
     const rc_result *r = c->r;
     apr_int64_t pages = rc_result_pages(r, c->q->per_page);
-    int first, count;
+    int first = (int)(r->nids ? r->first : 0), count = r->nids;
 
-    rc_result_slice(r, c->q->page, c->q->per_page, &first, &count);
     rc_out_puts(o, "<p class=\"result-count\" id=\"result-count\" role=\"status\" "
                    "aria-live=\"polite\">");
     if (r->total == 0)
@@ -302,7 +301,7 @@ static void results(rc_out *o, const rc_site *s, const listing_ctx *c)
     rc_out_puts(o, "</p>\n");
     if (count) {
         rc_out_printf(o, "<ol class=\"items\" start=\"%d\">\n", first + 1);
-        for (int k = first; k < first + count; k++) {
+        for (int k = 0; k < count; k++) {
             const rc_item *it = &c->col->items[r->ids[k]];
             rc_out_piece(o, &it->html_row.before);
             rc_out_puts(o, s->base_html);

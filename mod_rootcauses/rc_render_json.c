@@ -16,15 +16,12 @@ static void item_object(rc_out *o, const rc_site *s, const rc_item *it)
 void rc_json_listing(rc_out *o, const rc_site *s, const rc_query *q, const rc_result *r)
 {
     const rc_data *d = s->data;
-    int first, count;
-
-    rc_result_slice(r, q->page, q->per_page, &first, &count);
     rc_out_printf(o,
                   "{\"total\":%d,\"page\":%" APR_INT64_T_FMT ",\"per_page\":%d,\"pages\":%"
                   APR_INT64_T_FMT ",\"items\":[",
                   r->total, q->page, q->per_page, rc_result_pages(r, q->per_page));
-    for (int k = first; k < first + count; k++) {
-        if (k > first)
+    for (int k = 0; k < r->nids; k++) {
+        if (k > 0)
             rc_out_write(o, ",", 1);
         item_object(o, s, &r->col->items[r->ids[k]]);
     }

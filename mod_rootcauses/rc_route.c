@@ -44,8 +44,8 @@ const char *rc_router_create(apr_pool_t *p, rc_router **out)
         if (!rt->code[i]) {
             PCRE2_UCHAR msg[120];
             pcre2_get_error_message(errcode, msg, sizeof(msg));
-            return apr_psprintf(p, "route pattern %s: %s at offset %zu", patterns[i],
-                                (const char *)msg, (size_t)erroffset);
+            return apr_psprintf(p, "route pattern %s: %s at offset %" APR_SIZE_T_FMT, patterns[i],
+                                (const char *)msg, (apr_size_t)erroffset);
         }
         /* JIT is an optimisation: where it is not available the interpreter runs. */
         pcre2_jit_compile(rt->code[i], PCRE2_JIT_COMPLETE);

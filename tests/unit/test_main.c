@@ -67,6 +67,7 @@ int main(void)
     srunner_add_suite(sr, rc_query_suite());
     srunner_add_suite(sr, rc_filter_suite());
     srunner_add_suite(sr, rc_render_suite());
+    srunner_add_suite(sr, rc_index_suite());
 
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);

@@ -1,0 +1,254 @@
+"""SPEC §3 and §4 through `httpd -t`: a valid configuration passes; a bad directive value, a data
+file with a JSON syntax error and a data file that breaks a rule each stop httpd -t (and httpd)
+with a message naming the file and where (line and column, or the JSON path) and the value."""
+
+import copy
+import json
+
+import pytest
+
+import rcserver
+import sitedata
+
+B = "/rootcauses"
+SHIPPED = sitedata.shipped()
+
+
+@pytest.fixture
+def site(workdir):
+    """A copy of the shipped site in a fresh work dir: (workdir, path of its data.json)."""
+    return workdir, rcserver.copy_site(rcserver.shipped_htdocs(), workdir / "site")
+
+
+def write_data(path, data):
+    rcserver.write_file(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def httpd_t_with(workdir, data_path, directives=()):
+    return rcserver.check_config(workdir, [rcserver.Mount(B, data=data_path, directives=directives)])
+
+
+def data_error(path, rest):
+    """The message httpd -t prints for a data file error (after "AH00526: Syntax error on line N
+    of httpd.conf:")."""
+    return f"RootCausesData: {path}: {rest}"
+
+
+# ---------------------------------------------------------------- valid
+
+def test_valid_config_is_syntax_ok(site):
+    workdir, data = site
+    assert httpd_t_with(workdir, data) == (0, "Syntax OK\n")
+
+
+def test_valid_config_with_every_directive_is_syntax_ok(site):
+    workdir, data = site
+    rcserver.write_file(workdir / "layout.html", (rcserver.shipped_htdocs() / "layout.html").read_text())
+    code, out = httpd_t_with(workdir, data, [
+        f"RootCausesLayout {workdir / 'layout.html'}", "RootCausesPageSize 100",
+        "RootCausesMaxAge 0", "RootCausesReloadInterval 0"])
+    assert (code, out) == (0, "Syntax OK\n")
+
+
+def test_shipped_layout_is_accepted(site):
+    workdir, data = site
+    code, out = rcserver.check_config(workdir, [rcserver.Mount(
+        B, data=data, layout=data.parent / "layout.html")])
+    assert (code, out) == (0, "Syntax OK\n")
+
+
+def test_small_fixture_site_is_valid(workdir):
+    data = rcserver.copy_site(sitedata.small_site_dir(), workdir / "small")
+    assert httpd_t_with(workdir, data) == (0, "Syntax OK\n")
+
+
+# ---------------------------------------------------------------- directive values
+
+@pytest.mark.parametrize("directive,value,expected", [
+    ("RootCausesPageSize", "0", 'RootCausesPageSize: "0" is not a whole number from 1 to 100'),
+    ("RootCausesPageSize", "101", 'RootCausesPageSize: "101" is not a whole number from 1 to 100'),
+    ("RootCausesPageSize", "ten", 'RootCausesPageSize: "ten" is not a whole number from 1 to 100'),
+    ("RootCausesMaxAge", "abc", 'RootCausesMaxAge: "abc" is not a whole number from 0 to 315360000'),
+    ("RootCausesMaxAge", "-5", 'RootCausesMaxAge: "-5" is not a whole number from 0 to 315360000'),
+    ("RootCausesMaxAge", "60s", 'RootCausesMaxAge: "60s" is not a whole number from 0 to 315360000'),
+    ("RootCausesReloadInterval", "-1",
+     'RootCausesReloadInterval: "-1" is not a whole number from 0 to 86400'),
+    ("RootCausesReloadInterval", "1.5",
+     'RootCausesReloadInterval: "1.5" is not a whole number from 0 to 86400'),
+])
+def test_bad_directive_value_fails_httpd_t_naming_directive_and_value(site, directive, value,
+                                                                      expected):
+    workdir, data = site
+    code, out = httpd_t_with(workdir, data, [f"{directive} {value}"])
+    assert code != 0
+    assert expected in out
+    assert "Syntax OK" not in out
+
+
+def test_bad_directive_value_in_server_context_fails_httpd_t(workdir):
+    code, out = rcserver.check_config(workdir, [], server_conf="RootCausesPageSize 0")
+    assert code != 0
+    assert 'RootCausesPageSize: "0" is not a whole number from 1 to 100' in out
+
+
+def test_missing_data_file_fails_httpd_t_naming_it(workdir):
+    missing = workdir / "nowhere" / "data.json"
+    code, out = httpd_t_with(workdir, missing)
+    assert code != 0
+    assert data_error(missing, "cannot read the data file: No such file or directory") in out
+
+
+# ---------------------------------------------------------------- JSON syntax
+
+def test_json_syntax_error_names_file_line_and_column(site):
+    workdir, data = site
+    text = json.dumps(SHIPPED, indent=2, ensure_ascii=False)
+    # Plant a comma where a value belongs in the "countries" array.
+    good = '"countries": ['
+    text = text.replace(good, good + ",", 1)
+    rcserver.write_file(data, text)
+    offset = text.index(good) + len(good)   # the planted comma
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    assert (line, column) == (3, 17)        # written out: line 3 is '  "countries": [,'
+    code, out = httpd_t_with(workdir, data)
+    assert code != 0
+    assert f"RootCausesData: {data}:{line}:{column}: JSON syntax error" in out
+
+
+@pytest.mark.parametrize("text,line,column", [
+    ('{\n  "title": "x",\n  "countries": [}\n', 3, 17),
+    ('{"title": "x"', 1, 13),
+    ('{\n"title": \'x\'\n}\n', 2, 10),
+])
+def test_json_syntax_error_position(site, text, line, column):
+    workdir, data = site
+    rcserver.write_file(data, text)
+    code, out = httpd_t_with(workdir, data)
+    assert code != 0
+    assert f"RootCausesData: {data}:{line}:{column}: JSON syntax error" in out
+
+
+def test_invalid_data_stops_httpd_itself_with_the_message(start_server, workdir):
+    data = rcserver.copy_site(rcserver.shipped_htdocs(), workdir / "site")
+    rcserver.write_file(data, '{\n  "title": "x",\n  "countries": [,]\n}\n')
+    with pytest.raises(rcserver.HttpdError) as e:
+        start_server([rcserver.Mount(B, data=data)], workdir=workdir, check=False)
+    assert f"RootCausesData: {data}:3:17: JSON syntax error" in str(e.value)
+
+
+# ---------------------------------------------------------------- rules of §4
+
+def broken(mutate):
+    d = copy.deepcopy(SHIPPED)
+    mutate(d)
+    return d
+
+
+RULES = {
+    "date_not_in_calendar": (
+        lambda d: d["collections"][0]["items"][0].__setitem__("date", "2021-02-30"),
+        'collections[0].items[0].date is "2021-02-30", expected a real calendar date as '
+        "YYYY, YYYY-MM or YYYY-MM-DD (no such day in the calendar)"),
+    "date_bad_syntax": (
+        lambda d: d["collections"][1]["items"][3].__setitem__("date", "July 2022"),
+        'collections[1].items[3].date is "July 2022", expected a date as '
+        "YYYY, YYYY-MM or YYYY-MM-DD"),
+    "unknown_key_in_page": (
+        lambda d: d["pages"][2].__setitem__("color", "red"),
+        'pages[2].color is "red", expected no such key here (known keys: slug, title, file)'),
+    "unknown_key_in_item": (
+        lambda d: d["collections"][1]["items"][1].__setitem__("author", "X"),
+        'collections[1].items[1].author is "X", expected no such key here (known keys: id, '
+        "title, date, countries, kind, summary, source, documents, persons)"),
+    "unknown_key_at_top_level": (
+        lambda d: d.__setitem__("extra", 1),
+        "extra is 1, expected no such key here (known keys: title, countries, pages, "
+        "collections)"),
+    "undeclared_country": (
+        lambda d: d["collections"][1]["items"][2]["countries"].append("MX"),
+        'collections[1].items[2].countries[3] is "MX", expected a country code declared in '
+        "countries (GT, HN, SV, NI)"),
+    "undeclared_person_country": (
+        lambda d: d["collections"][0]["items"][0].__setitem__(
+            "persons", [{"name": "A. Person", "country": "CR"}]),
+        'collections[0].items[0].persons[0].country is "CR", expected a country code declared '
+        "in countries (GT, HN, SV, NI)"),
+    "country_twice_in_item": (
+        lambda d: d["collections"][0]["items"][0]["countries"].append("SV"),
+        'collections[0].items[0].countries[3] is "SV", expected each country once '
+        "(countries[0] has it already)"),
+    "duplicate_item_id": (
+        lambda d: d["collections"][1]["items"].append(dict(d["collections"][1]["items"][0])),
+        'collections[1].items[4].id is "2022-03-09-nicaragua-action", expected an id unique '
+        "in its collection"),
+    "duplicate_country_code": (
+        lambda d: d["countries"].append({"code": "GT", "name": "Guatemala again"}),
+        'countries[4].code is "GT", expected a code not declared before (countries[0] has it)'),
+    "slug_of_page_and_collection_clash": (
+        lambda d: d["pages"].append({"slug": "reports", "title": "Reports",
+                                     "file": "pages/index.html"}),
+        'collections[0].slug is "reports", expected a slug unique across pages and '
+        "collections"),
+    "no_countries_in_item": (
+        lambda d: d["collections"][0]["items"][0].__setitem__("countries", []),
+        "collections[0].items[0].countries is [], expected at least one declared country code"),
+    "document_bytes_negative": (
+        lambda d: d["collections"][0]["items"][0]["documents"][1].__setitem__("bytes", -1),
+        "collections[0].items[0].documents[1].bytes is -1, expected a non-negative integer"),
+}
+
+
+@pytest.mark.parametrize("rule", sorted(RULES))
+def test_data_rule_violation_fails_httpd_t_with_file_json_path_and_value(site, rule):
+    workdir, data = site
+    mutate, message = RULES[rule]
+    write_data(data, broken(mutate))
+    code, out = httpd_t_with(workdir, data)
+    assert code != 0
+    assert data_error(data, message) in out, out
+
+
+def test_missing_page_file_fails_httpd_t_naming_it(site):
+    workdir, data = site
+    write_data(data, broken(lambda d: d["pages"][3].__setitem__("file", "pages/missing.html")))
+    code, out = httpd_t_with(workdir, data)
+    assert code != 0
+    assert data_error(data, f'pages[3].file is "pages/missing.html", expected a readable page '
+                            f"file ({data.parent}/pages/missing.html: No such file or directory)") in out
+
+
+@pytest.mark.parametrize("file", ["../outside.html", "pages/../../outside.html", "/etc/passwd"])
+def test_page_file_outside_the_data_folder_fails_httpd_t(site, file):
+    workdir, data = site
+    rcserver.write_file(workdir / "outside.html", "<p>outside</p>\n")
+    write_data(data, broken(lambda d: d["pages"][3].__setitem__("file", file)))
+    code, out = httpd_t_with(workdir, data)
+    assert code != 0
+    assert data_error(data, f'pages[3].file is "{file}", expected a file inside the data '
+                            f"file's folder {data.parent}/") in out
+
+
+def shown(value):
+    """A value as rc_data.c shows it in a message: compact JSON, cut to 77 bytes and "..." when
+    longer than 80."""
+    s = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return s if len(s.encode()) <= 80 else s.encode()[:77].decode() + "..."
+
+
+def test_data_without_index_page_fails_httpd_t_naming_pages(site):
+    workdir, data = site
+    d = broken(lambda d: d["pages"].pop(0))
+    write_data(data, d)
+    code, out = httpd_t_with(workdir, data)
+    assert code != 0
+    assert data_error(data, f"pages is {shown(d['pages'])}, expected a page with slug \"index\" "
+                            "(served at the mount point)") in out, out
+
+
+def test_data_without_title_fails_httpd_t_naming_title(site):
+    workdir, data = site
+    write_data(data, broken(lambda d: d.pop("title")))
+    code, out = httpd_t_with(workdir, data)
+    assert code != 0
+    assert data_error(data, "title is missing, expected a non-empty string") in out, out
