@@ -57,11 +57,11 @@ const char *rc_layout_parse(apr_pool_t *p, const char *name, const char *text, a
     if (!rc_utf8_valid(text, len))
         return apr_psprintf(p, "layout %s: not UTF-8 text (or contains a NUL byte)", name);
     while (s < end) {
-        const char *m = strstr(s, OPEN);
+        const char *m = memmem(s, (apr_size_t)(end - s), OPEN, sizeof(OPEN) - 1);
         const char *close;
         rc_segment *seg;
         int found = -1;
-        if (!m || m >= end)
+        if (!m)
             m = end;
         if (m > s) {
             seg = apr_array_push(segs);
@@ -71,7 +71,7 @@ const char *rc_layout_parse(apr_pool_t *p, const char *name, const char *text, a
         }
         if (m == end)
             break;
-        close = strstr(m, CLOSE);
+        close = memmem(m, (apr_size_t)(end - m), CLOSE, sizeof(CLOSE) - 1);
         if (close) {
             apr_size_t n = (apr_size_t)(close - m) - (sizeof(OPEN) - 1);
             for (unsigned i = 0; i < sizeof(markers) / sizeof(markers[0]); i++)
@@ -80,7 +80,7 @@ const char *rc_layout_parse(apr_pool_t *p, const char *name, const char *text, a
                     found = (int)i;
         }
         if (found < 0) {
-            apr_size_t shown = close ? (apr_size_t)(close - m) + 3 : 40;
+            apr_size_t shown = close ? (apr_size_t)(close - m) + 3 : (apr_size_t)(end - m);
             return apr_psprintf(p,
                                 "layout %s: unknown marker %.*s; expected one of "
                                 "<!--#rootcauses title-->, nav, content, head, base, site",

@@ -134,6 +134,8 @@ static void add_country(parse_ctx *c, const char *name, const char *v)
                   shown(c->p, v), country_choices(c));
         return;
     }
+    if (!c->q->countries)  /* only now: "country=," filters nothing */
+        c->q->countries = apr_pcalloc(c->p, c->d->ncountries + 1);
     c->q->countries[i] = 1;
 }
 
@@ -173,11 +175,8 @@ static const char *known[] = {"country", "from", "to", "kind", "q", "sort", "pag
 static void take(parse_ctx *c, const char *name, const char *v)
 {
     rc_query *q = c->q;
-    if (!strcmp(name, "country")) {
-        if (!q->countries)
-            q->countries = apr_pcalloc(c->p, c->d->ncountries + 1);
+    if (!strcmp(name, "country"))
         each_element(c, name, v, add_country);
-    }
     else if (!strcmp(name, "kind"))
         each_element(c, name, v, add_kind);
     else if (!strcmp(name, "q"))

@@ -72,7 +72,7 @@ const char *rc_human_size(apr_pool_t *p, apr_int64_t bytes)
 {
     if (bytes < 1024)
         return apr_psprintf(p, "%" APR_INT64_T_FMT " byte%s", bytes, bytes == 1 ? "" : "s");
-    if (bytes < 1024 * 1024)
+    if ((bytes + 512) / 1024 < 1024)
         return apr_psprintf(p, "%" APR_INT64_T_FMT " KB", (bytes + 512) / 1024);
     if (bytes < (apr_int64_t)1024 * 1024 * 1024)
         return apr_psprintf(p, "%.1f MB", bytes / (1024.0 * 1024.0));

@@ -40,7 +40,7 @@ const char *rc_router_create(apr_pool_t *p, rc_router **out)
     apr_pool_cleanup_register(p, rt, router_cleanup, apr_pool_cleanup_null);
     for (int i = 0; i < 2; i++) {
         rt->code[i] = pcre2_compile((PCRE2_SPTR)patterns[i], PCRE2_ZERO_TERMINATED,
-                                    PCRE2_NO_UTF_CHECK, &errcode, &erroffset, NULL);
+                                    PCRE2_DOLLAR_ENDONLY, &errcode, &erroffset, NULL);
         if (!rt->code[i]) {
             PCRE2_UCHAR msg[120];
             pcre2_get_error_message(errcode, msg, sizeof(msg));

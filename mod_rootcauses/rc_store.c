@@ -32,8 +32,9 @@ struct rc_source {
     rc_version *current;       /* holds one reference of its own */
     apr_time_t last_check;
     int loading;               /* a thread is loading a new version */
-    /* the data file as it was when it last failed to load, so that a broken file is neither
-     * parsed nor logged again until it changes */
+    /* the data file as it was when it last failed to load (all zero if it was missing), so
+     * that a broken file is neither parsed nor logged again until it changes */
+    int bad;
     apr_time_t bad_mtime;
     apr_off_t bad_size;
     apr_ino_t bad_inode;
@@ -133,10 +134,12 @@ static int changed(const rc_version *v, apr_pool_t *p, apr_finfo_t *data_fi)
         apr_finfo_t fi;
         const rc_source_file *f = &d->files[i];
         apr_status_t rv = apr_stat(&fi, f->path, APR_FINFO_MTIME | APR_FINFO_SIZE | APR_FINFO_INODE, p);
+        if (rv != APR_SUCCESS)
+            memset(&fi, 0, sizeof(fi));  /* a vanished file is a change the next load reports */
         if (i == 0)
             *data_fi = fi;
         if (rv != APR_SUCCESS)
-            return i > 0;  /* a vanished data file is reported by the next load, not here */
+            return 1;
         if (fi.mtime != f->mtime || fi.size != f->size || fi.inode != f->inode)
             return 1;
     }
@@ -145,19 +148,23 @@ static int changed(const rc_version *v, apr_pool_t *p, apr_finfo_t *data_fi)
 
 static int known_bad(const rc_source *src, const apr_finfo_t *fi)
 {
-    return src->bad_mtime && fi->mtime == src->bad_mtime && fi->size == src->bad_size &&
+    return src->bad && fi->mtime == src->bad_mtime && fi->size == src->bad_size &&
            fi->inode == src->bad_inode;
 }
 
-static void remember_bad(rc_source *src, apr_pool_t *p)
+static void remember_bad(rc_source *src, const apr_finfo_t *fi)
 {
-    apr_finfo_t fi;
-    if (apr_stat(&fi, src->path, APR_FINFO_MTIME | APR_FINFO_SIZE | APR_FINFO_INODE, p) ==
-        APR_SUCCESS) {
-        src->bad_mtime = fi.mtime;
-        src->bad_size = fi.size;
-        src->bad_inode = fi.inode;
-    }
+    src->bad = 1;
+    src->bad_mtime = fi->mtime;
+    src->bad_size = fi->size;
+    src->bad_inode = fi->inode;
+}
+
+static void stat_data(const rc_source *src, apr_pool_t *p, apr_finfo_t *fi)
+{
+    if (apr_stat(fi, src->path, APR_FINFO_MTIME | APR_FINFO_SIZE | APR_FINFO_INODE, p) !=
+        APR_SUCCESS)
+        memset(fi, 0, sizeof(*fi));
 }
 
 const char *rc_source_load(rc_source *src, int keep_old, int *kept)
@@ -177,11 +184,12 @@ const char *rc_source_load(rc_source *src, int keep_old, int *kept)
     if (v) {
         rc_version *old = src->current;
         src->current = v;
-        src->bad_mtime = 0;
+        src->bad = 0;
         rc_version_release(old);
     }
     else {
-        remember_bad(src, tmp);
+        stat_data(src, tmp, &fi);
+        remember_bad(src, &fi);
         if (keep_old && src->current)
             *kept = 1;
         else {
@@ -223,7 +231,7 @@ rc_version *rc_source_acquire(rc_source *src, apr_interval_time_t interval, rc_l
             if (next) {
                 rc_version *old = src->current;
                 src->current = next;
-                src->bad_mtime = 0;
+                src->bad = 0;
                 apr_atomic_inc32(&next->refs);  /* this request's */
                 unlock(src);
                 rc_version_release(old);        /* the source's reference */
@@ -231,9 +239,7 @@ rc_version *rc_source_acquire(rc_source *src, apr_interval_time_t interval, rc_l
                 v = next;
             }
             else {
-                src->bad_mtime = fi.mtime;
-                src->bad_size = fi.size;
-                src->bad_inode = fi.inode;
+                remember_bad(src, &fi);
                 unlock(src);
                 if (log)
                     log(log_ctx, err);

@@ -1,0 +1,615 @@
+/* Unit tests for rc_query: every rule of SPEC §6, the exact 400 messages, and the canonical query
+ * string used in links. */
+
+#include <string.h>
+
+#include <apr_pools.h>
+#include <apr_strings.h>
+
+#include "test_rc.h"
+#include "rc_data.h"
+#include "rc_query.h"
+
+static apr_pool_t *pool;
+static rc_data *data;
+static const rc_collection *reports, *plain;
+
+static const char data_json[] =
+    "{\"title\": \"T\","
+    " \"countries\": [{\"code\": \"GT\", \"name\": \"Guatemala\"},"
+    "                {\"code\": \"SV\", \"name\": \"El Salvador\"},"
+    "                {\"code\": \"HN\", \"name\": \"Honduras\"}],"
+    " \"pages\": [{\"slug\": \"index\", \"title\": \"Home\", \"file\": \"index.html\"}],"
+    " \"collections\": ["
+    "  {\"slug\": \"reports\", \"title\": \"Reports\", \"items\": ["
+    "    {\"id\": \"r1\", \"title\": \"R1\", \"date\": \"2021\", \"countries\": [\"GT\"],"
+    "     \"kind\": \"report-to-congress\"},"
+    "    {\"id\": \"r2\", \"title\": \"R2\", \"date\": \"2022\", \"countries\": [\"SV\"],"
+    "     \"kind\": \"action\"}]},"
+    "  {\"slug\": \"plain\", \"title\": \"Plain\", \"items\": ["
+    "    {\"id\": \"p1\", \"title\": \"P1\", \"date\": \"2021\", \"countries\": [\"HN\"]}]}]}";
+
+static void setup(void)
+{
+    const char *err;
+
+    apr_pool_create(&pool, NULL);
+    err = rc_data_load_buffer(pool, "query.json", data_json, sizeof(data_json) - 1, &data);
+    ck_assert_msg(err == NULL, "%s", err);
+    reports = &data->collections[0];
+    plain = &data->collections[1];
+}
+
+static void teardown(void)
+{
+    apr_pool_destroy(pool);
+}
+
+static rc_query *parse(const char *args)
+{
+    return rc_query_parse(pool, data, reports, args, 20);
+}
+
+static void assert_ok(const rc_query *q, const char *args)
+{
+    if (q->errors->nelts)
+        ck_abort_msg("\"%s\": unexpected error: %s", args,
+                     APR_ARRAY_IDX(q->errors, 0, rc_query_error).message);
+}
+
+static rc_query *parse_ok(const char *args)
+{
+    rc_query *q = parse(args);
+    assert_ok(q, args);
+    return q;
+}
+
+/* q has exactly one error, for param (NULL: the query string), with exactly message. */
+static void assert_error(const rc_query *q, const char *param, const char *message)
+{
+    const rc_query_error *e;
+
+    ck_assert_int_eq(q->errors->nelts, 1);
+    e = &APR_ARRAY_IDX(q->errors, 0, rc_query_error);
+    if (param)
+        ck_assert_str_eq(e->param, param);
+    else
+        ck_assert_ptr_null(e->param);
+    ck_assert_str_eq(e->message, message);
+}
+
+static void assert_countries(const rc_query *q, int gt, int sv, int hn)
+{
+    ck_assert_ptr_nonnull(q->countries);
+    ck_assert_int_eq(q->countries[0], gt);
+    ck_assert_int_eq(q->countries[1], sv);
+    ck_assert_int_eq(q->countries[2], hn);
+}
+
+static char *repeat(const char *s, int n)
+{
+    char *out = apr_pstrdup(pool, "");
+    for (int i = 0; i < n; i++)
+        out = apr_pstrcat(pool, out, s, NULL);
+    return out;
+}
+
+/* ---- no filter ---- */
+
+START_TEST(no_query_is_no_filter)
+{
+    static const char *const empty[] = {NULL, "", "&", "&&&"};
+    for (int i = 0; i < 4; i++) {
+        rc_query *q = parse_ok(empty[i]);
+        ck_assert_ptr_null(q->countries);
+        ck_assert_int_eq(q->from, 0);
+        ck_assert_int_eq(q->to, 0);
+        ck_assert_ptr_null(q->kinds);
+        ck_assert_ptr_null(q->words);
+        ck_assert_int_eq(q->sort_asc, 0);
+        ck_assert(q->page == 1);
+        ck_assert_int_eq(q->per_page, 20);
+        ck_assert_str_eq(q->canonical, "");
+        ck_assert_str_eq(q->canonical_with_per_page, "");
+    }
+}
+END_TEST
+
+START_TEST(empty_values_are_absent)
+{
+    rc_query *q = parse_ok("country=&from=&to=&kind=&q=&sort=&page=&per_page=");
+    ck_assert_ptr_null(q->countries);
+    ck_assert_int_eq(q->from, 0);
+    ck_assert_int_eq(q->to, 0);
+    ck_assert_ptr_null(q->kinds);
+    ck_assert_ptr_null(q->words);
+    ck_assert_ptr_null(q->q_text);
+    ck_assert_ptr_null(q->from_text);
+    ck_assert(q->page == 1);
+    ck_assert_int_eq(q->per_page, 20);
+    ck_assert_str_eq(q->canonical, "");
+    /* a name without '=' has an empty value too */
+    q = parse_ok("from&to&q");
+    ck_assert_int_eq(q->from, 0);
+    ck_assert_ptr_null(q->words);
+}
+END_TEST
+
+START_TEST(empty_values_do_not_count_as_repetition)
+{
+    rc_query *q = parse_ok("from=&from=2021&from=&sort=&sort=date&page=2&page=");
+    ck_assert_int_eq(q->from, 20210101);
+    ck_assert_int_eq(q->sort_asc, 1);
+    ck_assert(q->page == 2);
+}
+END_TEST
+
+/* ---- country ---- */
+
+START_TEST(country_by_code)
+{
+    assert_countries(parse_ok("country=GT"), 1, 0, 0);
+    assert_countries(parse_ok("country=sv"), 0, 1, 0);
+    assert_countries(parse_ok("country=hN"), 0, 0, 1);
+}
+END_TEST
+
+START_TEST(country_by_name_ignores_case_and_accents)
+{
+    assert_countries(parse_ok("country=Guatemala"), 1, 0, 0);
+    assert_countries(parse_ok("country=el+salvador"), 0, 1, 0);
+    assert_countries(parse_ok("country=EL%20SALVADOR"), 0, 1, 0);
+    assert_countries(parse_ok("country=%C3%89l+Salvador"), 0, 1, 0);  /* Él */
+    assert_countries(parse_ok("country=E%CC%81L+SALVADOR"), 0, 1, 0); /* E + U+0301 */
+    assert_countries(parse_ok("country=hond%C3%BAras"), 0, 0, 1);     /* hondúras */
+}
+END_TEST
+
+START_TEST(country_lists_and_repetition)
+{
+    assert_countries(parse_ok("country=GT,SV"), 1, 1, 0);
+    assert_countries(parse_ok("country=GT&country=HN"), 1, 0, 1);
+    assert_countries(parse_ok("country=GT%2CHonduras"), 1, 0, 1);
+    assert_countries(parse_ok("country=GT,,SV,"), 1, 1, 0);
+    assert_countries(parse_ok("country=,GT&country=GT"), 1, 0, 0);
+    assert_countries(parse_ok("country=GT&country="), 1, 0, 0);
+}
+END_TEST
+
+START_TEST(undeclared_country_lists_the_valid_ones)
+{
+    rc_query *q = parse("country=XX");
+    assert_error(q, "country",
+                 "country: \"XX\" is not a country of this site; valid: GT (Guatemala), "
+                 "SV (El Salvador), HN (Honduras)");
+    ck_assert_str_eq(APR_ARRAY_IDX(q->errors, 0, rc_query_error).value, "XX");
+    assert_error(parse("country=GT,Nicaragua"), "country",
+                 "country: \"Nicaragua\" is not a country of this site; valid: GT (Guatemala), "
+                 "SV (El Salvador), HN (Honduras)");
+    assert_error(parse("country=+GT"), "country",
+                 "country: \" GT\" is not a country of this site; valid: GT (Guatemala), "
+                 "SV (El Salvador), HN (Honduras)");
+}
+END_TEST
+
+/* ---- from / to ---- */
+
+START_TEST(from_and_to_are_period_bounds)
+{
+    rc_query *q = parse_ok("from=2022-07&to=2022");
+    ck_assert_int_eq(q->from, 20220701);
+    ck_assert_int_eq(q->to, 20221231);
+    ck_assert_str_eq(q->from_text, "2022-07");
+    ck_assert_str_eq(q->to_text, "2022");
+
+    q = parse_ok("from=2021");
+    ck_assert_int_eq(q->from, 20210101);
+    ck_assert_int_eq(q->to, 0);
+    q = parse_ok("to=2024-02");
+    ck_assert_int_eq(q->from, 0);
+    ck_assert_int_eq(q->to, 20240229);
+    q = parse_ok("from=2022-03-09&to=2022-03-09");
+    ck_assert_int_eq(q->from, 20220309);
+    ck_assert_int_eq(q->to, 20220309);
+    q = parse_ok("from=2022-12-31&to=2022");
+    ck_assert_int_eq(q->from, 20221231);
+}
+END_TEST
+
+START_TEST(from_after_to_names_from)
+{
+    rc_query *q = parse("from=2023&to=2022");
+    assert_error(q, "from",
+                 "from: \"2023\" starts after to \"2022\" ends; swap them or widen the range");
+    assert_error(parse("from=2022-08&to=2022-07-31"), "from",
+                 "from: \"2022-08\" starts after to \"2022-07-31\" ends; swap them or widen the "
+                 "range");
+}
+END_TEST
+
+START_TEST(bad_dates_are_errors)
+{
+    assert_error(parse("from=2021-02-30"), "from",
+                 "from: \"2021-02-30\" is not a date: no such day in the calendar "
+                 "(expected YYYY, YYYY-MM or YYYY-MM-DD)");
+    assert_error(parse("to=2021-13"), "to",
+                 "to: \"2021-13\" is not a date: no such day in the calendar "
+                 "(expected YYYY, YYYY-MM or YYYY-MM-DD)");
+    assert_error(parse("from=21"), "from",
+                 "from: \"21\" is not a date: expected YYYY, YYYY-MM or YYYY-MM-DD");
+    assert_error(parse("to=2021%2F01"), "to",
+                 "to: \"2021/01\" is not a date: expected YYYY, YYYY-MM or YYYY-MM-DD");
+    assert_error(parse("to=yesterday"), "to",
+                 "to: \"yesterday\" is not a date: expected YYYY, YYYY-MM or YYYY-MM-DD");
+}
+END_TEST
+
+/* ---- repetition of single-valued parameters ---- */
+
+START_TEST(repeated_single_parameters_are_errors)
+{
+    rc_query *q = parse("from=2021&from=2022");
+    assert_error(q, "from", "from: given more than once (\"2021\" and \"2022\"); give it once");
+    ck_assert_str_eq(APR_ARRAY_IDX(q->errors, 0, rc_query_error).value, "2022");
+    assert_error(parse("to=2021&to=2021"), "to",
+                 "to: given more than once (\"2021\" and \"2021\"); give it once");
+    assert_error(parse("sort=date&sort=-date"), "sort",
+                 "sort: given more than once (\"date\" and \"-date\"); give it once");
+    assert_error(parse("page=1&page=2"), "page",
+                 "page: given more than once (\"1\" and \"2\"); give it once");
+    assert_error(parse("per_page=10&per_page=10"), "per_page",
+                 "per_page: given more than once (\"10\" and \"10\"); give it once");
+}
+END_TEST
+
+START_TEST(one_error_per_parameter_every_parameter)
+{
+    rc_query *q = parse("from=x&from=y&from=z&page=0&per_page=0&country=XX&country=YY");
+    const rc_query_error *e;
+
+    ck_assert_int_eq(q->errors->nelts, 4);
+    e = &APR_ARRAY_IDX(q->errors, 0, rc_query_error);
+    ck_assert_str_eq(e->param, "from");
+    ck_assert_str_eq(e->message, "from: given more than once (\"x\" and \"y\"); give it once");
+    e = &APR_ARRAY_IDX(q->errors, 1, rc_query_error);
+    ck_assert_str_eq(e->param, "country");
+    ck_assert_str_eq(e->value, "XX");
+    e = &APR_ARRAY_IDX(q->errors, 2, rc_query_error);
+    ck_assert_str_eq(e->param, "page");
+    e = &APR_ARRAY_IDX(q->errors, 3, rc_query_error);
+    ck_assert_str_eq(e->param, "per_page");
+}
+END_TEST
+
+/* ---- page and per_page ---- */
+
+#define PAGE_ERROR(v)                                                                              \
+    "page: \"" v "\" is not a page number; expected a whole number from 1 to 1000000000"
+#define PER_PAGE_ERROR(v)                                                                          \
+    "per_page: \"" v "\" is out of range; expected a whole number from 1 to 100"
+
+START_TEST(page_numbers)
+{
+    ck_assert(parse_ok("page=7")->page == 7);
+    ck_assert(parse_ok("page=1")->page == 1);
+    ck_assert(parse_ok("page=1000000000")->page == 1000000000);
+    ck_assert(parse_ok("page=007")->page == 7);
+    assert_error(parse("page=0"), "page", PAGE_ERROR("0"));
+    assert_error(parse("page=abc"), "page", PAGE_ERROR("abc"));
+    assert_error(parse("page=-1"), "page", PAGE_ERROR("-1"));
+    assert_error(parse("page=%2B1"), "page", PAGE_ERROR("+1"));
+    assert_error(parse("page=1.5"), "page", PAGE_ERROR("1.5"));
+    assert_error(parse("page=+1"), "page", PAGE_ERROR(" 1"));
+    assert_error(parse("page=1000000001"), "page", PAGE_ERROR("1000000001"));
+    assert_error(parse("page=99999999999999999999"), "page", PAGE_ERROR("99999999999999999999"));
+    /* a bad page leaves page 1 */
+    ck_assert(parse("page=0")->page == 1);
+}
+END_TEST
+
+START_TEST(per_page_range)
+{
+    ck_assert_int_eq(parse_ok("per_page=1")->per_page, 1);
+    ck_assert_int_eq(parse_ok("per_page=100")->per_page, 100);
+    ck_assert_int_eq(parse_ok("per_page=37")->per_page, 37);
+    ck_assert_int_eq(rc_query_parse(pool, data, reports, "", 7)->per_page, 7);
+    ck_assert_int_eq(rc_query_parse(pool, data, reports, "per_page=9", 7)->per_page, 9);
+    assert_error(parse("per_page=0"), "per_page", PER_PAGE_ERROR("0"));
+    assert_error(parse("per_page=101"), "per_page", PER_PAGE_ERROR("101"));
+    assert_error(parse("per_page=500"), "per_page", PER_PAGE_ERROR("500"));
+    assert_error(parse("per_page=abc"), "per_page", PER_PAGE_ERROR("abc"));
+    assert_error(parse("per_page=-5"), "per_page", PER_PAGE_ERROR("-5"));
+    assert_error(parse("per_page=99999999999999999999"), "per_page",
+                 PER_PAGE_ERROR("99999999999999999999"));
+    ck_assert_int_eq(parse("per_page=500")->per_page, 20);
+}
+END_TEST
+
+/* ---- sort ---- */
+
+START_TEST(sort_values)
+{
+    ck_assert_int_eq(parse_ok("sort=-date")->sort_asc, 0);
+    ck_assert_int_eq(parse_ok("sort=date")->sort_asc, 1);
+    ck_assert_int_eq(parse_ok("")->sort_asc, 0);
+    assert_error(parse("sort=Date"), "sort",
+                 "sort: \"Date\" is not a sort order; expected \"-date\" (newest first) or "
+                 "\"date\" (oldest first)");
+    assert_error(parse("sort=title"), "sort",
+                 "sort: \"title\" is not a sort order; expected \"-date\" (newest first) or "
+                 "\"date\" (oldest first)");
+    assert_error(parse("sort=+date"), "sort",
+                 "sort: \" date\" is not a sort order; expected \"-date\" (newest first) or "
+                 "\"date\" (oldest first)");
+}
+END_TEST
+
+/* ---- kind ---- */
+
+START_TEST(kinds_from_lists_and_repetition)
+{
+    rc_query *q = parse_ok("kind=action,report-to-congress&kind=action");
+    ck_assert_ptr_nonnull(q->kinds);
+    ck_assert_str_eq(q->kinds[0], "action");
+    ck_assert_str_eq(q->kinds[1], "report-to-congress");
+    ck_assert_ptr_null(q->kinds[2]);
+    ck_assert_int_eq(q->kind_checked[0], 1);
+    ck_assert_int_eq(q->kind_checked[1], 1);
+
+    q = parse_ok("kind=report-to-congress,,");
+    ck_assert_str_eq(q->kinds[0], "report-to-congress");
+    ck_assert_ptr_null(q->kinds[1]);
+    ck_assert_int_eq(q->kind_checked[0], 0);
+    ck_assert_int_eq(q->kind_checked[1], 1);
+}
+END_TEST
+
+START_TEST(unknown_kind_lists_the_valid_ones)
+{
+    assert_error(parse("kind=memo"), "kind",
+                 "kind: \"memo\" is not a kind in Reports; valid: action, report-to-congress");
+    assert_error(parse("kind=Action"), "kind",
+                 "kind: \"Action\" is not a kind in Reports; valid: action, report-to-congress");
+    assert_error(rc_query_parse(pool, data, plain, "kind=action", 20), "kind",
+                 "kind: \"action\" is not a kind in Plain; valid: none (no item of this listing "
+                 "has a kind)");
+}
+END_TEST
+
+/* ---- q ---- */
+
+START_TEST(q_words_are_folded)
+{
+    rc_query *q = parse_ok("q=P%C3%A9rez+N%C3%9A%C3%91EZ");
+    ck_assert_str_eq(q->words[0], "perez");
+    ck_assert_str_eq(q->words[1], "nunez");
+    ck_assert_ptr_null(q->words[2]);
+    ck_assert_str_eq(q->q_text, "P\xc3\xa9rez N\xc3\x9a\xc3\x91"
+                                "EZ");
+}
+END_TEST
+
+START_TEST(q_splits_on_white_space)
+{
+    rc_query *q = parse_ok("q=+one%09two%0A%0Athree++");
+    ck_assert_str_eq(q->words[0], "one");
+    ck_assert_str_eq(q->words[1], "two");
+    ck_assert_str_eq(q->words[2], "three");
+    ck_assert_ptr_null(q->words[3]);
+    /* only white space: no words */
+    ck_assert_ptr_null(parse_ok("q=+++")->words);
+}
+END_TEST
+
+START_TEST(repeated_q_adds_words)
+{
+    rc_query *q = parse_ok("q=foo&q=bar+baz");
+    ck_assert_str_eq(q->words[0], "foo");
+    ck_assert_str_eq(q->words[1], "bar");
+    ck_assert_str_eq(q->words[2], "baz");
+    ck_assert_ptr_null(q->words[3]);
+    ck_assert_str_eq(q->q_text, "foo bar baz");
+}
+END_TEST
+
+START_TEST(plus_is_a_space)
+{
+    rc_query *q = parse_ok("q=foo+bar");
+    ck_assert_str_eq(q->q_text, "foo bar");
+    ck_assert_str_eq(q->words[1], "bar");
+    q = parse_ok("q=a%2Bb");
+    ck_assert_str_eq(q->q_text, "a+b");
+    ck_assert_str_eq(q->words[0], "a+b");
+    ck_assert_ptr_null(q->words[1]);
+}
+END_TEST
+
+START_TEST(q_limit_counts_characters)
+{
+    /* 200 × "é" is 400 bytes and fine; 201 is one too many */
+    rc_query *q = parse_ok(apr_pstrcat(pool, "q=", repeat("%C3%A9", 200), NULL));
+    ck_assert_str_eq(q->words[0], repeat("e", 200));
+    parse_ok(apr_pstrcat(pool, "q=", repeat("a", 200), NULL));
+    assert_error(parse(apr_pstrcat(pool, "q=", repeat("%C3%A9", 201), NULL)), "q",
+                 apr_pstrcat(pool, "q: \"", repeat("\xc3\xa9", 28),
+                             "...\" is 201 characters long; the limit is 200", NULL));
+    assert_error(parse(apr_pstrcat(pool, "q=", repeat("a", 201), NULL)), "q",
+                 apr_pstrcat(pool, "q: \"", repeat("a", 57),
+                             "...\" is 201 characters long; the limit is 200", NULL));
+    /* each value has its own limit */
+    q = parse_ok(apr_pstrcat(pool, "q=", repeat("a", 200), "&q=", repeat("b", 200), NULL));
+    ck_assert_str_eq(q->words[1], repeat("b", 200));
+}
+END_TEST
+
+/* ---- encoding ---- */
+
+START_TEST(bad_percent_escapes_name_the_parameter)
+{
+    rc_query *q = parse("from=%zz");
+    assert_error(q, "from",
+                 "from: bad %-encoding in \"%zz\" (% must be followed by two hex digits)");
+    ck_assert_str_eq(APR_ARRAY_IDX(q->errors, 0, rc_query_error).value, "%zz");
+    assert_error(parse("q=%4"), "q",
+                 "q: bad %-encoding in \"%4\" (% must be followed by two hex digits)");
+    assert_error(parse("country=GT%"), "country",
+                 "country: bad %-encoding in \"GT%\" (% must be followed by two hex digits)");
+}
+END_TEST
+
+START_TEST(invalid_utf8_names_the_parameter)
+{
+    assert_error(parse("q=%C3%28"), "q", "q: \"%C3%28\" is not valid UTF-8 text");
+    assert_error(parse("q=%ED%A0%80"), "q", "q: \"%ED%A0%80\" is not valid UTF-8 text");
+    assert_error(parse("q=a%00b"), "q", "q: \"a%00b\" is not valid UTF-8 text");
+    assert_error(parse("q=%00"), "q", "q: \"%00\" is not valid UTF-8 text");
+    assert_error(parse("country=%FF"), "country", "country: \"%FF\" is not valid UTF-8 text");
+    assert_error(parse("from=2021%C0%AF"), "from", "from: \"2021%C0%AF\" is not valid UTF-8 text");
+}
+END_TEST
+
+START_TEST(unknown_parameters_are_ignored_even_when_bad)
+{
+    rc_query *q = parse_ok("foo=%zz&bar=%C3%28&nul=%00&Country=XX&FROM=2099&utm_source=x&"
+                           "page_size=500&=GT&%FF=1");
+    ck_assert_ptr_null(q->countries);
+    ck_assert_int_eq(q->from, 0);
+    ck_assert_int_eq(q->per_page, 20);
+    ck_assert_str_eq(q->canonical, "");
+}
+END_TEST
+
+START_TEST(bad_escape_in_a_name_is_an_error)
+{
+    rc_query *q = parse("foo%zz=1");
+    assert_error(q, "foo%zz",
+                 "foo%zz: bad %-encoding in the parameter name (% must be followed by two hex "
+                 "digits)");
+}
+END_TEST
+
+START_TEST(names_are_decoded)
+{
+    assert_countries(parse_ok("%63ountry=GT"), 1, 0, 0);
+    ck_assert_int_eq(parse_ok("per%5Fpage=5")->per_page, 5);
+    /* a NUL makes a different name */
+    ck_assert_ptr_null(parse_ok("country%00=GT")->countries);
+}
+END_TEST
+
+START_TEST(too_many_parameters)
+{
+    const char *hundred = apr_pstrcat(pool, repeat("x=1&", 99), "x=1", NULL);
+    parse_ok(hundred);
+    assert_error(parse(apr_pstrcat(pool, hundred, "&x=1", NULL)), NULL,
+                 "The query string has more than 100 parameters; give fewer");
+}
+END_TEST
+
+START_TEST(overlong_query_string)
+{
+    const char *max = apr_pstrcat(pool, "q=a&x=", repeat("y", 4096 - 6), NULL);
+    ck_assert_uint_eq(strlen(max), 4096);
+    parse_ok(max);
+    assert_error(parse(apr_pstrcat(pool, max, "y", NULL)), NULL,
+                 "The query string is 4097 bytes long; the limit is 4096 bytes");
+}
+END_TEST
+
+START_TEST(long_values_are_cut_in_messages)
+{
+    const char *v = repeat("x", 70);
+    assert_error(parse(apr_pstrcat(pool, "to=", v, NULL)), "to",
+                 apr_pstrcat(pool, "to: \"", repeat("x", 57),
+                             "...\" is not a date: expected YYYY, YYYY-MM or YYYY-MM-DD", NULL));
+}
+END_TEST
+
+/* ---- canonical query string ---- */
+
+START_TEST(canonical_query_string)
+{
+    rc_query *q = parse_ok("sort=date&q=P%C3%A9rez+x&kind=report-to-congress,action&country=SV,"
+                           "guatemala&to=2022&from=2021&page=3&per_page=10&foo=bar");
+    ck_assert_str_eq(q->canonical, "country=GT&country=SV&from=2021&to=2022&kind=action&"
+                                   "kind=report-to-congress&q=P%C3%A9rez%20x&sort=date");
+    ck_assert_str_eq(q->canonical_with_per_page,
+                     "country=GT&country=SV&from=2021&to=2022&kind=action&"
+                     "kind=report-to-congress&q=P%C3%A9rez%20x&sort=date&per_page=10");
+    ck_assert_str_eq(rc_query_link(pool, q, 1), q->canonical_with_per_page);
+    ck_assert_str_eq(rc_query_link(pool, q, 0), q->canonical_with_per_page);
+    ck_assert_str_eq(rc_query_link(pool, q, 4),
+                     "country=GT&country=SV&from=2021&to=2022&kind=action&"
+                     "kind=report-to-congress&q=P%C3%A9rez%20x&sort=date&per_page=10&page=4");
+}
+END_TEST
+
+START_TEST(canonical_leaves_out_defaults)
+{
+    rc_query *q = parse_ok("sort=-date&page=2");
+    ck_assert_str_eq(q->canonical, "");
+    ck_assert_str_eq(q->canonical_with_per_page, "");
+    ck_assert_str_eq(rc_query_link(pool, q, 1), "");
+    ck_assert_str_eq(rc_query_link(pool, q, 2), "page=2");
+
+    q = parse_ok("per_page=5");
+    ck_assert_str_eq(q->canonical, "");
+    ck_assert_str_eq(q->canonical_with_per_page, "per_page=5");
+    ck_assert_str_eq(rc_query_link(pool, q, 3), "per_page=5&page=3");
+
+    q = parse_ok("q=a%26b%3Dc");
+    ck_assert_str_eq(q->canonical, "q=a%26b%3Dc");
+}
+END_TEST
+
+Suite *rc_query_suite(void)
+{
+    Suite *s = suite_create("rc_query");
+    TCase *tc;
+
+    tc = tcase_create("values");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, no_query_is_no_filter);
+    tcase_add_test(tc, empty_values_are_absent);
+    tcase_add_test(tc, empty_values_do_not_count_as_repetition);
+    tcase_add_test(tc, country_by_code);
+    tcase_add_test(tc, country_by_name_ignores_case_and_accents);
+    tcase_add_test(tc, country_lists_and_repetition);
+    tcase_add_test(tc, undeclared_country_lists_the_valid_ones);
+    tcase_add_test(tc, from_and_to_are_period_bounds);
+    tcase_add_test(tc, from_after_to_names_from);
+    tcase_add_test(tc, bad_dates_are_errors);
+    tcase_add_test(tc, repeated_single_parameters_are_errors);
+    tcase_add_test(tc, one_error_per_parameter_every_parameter);
+    tcase_add_test(tc, page_numbers);
+    tcase_add_test(tc, per_page_range);
+    tcase_add_test(tc, sort_values);
+    tcase_add_test(tc, kinds_from_lists_and_repetition);
+    tcase_add_test(tc, unknown_kind_lists_the_valid_ones);
+    tcase_add_test(tc, q_words_are_folded);
+    tcase_add_test(tc, q_splits_on_white_space);
+    tcase_add_test(tc, repeated_q_adds_words);
+    tcase_add_test(tc, plus_is_a_space);
+    tcase_add_test(tc, q_limit_counts_characters);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("encoding");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, bad_percent_escapes_name_the_parameter);
+    tcase_add_test(tc, invalid_utf8_names_the_parameter);
+    tcase_add_test(tc, unknown_parameters_are_ignored_even_when_bad);
+    tcase_add_test(tc, bad_escape_in_a_name_is_an_error);
+    tcase_add_test(tc, names_are_decoded);
+    tcase_add_test(tc, too_many_parameters);
+    tcase_add_test(tc, overlong_query_string);
+    tcase_add_test(tc, long_values_are_cut_in_messages);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("canonical");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, canonical_query_string);
+    tcase_add_test(tc, canonical_leaves_out_defaults);
+    suite_add_tcase(s, tc);
+
+    return s;
+}
