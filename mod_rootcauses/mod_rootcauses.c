@@ -29,6 +29,7 @@ APLOG_USE_MODULE(rootcauses);
 typedef struct rc_conf {
     const char *mount;       /* path of the <Location> whose directives configured us */
     const char *section;     /* path of the section this config was created for */
+    rc_base *base;           /* mount (or else section) in the writers' forms */
     rc_source *source;
     const rc_router *router;
     const rc_layout *layout;
@@ -43,7 +44,11 @@ static void *create_dir_conf(apr_pool_t *p, char *dir)
 {
     rc_conf *c = apr_pcalloc(p, sizeof(*c));
     c->section = dir;
-    if (!dir)  /* the server's defaults, which every section's config is merged onto */
+    if (dir) {
+        c->base = apr_palloc(p, sizeof(rc_base));
+        rc_base_init(p, c->base, dir);
+    }
+    else  /* the server's defaults, which every section's config is merged onto */
         c->layout = rc_layout_builtin(p);
     c->page_size = c->max_age = c->reload = UNSET;
     return c;
@@ -54,6 +59,10 @@ static void *merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     rc_conf *base = basev, *add = addv, *c = apr_pcalloc(p, sizeof(*c));
     c->mount = add->mount ? add->mount : base->mount;
     c->section = add->section ? add->section : base->section;
+    /* the base that goes with the mount chosen above, else with the section */
+    c->base = add->mount                     ? add->base
+              : base->mount                  ? base->base
+              : add->section ? add->base : base->base;
     c->source = add->source ? add->source : base->source;
     c->router = add->router ? add->router : base->router;
     c->layout = add->layout ? add->layout : base->layout;
@@ -68,8 +77,11 @@ static void note_mount(cmd_parms *cmd, rc_conf *c)
 {
     const ap_directive_t *parent = cmd->directive ? cmd->directive->parent : NULL;
     if (cmd->path && parent && !strcasecmp(parent->directive, "<Location") &&
-        !(parent->args && parent->args[0] == '~'))
+        !(parent->args && parent->args[0] == '~') && !c->mount) {
         c->mount = cmd->path;
+        c->base = apr_palloc(cmd->pool, sizeof(rc_base));
+        rc_base_init(cmd->pool, c->base, c->mount);
+    }
 }
 
 /* One compiled route table per configuration generation, in pconf: its cleanup must run before
@@ -332,8 +344,10 @@ static int serve_listing(req *q, const rc_collection *col)
         return rv;
     if (q->format == RC_CSV)
         res = rc_filter_run(r->pool, d, col, qu, -1, 0, RC_ALL);
-    else if (q->format == RC_ATOM)
+    else if (q->format == RC_ATOM) {
+        q->site.origin = ap_construct_url(r->pool, "", r);  /* Atom's links are absolute */
         res = rc_filter_run(r->pool, d, col, qu, 0, 0, RC_ATOM_ENTRIES);
+    }
     else
         res = rc_filter_run(r->pool, d, col, qu, -1, (qu->page - 1) * qu->per_page, qu->per_page);
     switch (q->format) {
@@ -412,7 +426,10 @@ static int rc_handler(request_rec *r)
     q.page_size = value_or(conf->page_size, 20);
     q.max_age = value_or(conf->max_age, 300);
     mount = conf->mount ? conf->mount : conf->section ? conf->section : "";
-    rc_site_init(r->pool, &q.site, v->data, conf->layout, mount, ap_construct_url(r->pool, "", r));
+    if (conf->base)
+        rc_site_set(&q.site, v->data, conf->layout, conf->base, NULL);
+    else
+        rc_site_init(r->pool, &q.site, v->data, conf->layout, mount, NULL);
 
     /* The path below the mount point. */
     mlen = strlen(mount);

@@ -289,13 +289,35 @@ static int read_whole(load_ctx *c, const char *path, apr_off_t limit, char **buf
     return 1;
 }
 
+/* Remembers a file the version depends on: read, or tried and missing (zero stat), so that a
+ * change to any of them is noticed whether the load succeeded or not. */
 static void note_file(load_ctx *c, const char *path, const apr_finfo_t *fi)
 {
     rc_source_file *sf = apr_array_push(c->files);
-    sf->path = path;
-    sf->mtime = fi->mtime;
-    sf->size = fi->size;
-    sf->inode = fi->inode;
+    sf->path = apr_pstrdup(c->tmp, path);
+    sf->mtime = fi ? fi->mtime : 0;
+    sf->size = fi ? fi->size : 0;
+    sf->inode = fi ? fi->inode : 0;
+}
+
+static void note_failed_file(load_ctx *c, const char *path)
+{
+    apr_finfo_t fi;
+    if (apr_stat(&fi, path, APR_FINFO_MTIME | APR_FINFO_SIZE | APR_FINFO_INODE, c->tmp) ==
+        APR_SUCCESS)
+        note_file(c, path, &fi);
+    else
+        note_file(c, path, NULL);
+}
+
+/* Copies the files noted into pool p. */
+static void copy_files(const load_ctx *c, apr_array_header_t *to)
+{
+    for (int i = 0; i < c->files->nelts; i++) {
+        rc_source_file *sf = apr_array_push(to);
+        *sf = APR_ARRAY_IDX(c->files, i, rc_source_file);
+        sf->path = apr_pstrdup(to->pool, sf->path);
+    }
 }
 
 static int load_page_body(load_ctx *c, rc_data *d, rc_page *pg, const json_t *file)
@@ -318,8 +340,11 @@ static int load_page_body(load_ctx *c, rc_data *d, rc_page *pg, const json_t *fi
     if (apr_filepath_merge(&full, c->dir, json_string_value(file),
                            APR_FILEPATH_SECUREROOT | APR_FILEPATH_NATIVE, c->p) != APR_SUCCESS)
         return fail(c, file, "a file inside the data file's folder %s", c->dir);
-    if (!read_whole(c, full, RC_MAX_PAGE_BYTES, &buf, &len, &fi, &why))
+    if (!read_whole(c, full, RC_MAX_PAGE_BYTES, &buf, &len, &fi, &why)) {
+        note_failed_file(c, full);
         return fail(c, file, "a readable page file (%s: %s)", full, why);
+    }
+    note_file(c, full, &fi);
     if (!rc_utf8_valid(buf, len))
         return fail(c, file, "a page file in UTF-8 (%s is not)", full);
     apr_md5_update(&c->md5, buf, len);
@@ -327,7 +352,6 @@ static int load_page_body(load_ctx *c, rc_data *d, rc_page *pg, const json_t *fi
     pg->body = apr_pstrmemdup(c->p, buf, len);
     pg->body_len = len;
     pg->mtime = fi.mtime > d->mtime ? fi.mtime : d->mtime;
-    note_file(c, full, &fi);
     path_pop(c, old);
     return 1;
 }
@@ -718,8 +742,12 @@ static const char *finish(load_ctx *c, rc_data *d, rc_data **out)
     apr_md5_final(digest, &c->md5);
     for (int i = 0; i < 8; i++)
         apr_snprintf(d->hash + 2 * i, 3, "%02x", digest[i]);
-    d->files = (rc_source_file *)c->files->elts;
-    d->nfiles = c->files->nelts;
+    {
+        apr_array_header_t *files = apr_array_make(c->p, c->files->nelts, sizeof(rc_source_file));
+        copy_files(c, files);
+        d->files = (rc_source_file *)files->elts;
+        d->nfiles = files->nelts;
+    }
     *out = d;
     return NULL;
 }
@@ -730,11 +758,17 @@ static void ctx_init(load_ctx *c, apr_pool_t *p, apr_pool_t *tmp, const char *na
     c->p = p;
     c->tmp = tmp;
     c->name = name;
-    c->files = apr_array_make(p, 8, sizeof(rc_source_file));
+    c->files = apr_array_make(tmp, 8, sizeof(rc_source_file));
     apr_md5_init(&c->md5);
 }
 
 const char *rc_data_load(apr_pool_t *p, const char *path, rc_data **out)
+{
+    return rc_data_load_files(p, path, out, NULL);
+}
+
+const char *rc_data_load_files(apr_pool_t *p, const char *path, rc_data **out,
+                               apr_array_header_t *failed_files)
 {
     load_ctx c;
     apr_pool_t *tmp;
@@ -755,15 +789,18 @@ const char *rc_data_load(apr_pool_t *p, const char *path, rc_data **out)
     }
     if (!read_whole(&c, path, RC_MAX_DATA_BYTES, &buf, &len, &fi, &why)) {
         err = apr_psprintf(p, "%s: cannot read the data file: %s", path, why);
-        apr_pool_destroy(tmp);
-        return err;
+        note_failed_file(&c, c.name);
     }
-    d->mtime = fi.mtime;
-    note_file(&c, c.name, &fi);
-    apr_md5_update(&c.md5, buf, len);
-    err = load_json(&c, d, buf, len);
-    if (!err)
-        err = finish(&c, d, out);
+    else {
+        d->mtime = fi.mtime;
+        note_file(&c, c.name, &fi);
+        apr_md5_update(&c.md5, buf, len);
+        err = load_json(&c, d, buf, len);
+        if (!err)
+            err = finish(&c, d, out);
+    }
+    if (err && failed_files)
+        copy_files(&c, failed_files);
     apr_pool_destroy(tmp);
     return err;
 }

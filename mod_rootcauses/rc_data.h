@@ -5,6 +5,7 @@
 #include <apr_pools.h>
 #include <apr_time.h>
 #include <apr_hash.h>
+#include <apr_tables.h>
 
 #include "rc_date.h"
 
@@ -113,6 +114,11 @@ typedef struct rc_data {
  * naming the file and either line:column (syntax) or the JSON path, the bad value and what was
  * expected; *out is then untouched. */
 const char *rc_data_load(apr_pool_t *p, const char *path, rc_data **out);
+
+/* The same; on error also appends to failed_files (rc_source_file, strings allocated from its
+ * pool) every file the load read or tried to read, with its state then (zeros when missing). */
+const char *rc_data_load_files(apr_pool_t *p, const char *path, rc_data **out,
+                               apr_array_header_t *failed_files);
 
 /* Loads a data file from memory (for tests and fuzzing): page files are not read. */
 const char *rc_data_load_buffer(apr_pool_t *p, const char *name, const char *buf,

@@ -16,6 +16,7 @@ static const char builtin[] =
     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
     "<title><!--#rootcauses title--></title>\n"
     "<link rel=\"stylesheet\" href=\"<!--#rootcauses base-->/assets/rootcauses.css\">\n"
+    "<link rel=\"icon\" href=\"<!--#rootcauses base-->/assets/favicon.svg\" type=\"image/svg+xml\">\n"
     "<!--#rootcauses head-->"
     "</head>\n"
     "<body>\n"

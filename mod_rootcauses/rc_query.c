@@ -55,6 +55,7 @@ static void add_error(parse_ctx *c, const char *param, const char *value, const 
     va_end(ap);
 }
 
+/* A whole number of decimal digits; values above max read as max + 1. */
 static int parse_whole(const char *s, apr_int64_t max, apr_int64_t *out)
 {
     apr_int64_t v = 0;
@@ -63,11 +64,10 @@ static int parse_whole(const char *s, apr_int64_t max, apr_int64_t *out)
     for (; *s; s++) {
         if (*s < '0' || *s > '9')
             return 0;
-        v = v * 10 + (*s - '0');
-        if (v > max)
-            return 0;
+        if (v <= max)
+            v = v * 10 + (*s - '0');
     }
-    *out = v;
+    *out = v > max ? max + 1 : v;
     return 1;
 }
 
@@ -232,22 +232,16 @@ static void finish_values(parse_ctx *c, int default_per_page)
                       shown(c->p, q->sort_text));
     }
     q->page = 1;
-    if (q->page_text && !parse_whole(q->page_text, RC_MAX_PAGE, &q->page)) {
+    if (q->page_text && (!parse_whole(q->page_text, RC_MAX_PAGE - 1, &q->page) || q->page < 1)) {
         add_error(c, "page", q->page_text,
-                  "page: \"%s\" is not a page number; expected a whole number from 1 to %d",
-                  shown(c->p, q->page_text), RC_MAX_PAGE);
-        q->page = 1;
-    }
-    else if (q->page < 1) {
-        add_error(c, "page", q->page_text,
-                  "page: \"%s\" is not a page number; expected a whole number from 1 to %d",
-                  shown(c->p, q->page_text), RC_MAX_PAGE);
+                  "page: \"%s\" is not a page number; expected a whole number from 1",
+                  shown(c->p, q->page_text));
         q->page = 1;
     }
     q->per_page = default_per_page;
     if (q->per_page_text) {
         apr_int64_t n = 0;
-        if (!parse_whole(q->per_page_text, RC_MAX_PER_PAGE, &n) || n < 1)
+        if (!parse_whole(q->per_page_text, RC_MAX_PER_PAGE, &n) || n < 1 || n > RC_MAX_PER_PAGE)
             add_error(c, "per_page", q->per_page_text,
                       "per_page: \"%s\" is out of range; expected a whole number from 1 to %d",
                       shown(c->p, q->per_page_text), RC_MAX_PER_PAGE);
@@ -320,29 +314,22 @@ rc_query *rc_query_parse(apr_pool_t *p, const rc_data *d, const rc_collection *c
             const char *raw_value = eq ? eq + 1 : "";
             apr_size_t nlen, vlen;
             char *name, *value;
-            if (++nparams > RC_MAX_PARAMS) {
-                add_error(&c, NULL, NULL,
-                          "The query string has more than %d parameters; give fewer",
-                          RC_MAX_PARAMS);
-                break;
-            }
+            int is_known = 0;
             if (eq)
                 *eq = '\0';
+            /* A name that does not decode is no name of ours: unknown parameters are ignored
+             * and never validated. */
             name = rc_unescape(p, pair, strlen(pair), 1, &nlen);
-            if (!name) {
-                add_error(&c, pair, NULL,
-                          "%s: bad %%-encoding in the parameter name (%% must be followed by "
-                          "two hex digits)",
-                          shown(p, pair));
+            for (const char **k = known; name && *k; k++)
+                if (strlen(*k) == nlen && !strcmp(*k, name))
+                    is_known = 1;
+            if (!is_known)
                 continue;
-            }
-            {
-                int is_known = 0;
-                for (const char **k = known; *k; k++)
-                    if (strlen(*k) == nlen && !strcmp(*k, name))
-                        is_known = 1;
-                if (!is_known)
-                    continue;  /* unknown parameters are ignored, never validated */
+            if (++nparams > RC_MAX_PARAMS) {
+                add_error(&c, NULL, NULL,
+                          "The query string has more than %d filter parameters; give fewer",
+                          RC_MAX_PARAMS);
+                break;
             }
             value = rc_unescape(p, raw_value, strlen(raw_value), 1, &vlen);
             if (!value) {

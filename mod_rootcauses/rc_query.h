@@ -8,10 +8,11 @@
 #include "rc_data.h"
 
 #define RC_Q_MAX_CHARS 200      /* per q value, in characters */
-#define RC_MAX_QUERY_BYTES 4096 /* the whole query string */
-#define RC_MAX_PARAMS 100       /* name=value pairs, known or not */
-#define RC_MAX_LIST 64          /* values of one list parameter, after splitting */
-#define RC_MAX_PAGE 1000000000  /* page numbers above this are refused, not computed */
+#define RC_MAX_QUERY_BYTES 65536 /* the whole query string (httpd's LimitRequestLine is lower) */
+#define RC_MAX_PARAMS 256        /* values of known parameters; unknown ones are not counted */
+/* Page numbers are valid however large (a page past the end is empty); above this they are
+ * read as this, which is past the end of any listing and keeps (page - 1) * per_page exact. */
+#define RC_MAX_PAGE 1000000000000000LL
 #define RC_MAX_PER_PAGE 100
 
 typedef struct rc_query_error {

@@ -45,27 +45,43 @@ void rc_out_piece(rc_out *o, const rc_piece *piece)
                                                               o->bb->bucket_alloc));
 }
 
-void rc_site_init(apr_pool_t *p, rc_site *site, const rc_data *d, const rc_layout *layout,
-                  const char *base, const char *origin)
+void rc_base_init(apr_pool_t *p, rc_base *b, const char *mount)
 {
-    apr_size_t n = strlen(base);
-    char *trimmed = apr_pstrndup(p, base, n);
+    apr_size_t n = strlen(mount);
+    char *trimmed = apr_pstrndup(p, mount, n);
     json_t *js;
     char *dumped;
 
     while (n > 0 && trimmed[n - 1] == '/')
         trimmed[--n] = '\0';
-    site->data = d;
-    site->layout = layout;
-    site->base_url = rc_escape_path(p, trimmed);
-    site->base_html = rc_escape_html(p, site->base_url);
-    js = json_string(site->base_url);
+    b->url = rc_escape_path(p, trimmed);
+    b->html = rc_escape_html(p, b->url);
+    js = json_string(b->url);
     dumped = js ? json_dumps(js, JSON_ENCODE_ANY) : NULL;
-    site->base_json = dumped ? apr_pstrndup(p, dumped + 1, strlen(dumped) - 2) : "";
+    b->json = dumped ? apr_pstrndup(p, dumped + 1, strlen(dumped) - 2) : "";
     free(dumped);  /* jansson's malloc */
     json_decref(js);
-    site->base_csv_plain = strpbrk(site->base_url, ",\"\r\n") == NULL;
+    b->csv_plain = strpbrk(b->url, ",\"\r\n") == NULL;
+}
+
+void rc_site_set(rc_site *site, const rc_data *d, const rc_layout *layout, const rc_base *b,
+                 const char *origin)
+{
+    site->data = d;
+    site->layout = layout;
+    site->base_url = b->url;
+    site->base_html = b->html;
+    site->base_json = b->json;
+    site->base_csv_plain = b->csv_plain;
     site->origin = origin ? origin : "";
+}
+
+void rc_site_init(apr_pool_t *p, rc_site *site, const rc_data *d, const rc_layout *layout,
+                  const char *base, const char *origin)
+{
+    rc_base b;
+    rc_base_init(p, &b, base);
+    rc_site_set(site, d, layout, &b, origin);
 }
 
 const char *rc_human_size(apr_pool_t *p, apr_int64_t bytes)

@@ -28,7 +28,20 @@ typedef struct rc_site {
     const char *origin;     /* "http://host:port" for absolute URLs (Atom) */
 } rc_site;
 
-/* Fills site's escaped forms of base (the mount point's path, decoded, without trailing '/'). */
+/* The mount point's path in the forms the writers need; made once per configuration. */
+typedef struct rc_base {
+    const char *url, *html, *json;
+    int csv_plain;
+} rc_base;
+
+/* Fills b from mount (the mount point's path, decoded; trailing '/' are dropped). */
+void rc_base_init(apr_pool_t *p, rc_base *b, const char *mount);
+
+/* Fills site for one response. */
+void rc_site_set(rc_site *site, const rc_data *d, const rc_layout *layout, const rc_base *b,
+                 const char *origin);
+
+/* rc_base_init and rc_site_set in one. */
 void rc_site_init(apr_pool_t *p, rc_site *site, const rc_data *d, const rc_layout *layout,
                   const char *base, const char *origin);
 

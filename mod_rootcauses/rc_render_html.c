@@ -145,7 +145,8 @@ static void text_field(rc_out *o, const rc_query *q, const char *param, const ch
 
 static void error_summary(rc_out *o, const rc_site *s, const listing_ctx *c)
 {
-    rc_out_puts(o, "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\" "
+    /* autofocus: the summary takes focus on load, as GOV.UK's does (there with a script). */
+    rc_out_puts(o, "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\" autofocus "
                    "aria-labelledby=\"error-summary-title\">"
                    "<h2 id=\"error-summary-title\">There is a problem</h2><ul>");
     for (int i = 0; i < c->q->errors->nelts; i++) {
@@ -169,8 +170,10 @@ static void filter_form(rc_out *o, const rc_site *s, const listing_ctx *c)
                      "<h2 id=\"filters-heading\">Filter</h2>\n",
                   s->base_html, col->slug);
 
-    rc_out_printf(o, "<fieldset class=\"field%s\"><legend>Country</legend>",
-                  error_for(q, "country") ? " field--error" : "");
+    /* A fieldset with an error is described by its message (GOV.UK's error pattern). */
+    rc_out_printf(o, "<fieldset class=\"field%s\"%s><legend>Country</legend>",
+                  error_for(q, "country") ? " field--error" : "",
+                  error_for(q, "country") ? " aria-describedby=\"f-country-error\"" : "");
     field_error(o, q, "country", "f-country");
     for (int i = 0; i < d->ncountries; i++) {
         const rc_country *ct = &d->countries[i];
@@ -195,8 +198,9 @@ static void filter_form(rc_out *o, const rc_site *s, const listing_ctx *c)
     rc_out_puts(o, "</fieldset>\n");
 
     if (col->nkinds) {
-        rc_out_printf(o, "<fieldset class=\"field%s\"><legend>Kind</legend>",
-                      error_for(q, "kind") ? " field--error" : "");
+        rc_out_printf(o, "<fieldset class=\"field%s\"%s><legend>Kind</legend>",
+                      error_for(q, "kind") ? " field--error" : "",
+                      error_for(q, "kind") ? " aria-describedby=\"f-kind-error\"" : "");
         field_error(o, q, "kind", "f-kind");
         for (int i = 0; i < col->nkinds; i++) {
             const char *k = rc_escape_html(o->pool, col->kinds[i]);

@@ -27,17 +27,16 @@ struct rc_source {
     rc_store *store;
     const char *path;
 #if APR_HAS_THREADS
-    apr_thread_mutex_t *lock;  /* guards current, last_check, loading, bad_* */
+    apr_thread_mutex_t *lock;  /* guards current, last_check, loading */
 #endif
     rc_version *current;       /* holds one reference of its own */
     apr_time_t last_check;
     int loading;               /* a thread is loading a new version */
-    /* the data file as it was when it last failed to load (all zero if it was missing), so
-     * that a broken file is neither parsed nor logged again until it changes */
-    int bad;
-    apr_time_t bad_mtime;
-    apr_off_t bad_size;
-    apr_ino_t bad_inode;
+    /* the files of the last failed load as they were then (data file and page files, zeros
+     * for missing ones), so that a broken version is neither parsed nor logged again until
+     * one of them changes; in bad_pool, touched only by the thread that holds `loading` */
+    apr_pool_t *bad_pool;
+    apr_array_header_t *bad;   /* of rc_source_file; NULL when the last load succeeded */
 };
 
 static void lock(rc_source *src)
@@ -83,6 +82,7 @@ rc_source *rc_store_source(rc_store *st, const char *path)
 #if APR_HAS_THREADS
     apr_thread_mutex_create(&src->lock, APR_THREAD_MUTEX_DEFAULT, st->pool);
 #endif
+    apr_pool_create_unmanaged_ex(&src->bad_pool, NULL, NULL);
     apr_hash_set(st->sources, src->path, APR_HASH_KEY_STRING, src);
     return src;
 }
@@ -99,9 +99,11 @@ apr_status_t rc_version_release_cleanup(void *v)
     return APR_SUCCESS;
 }
 
-/* A new version from the file, or NULL with *err set (err allocated from p). */
-static rc_version *load_version(const char *path, apr_pool_t *p, const char **err)
+/* A new version from the file, or NULL with *err set (err allocated from p) and the files the
+ * failed load depended on in src->bad. */
+static rc_version *load_version(rc_source *src, apr_pool_t *p, const char **err)
 {
+    const char *path = src->path;
     apr_pool_t *pool;
     rc_version *v;
     rc_data *d;
@@ -113,11 +115,14 @@ static rc_version *load_version(const char *path, apr_pool_t *p, const char **er
         *err = "out of memory";
         return NULL;
     }
-    if ((e = rc_data_load(pool, path, &d)) != NULL) {
+    apr_pool_clear(src->bad_pool);
+    src->bad = apr_array_make(src->bad_pool, 4, sizeof(rc_source_file));
+    if ((e = rc_data_load_files(pool, path, &d, src->bad)) != NULL) {
         *err = apr_pstrdup(p, e);
         apr_pool_destroy(pool);
         return NULL;
     }
+    src->bad = NULL;
     rc_render_prepare(d);
     v = apr_pcalloc(pool, sizeof(*v));
     v->pool = pool;
@@ -126,70 +131,51 @@ static rc_version *load_version(const char *path, apr_pool_t *p, const char **er
     return v;
 }
 
-/* 1 if any file the version was built from changed since. */
-static int changed(const rc_version *v, apr_pool_t *p, apr_finfo_t *data_fi)
+/* 1 if any of the files differs from what was noted (a missing file is all zeros). */
+static int files_changed(const rc_source_file *files, int n, apr_pool_t *p)
 {
-    const rc_data *d = v->data;
-    for (int i = 0; i < d->nfiles; i++) {
+    for (int i = 0; i < n; i++) {
         apr_finfo_t fi;
-        const rc_source_file *f = &d->files[i];
-        apr_status_t rv = apr_stat(&fi, f->path, APR_FINFO_MTIME | APR_FINFO_SIZE | APR_FINFO_INODE, p);
-        if (rv != APR_SUCCESS)
-            memset(&fi, 0, sizeof(fi));  /* a vanished file is a change the next load reports */
-        if (i == 0)
-            *data_fi = fi;
-        if (rv != APR_SUCCESS)
-            return 1;
+        const rc_source_file *f = &files[i];
+        if (apr_stat(&fi, f->path, APR_FINFO_MTIME | APR_FINFO_SIZE | APR_FINFO_INODE, p) !=
+            APR_SUCCESS)
+            memset(&fi, 0, sizeof(fi));
         if (fi.mtime != f->mtime || fi.size != f->size || fi.inode != f->inode)
             return 1;
     }
     return 0;
 }
 
-static int known_bad(const rc_source *src, const apr_finfo_t *fi)
+static int changed(const rc_version *v, apr_pool_t *p)
 {
-    return src->bad && fi->mtime == src->bad_mtime && fi->size == src->bad_size &&
-           fi->inode == src->bad_inode;
+    return files_changed(v->data->files, v->data->nfiles, p);
 }
 
-static void remember_bad(rc_source *src, const apr_finfo_t *fi)
+/* 1 while the files of the last failed load are as they were then. */
+static int known_bad(const rc_source *src, apr_pool_t *p)
 {
-    src->bad = 1;
-    src->bad_mtime = fi->mtime;
-    src->bad_size = fi->size;
-    src->bad_inode = fi->inode;
-}
-
-static void stat_data(const rc_source *src, apr_pool_t *p, apr_finfo_t *fi)
-{
-    if (apr_stat(fi, src->path, APR_FINFO_MTIME | APR_FINFO_SIZE | APR_FINFO_INODE, p) !=
-        APR_SUCCESS)
-        memset(fi, 0, sizeof(*fi));
+    return src->bad && !files_changed((const rc_source_file *)src->bad->elts, src->bad->nelts, p);
 }
 
 const char *rc_source_load(rc_source *src, int keep_old, int *kept)
 {
     apr_pool_t *tmp;
-    apr_finfo_t fi;
     const char *err = NULL;
     rc_version *v;
 
     *kept = 0;
     apr_pool_create(&tmp, src->store->pool);
-    if (src->current && !changed(src->current, tmp, &fi)) {
+    if (src->current && !changed(src->current, tmp)) {
         apr_pool_destroy(tmp);
         return NULL;
     }
-    v = load_version(src->path, src->store->pool, &err);
+    v = load_version(src, src->store->pool, &err);
     if (v) {
         rc_version *old = src->current;
         src->current = v;
-        src->bad = 0;
         rc_version_release(old);
     }
     else {
-        stat_data(src, tmp, &fi);
-        remember_bad(src, &fi);
         if (keep_old && src->current)
             *kept = 1;
         else {
@@ -220,18 +206,15 @@ rc_version *rc_source_acquire(rc_source *src, apr_interval_time_t interval, rc_l
 
     if (check) {
         apr_pool_t *tmp;
-        apr_finfo_t fi;
-        memset(&fi, 0, sizeof(fi));
         /* unmanaged for the same reason as a version's pool */
         apr_pool_create_unmanaged_ex(&tmp, NULL, NULL);
-        if (v && changed(v, tmp, &fi) && !known_bad(src, &fi)) {
+        if (v && changed(v, tmp) && !known_bad(src, tmp)) {
             const char *err = NULL;
-            rc_version *next = load_version(src->path, tmp, &err);
+            rc_version *next = load_version(src, tmp, &err);
             lock(src);
             if (next) {
                 rc_version *old = src->current;
                 src->current = next;
-                src->bad = 0;
                 apr_atomic_inc32(&next->refs);  /* this request's */
                 unlock(src);
                 rc_version_release(old);        /* the source's reference */
@@ -239,7 +222,6 @@ rc_version *rc_source_acquire(rc_source *src, apr_interval_time_t interval, rc_l
                 v = next;
             }
             else {
-                remember_bad(src, &fi);
                 unlock(src);
                 if (log)
                     log(log_ctx, err);

@@ -295,6 +295,22 @@ static apr_size_t xml_char(const unsigned char *s, apr_size_t n, int *keep)
     return len;
 }
 
+/* XML's five, and the white space that XML parsers would otherwise normalise: a CR in text
+ * becomes LF, and tab, CR and LF in attribute values become spaces. */
+static const char *xml_entity(unsigned char c)
+{
+    switch (c) {
+    case '\t':
+        return "&#9;";
+    case '\n':
+        return "&#10;";
+    case '\r':
+        return "&#13;";
+    default:
+        return html_entity(c);
+    }
+}
+
 const char *rc_escape_xml(apr_pool_t *p, const char *s)
 {
     const unsigned char *u = (const unsigned char *)s;
@@ -308,7 +324,7 @@ const char *rc_escape_xml(apr_pool_t *p, const char *s)
         if (!keep) {
             changed = 1;
         }
-        else if ((e = html_entity(u[i])) != NULL) {
+        else if ((e = xml_entity(u[i])) != NULL) {
             changed = 1;
             size += strlen(e);
         }
@@ -325,7 +341,7 @@ const char *rc_escape_xml(apr_pool_t *p, const char *s)
         if (!keep) {
             continue;
         }
-        if ((e = html_entity(u[i])) != NULL) {
+        if ((e = xml_entity(u[i])) != NULL) {
             apr_size_t el = strlen(e);
             memcpy(o, e, el);
             o += el;

@@ -362,7 +362,7 @@ START_TEST(atom_listing_escapes_the_data)
     assert_contains(xml, "<link rel=\"self\" type=\"application/atom+xml\" "
                          "href=\"http://example.org:8080/rootcauses/reports.atom?country=GT&amp;"
                          "country=SV&amp;sort=date\"/>");
-    assert_contains(xml, "<title>A &quot;quoted&quot;, &lt;b&gt;bold&lt;/b&gt; &amp; co\nline"
+    assert_contains(xml, "<title>A &quot;quoted&quot;, &lt;b&gt;bold&lt;/b&gt; &amp; co&#10;line"
                          "</title>");
     assert_contains(xml, "<id>http://example.org:8080/rootcauses/reports/q1</id>");
     assert_contains(xml, "<link rel=\"alternate\" type=\"text/html\" "
