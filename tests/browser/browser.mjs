@@ -1,0 +1,438 @@
+// browser.mjs: the site in a real browser (Debian's Chromium driven by playwright-core), with
+// axe-core for WCAG 2.1 A and AA. Started by run.py with a running httpd:
+//
+//   RC_BASE_URL     http://127.0.0.1:PORT        RC_MOUNT        /rootcauses
+//   RC_PAGES        JSON [{name, path, status}]  RC_SCREENSHOTS  folder for the PNGs
+//   RC_CHROMIUM     the browser (default /usr/bin/chromium)
+//
+// Prints "ok NAME" or "FAILED NAME: why" per test, then "N passed, N failed".
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+const base = process.env.RC_BASE_URL;
+const B = process.env.RC_MOUNT || '/rootcauses';
+const pages = JSON.parse(process.env.RC_PAGES || '[]');
+const shots = process.env.RC_SCREENSHOTS;
+const WIDE = { width: 1280, height: 900 };
+const NARROW = { width: 375, height: 812 };
+const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+// Chromium as the machine has it: no downloads, no sandbox (root in a container), a fresh
+// profile (playwright-core gives every launch() a new temporary --user-data-dir).
+const LAUNCH = {
+    executablePath: process.env.RC_CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+};
+
+// ---------------------------------------------------------------- a tiny test runner
+
+let passed = 0, failed = 0;
+
+class Failure extends Error {}
+
+function expect(cond, message) {
+    if (!cond) throw new Failure(message);
+}
+
+function expectEqual(actual, expected, what) {
+    const a = JSON.stringify(actual), e = JSON.stringify(expected);
+    if (a !== e) throw new Failure(`${what}: got ${a}, expected ${e}`);
+}
+
+async function test(name, fn) {
+    try {
+        await fn();
+        passed++;
+        console.log(`ok      ${name}`);
+    } catch (e) {
+        failed++;
+        const why = e instanceof Failure ? e.message : (e && e.stack) || String(e);
+        console.log(`FAILED  ${name}: ${why}`);
+    }
+}
+
+// ---------------------------------------------------------------- helpers
+
+// A new page in ctx that records console errors, page errors and failed sub-requests.
+async function openPage(ctx) {
+    const page = await ctx.newPage();
+    page.setDefaultTimeout(15000);
+    const problems = [];
+    page.on('console', (m) => {
+        if (m.type() === 'error') {
+            const loc = m.location();
+            problems.push({ text: m.text(), url: loc && loc.url });
+        }
+    });
+    page.on('pageerror', (e) => problems.push({ text: `page error: ${e.message}` }));
+    page.on('requestfailed', (r) => problems.push({
+        text: `request failed: ${r.url()} ${r.failure() && r.failure().errorText}` }));
+    page.on('response', (r) => {
+        if (r.status() >= 400 && r.request().resourceType() !== 'document')
+            problems.push({ text: `${r.status()} for ${r.url()}` });
+    });
+    return { page, problems };
+}
+
+// Console errors other than Chromium's note about the document's own (expected) error status.
+function consoleErrors(problems, url, status) {
+    return problems.filter((p) => !(status >= 400 && p.url === url &&
+        p.text.startsWith(`Failed to load resource: the server responded with a status of ${status}`)))
+        .map((p) => p.text);
+}
+
+async function runAxe(page) {
+    if (!(await page.evaluate(() => typeof window.axe === 'object'))) {
+        // Evaluated through the DevTools protocol: the page's CSP (default-src 'self') stays on.
+        await page.evaluate(axeSource);
+    }
+    const r = await page.evaluate((tags) => window.axe.run(document, {
+        runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'],
+    }), WCAG);
+    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.help}: ` +
+        v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | '));
+}
+
+async function tabTo(page, selector, max = 120) {
+    for (let i = 0; i < max; i++) {
+        await page.keyboard.press('Tab');
+        if (await page.evaluate((s) => document.activeElement && document.activeElement.matches(s),
+            selector))
+            return;
+    }
+    throw new Failure(`${selector} not reached with ${max} presses of Tab`);
+}
+
+const activeId = (page) => page.evaluate(() => document.activeElement && document.activeElement.id);
+
+async function box(page, selector) {
+    const b = await page.locator(selector).first().boundingBox();
+    expect(b, `${selector} is not displayed`);
+    return b;
+}
+
+// Whether the focused element shows a focus indicator of its own: an outline at least 2 px
+// wide in a visible colour, a box shadow, or the focus highlight's background.
+function focusIndicator() {
+    const el = document.activeElement;
+    if (!el || el === document.body) return { ok: false, what: 'nothing focused' };
+    const cs = getComputedStyle(el);
+    const transparent = (c) => c === 'transparent' || /rgba\(.*,\s*0\)$/.test(c);
+    const outline = cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) >= 2 &&
+        !transparent(cs.outlineColor);
+    const shadow = cs.boxShadow && cs.boxShadow !== 'none';
+    const what = `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}` +
+        `${el.className ? '.' + String(el.className).split(' ').join('.') : ''}` +
+        ` "${(el.textContent || el.value || '').trim().slice(0, 30)}"`;
+    return { ok: Boolean(outline || shadow), what };
+}
+
+// ---------------------------------------------------------------- the tests
+
+async function pageTests(browser) {
+    for (const [label, viewport] of [['1280px', WIDE], ['375px', NARROW]]) {
+        const ctx = await browser.newContext({ viewport });
+        for (const p of pages) {
+            const { page, problems } = await openPage(ctx);
+            const url = base + p.path;
+            let status = 0;
+            await test(`${p.name} @${label}: answers ${p.status}`, async () => {
+                const resp = await page.goto(url, { waitUntil: 'load' });
+                status = resp.status();
+                expectEqual(status, p.status, 'status');
+            });
+            await test(`${p.name} @${label}: no axe-core violation of WCAG 2.1 A/AA`, async () => {
+                const v = await runAxe(page);
+                expect(v.length === 0, `${v.length} violation(s):\n    ${v.join('\n    ')}`);
+            });
+            await test(`${p.name} @${label}: no console error`, async () => {
+                const errors = consoleErrors(problems, url, status);
+                expect(errors.length === 0, errors.join('; '));
+            });
+            await test(`${p.name} @${label}: no horizontal scrolling`, async () => {
+                const [sw, cw] = await page.evaluate(() =>
+                    [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+                expect(sw <= cw, `the page is ${sw}px wide in a ${cw}px viewport`);
+            });
+            if (shots)
+                await page.screenshot({ path: join(shots, `${p.name}-${label}.png`), fullPage: true });
+            await page.close();
+        }
+        await ctx.close();
+    }
+}
+
+async function layoutTests(browser) {
+    const wide = await browser.newContext({ viewport: WIDE });
+    const narrow = await browser.newContext({ viewport: NARROW });
+    const listing = `${base}${B}/section-353`;
+
+    await test('landmarks: banner, main navigation, main, contentinfo, search; one h1', async () => {
+        const { page } = await openPage(wide);
+        for (const path of [`${B}/`, `${B}/section-353`, `${B}/reports/2022-07-progress-report`]) {
+            await page.goto(base + path);
+            for (const [role, opts] of [['banner', {}], ['navigation', { name: 'Main' }],
+                ['main', {}], ['contentinfo', {}]])
+                expectEqual(await page.getByRole(role, opts).count(), 1, `${path}: ${role} count`);
+            expectEqual(await page.locator('h1').count(), 1, `${path}: h1 count`);
+            expectEqual(await page.getAttribute('html', 'lang'), 'en', `${path}: lang`);
+        }
+        expectEqual(await page.getByRole('search').count(), 0, 'search landmarks on an item page');
+        await page.goto(listing);
+        expectEqual(await page.getByRole('search', { name: 'Filter' }).count(), 1, 'filter form');
+        await page.close();
+    });
+
+    await test('skip link: first Tab stop, visible when focused, Enter moves focus to main', async () => {
+        const { page } = await openPage(wide);
+        await page.goto(listing);
+        const hidden = await box(page, '.skip-link');
+        expect(hidden.y + hidden.height <= 0, 'the skip link is visible before it has focus');
+        await page.keyboard.press('Tab');
+        expect(await page.evaluate(() => document.activeElement.matches('a.skip-link')),
+            'the first Tab stop is not the skip link');
+        expectEqual(await page.locator('.skip-link').textContent(), 'Skip to main content', 'text');
+        const shown = await box(page, '.skip-link');
+        expect(shown.y >= 0 && shown.y + shown.height <= WIDE.height,
+            `the focused skip link is outside the viewport (${JSON.stringify(shown)})`);
+        await page.keyboard.press('Enter');
+        expectEqual(await activeId(page), 'content', 'focus after Enter');
+        expect(page.url().endsWith('#content'), `url ${page.url()}`);
+        await page.close();
+    });
+
+    await test('visible focus on every Tab stop of a listing (1280px and 375px)', async () => {
+        for (const ctx of [wide, narrow]) {
+            const { page } = await openPage(ctx);
+            await page.goto(`${listing}?country=GT&per_page=1`);
+            const bad = [];
+            let stops = 0;
+            for (let i = 0; i < 80; i++) {
+                await page.keyboard.press('Tab');
+                const f = await page.evaluate(focusIndicator);
+                if (f.what === 'nothing focused' || (stops > 0 && f.what.startsWith('a.skip-link')))
+                    break; // wrapped round to the start
+                stops++;
+                if (!f.ok) bad.push(f.what);
+            }
+            expect(stops > 20, `only ${stops} Tab stops`);
+            expect(bad.length === 0, `no visible focus indicator on: ${bad.join(', ')}`);
+            await page.close();
+        }
+    });
+
+    await test('filter form: a sidebar at 1280px, above the results at 375px', async () => {
+        let { page } = await openPage(wide);
+        await page.goto(listing);
+        let f = await box(page, 'form.filters'), r = await box(page, 'section.results');
+        expect(f.x + f.width <= r.x, `form ${JSON.stringify(f)} not left of results ${JSON.stringify(r)}`);
+        expect(Math.abs(f.y - r.y) < 40, `form top ${f.y}, results top ${r.y}`);
+        expect(f.width >= 220 && f.width <= 400, `sidebar width ${f.width}`);
+        await page.close();
+        ({ page } = await openPage(narrow));
+        await page.goto(listing);
+        f = await box(page, 'form.filters');
+        r = await box(page, 'section.results');
+        expect(f.y + f.height <= r.y, `form ${JSON.stringify(f)} not above results ${JSON.stringify(r)}`);
+        expect(f.width >= 300, `form width ${f.width} at 375px`);
+        await page.close();
+    });
+
+    await test('facets: country checkboxes with the counts of the JSON facets', async () => {
+        const { page } = await openPage(wide);
+        const query = 'from=2021&to=2021';
+        const facets = (await (await page.request.get(`${base}${B}/section-353.json?${query}`)).json())
+            .facets.country;
+        await page.goto(`${listing}?${query}`);
+        const boxes = await page.locator('fieldset input[type=checkbox][name=country]').evaluateAll(
+            (els) => els.map((e) => [e.value, e.labels[0].textContent.trim()]));
+        expectEqual(boxes.map(([code]) => code), Object.keys(facets), 'checkboxes');
+        for (const [code, label] of boxes)
+            expect(label.endsWith(`(${facets[code]})`), `${code}: label "${label}", count ${facets[code]}`);
+        expectEqual(boxes.map(([, l]) => l), ['Guatemala (3)', 'Honduras (3)', 'El Salvador (3)',
+            'Nicaragua (2)'], 'labels');
+        await page.close();
+    });
+
+    await test('result count: a polite live region with the number of results', async () => {
+        const { page } = await openPage(wide);
+        await page.goto(listing);
+        const status = page.getByRole('status');
+        expectEqual(await status.count(), 1, 'status regions');
+        expectEqual(await status.getAttribute('aria-live'), 'polite', 'aria-live');
+        expectEqual((await status.textContent()).trim(), '4 results', 'text');
+        await page.close();
+    });
+
+    await test('dates: every listed item and item page has <time datetime> as in the data', async () => {
+        const { page } = await openPage(wide);
+        for (const path of [`${B}/section-353`, `${B}/reports`]) {
+            await page.goto(base + path);
+            const times = await page.locator('.item').evaluateAll((items) => items.map((li) => {
+                const t = li.querySelector('time');
+                return t ? [t.getAttribute('datetime'), t.textContent] : null;
+            }));
+            expect(times.length > 0 && times.every((t) => t && /^\d{4}(-\d\d){0,2}$/.test(t[0]) && t[1]),
+                `${path}: ${JSON.stringify(times)}`);
+        }
+        await page.goto(`${listing}?country=NI&sort=date`);
+        expectEqual(await page.locator('.item time').evaluateAll((ts) =>
+            ts.map((t) => [t.getAttribute('datetime'), t.textContent])),
+        [['2021', '2021'], ['2021-09-20', 'September 20, 2021'], ['2022-03-09', 'March 9, 2022']],
+        'section-353 for Nicaragua, oldest first');
+        await page.goto(`${base}${B}/reports/2022-07-progress-report`);
+        expectEqual(await page.locator('.item-facts time').evaluate((t) =>
+            [t.getAttribute('datetime'), t.textContent]), ['2022-07', 'July 2022'], 'item page');
+        await page.close();
+    });
+
+    await test('print: navigation, filters, pagination and skip link are not printed', async () => {
+        const { page } = await openPage(wide);
+        await page.goto(`${listing}?per_page=1`);
+        await page.emulateMedia({ media: 'print' });
+        for (const sel of ['.skip-link', '.site-nav', 'form.filters', '.pagination', '.formats'])
+            expect(!(await page.locator(sel).first().isVisible()), `${sel} is printed`);
+        for (const sel of ['h1', '.results', '.items', '.site-header'])
+            expect(await page.locator(sel).first().isVisible(), `${sel} is not printed`);
+        await page.close();
+    });
+
+    await wide.close();
+    await narrow.close();
+}
+
+async function keyboardTests(browser) {
+    const ctx = await browser.newContext({ viewport: WIDE });
+    const listing = `${base}${B}/section-353`;
+
+    await test('keyboard: Tab to a country, Space ticks it, type a date, Enter submits', async () => {
+        const { page, problems } = await openPage(ctx);
+        await page.goto(listing);
+        await tabTo(page, '#f-country-NI');
+        await page.keyboard.press('Space');
+        expect(await page.isChecked('#f-country-NI'), 'Space did not tick Nicaragua');
+        await tabTo(page, '#f-from');
+        await page.keyboard.type('2022');
+        await Promise.all([page.waitForURL((u) => u.searchParams.get('from') === '2022'),
+            page.keyboard.press('Enter')]);
+        const u = new URL(page.url());
+        expectEqual(u.pathname + u.search, `${B}/section-353?country=NI&from=2022&to=&q=&sort=-date`, 'URL');
+        expectEqual((await page.getByRole('status').textContent()).trim(), '1 result', 'result count');
+        expectEqual(await page.locator('.item-title').allTextContents(),
+            ['U.S. Action Against Corruption and Attacks on Democracy in Nicaragua'], 'results');
+        expect(await page.isChecked('#f-country-NI'), 'Nicaragua is not ticked on the result page');
+        expect(!(await page.isChecked('#f-country-GT')), 'Guatemala is ticked on the result page');
+        expectEqual(await page.inputValue('#f-from'), '2022', 'from is not pre-filled');
+        expectEqual(consoleErrors(problems, '', 0), [], 'console errors');
+        await page.close();
+    });
+
+    await test('keyboard: a bad date gives the error summary; its link takes focus to the field', async () => {
+        const { page } = await openPage(ctx);
+        await page.goto(listing);
+        await tabTo(page, '#f-to');
+        await page.keyboard.type('2021-02-30');
+        const [resp] = await Promise.all([page.waitForResponse((r) => r.url().includes('to=2021-02-30')),
+            page.waitForURL((u) => u.searchParams.get('to') === '2021-02-30', { waitUntil: 'load' }),
+            page.keyboard.press('Enter')]);
+        expectEqual(resp.status(), 400, 'status');
+        // GOV.UK's pattern: the summary has focus when the page loads.
+        await page.waitForFunction(() => document.activeElement &&
+            document.activeElement.classList.contains('error-summary'));
+        expect((await page.title()).startsWith('Error: '), `title "${await page.title()}"`);
+        // The summary comes first in main, after the h1, before the form.
+        const order = await page.evaluate(() => {
+            const s = document.querySelector('.error-summary'), f = document.querySelector('form.filters');
+            return s && f && (s.compareDocumentPosition(f) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0 &&
+                s.previousElementSibling && s.previousElementSibling.tagName === 'H1';
+        });
+        expect(order, 'the error summary is not between the h1 and the form');
+        const summary = page.locator('.error-summary');
+        expectEqual(await summary.getAttribute('role'), 'alert', 'summary role');
+        const links = await summary.locator('a').evaluateAll((as) => as.map((a) => [a.getAttribute('href'), a.textContent]));
+        expectEqual(links.map(([h]) => h), ['#f-to'], 'summary links');
+        expect(links[0][1].includes('2021-02-30'), `summary text "${links[0][1]}"`);
+        // The message next to the field, tied to it, the field marked invalid.
+        const field = await page.evaluate(() => {
+            const i = document.getElementById('f-to');
+            const ids = (i.getAttribute('aria-describedby') || '').split(/\s+/);
+            const msg = i.parentElement.querySelector('.field-error');
+            return { invalid: i.getAttribute('aria-invalid'), value: i.value,
+                describedByMessage: Boolean(msg && ids.includes(msg.id)), text: msg && msg.textContent };
+        });
+        expectEqual([field.invalid, field.value, field.describedByMessage], ['true', '2021-02-30', true], 'field');
+        expectEqual(field.text, 'Error: ' + links[0][1], 'the message beside the field');
+        // Keyboard: reach the summary link and follow it.
+        await page.locator('.error-summary a').first().focus();
+        await page.keyboard.press('Enter');
+        await page.waitForFunction(() => document.activeElement && document.activeElement.id === 'f-to');
+        await page.close();
+    });
+
+    await test('keyboard: a country error links to the first country checkbox, described by the message', async () => {
+        const { page } = await openPage(ctx);
+        const resp = await page.goto(`${listing}?country=ZZ`);
+        expectEqual(resp.status(), 400, 'status');
+        expectEqual(await page.locator('.error-summary a').getAttribute('href'), '#f-country-GT', 'link');
+        const described = await page.evaluate(() => {
+            const fs = document.getElementById('f-country-GT').closest('fieldset');
+            const msg = fs.querySelector('.field-error');
+            return Boolean(msg) && (fs.getAttribute('aria-describedby') || '').split(/\s+/).includes(msg.id);
+        });
+        expect(described, 'the country fieldset is not described by its error message');
+        await page.locator('.error-summary a').first().focus();
+        await page.keyboard.press('Enter');
+        await page.waitForFunction(() => document.activeElement && document.activeElement.id === 'f-country-GT');
+        await page.close();
+    });
+
+    await test('404: a page with a heading and a way back, status 404', async () => {
+        const { page } = await openPage(ctx);
+        const resp = await page.goto(`${base}${B}/no-such-page`);
+        expectEqual(resp.status(), 404, 'status');
+        expectEqual(await page.locator('h1').textContent(), 'Page not found', 'h1');
+        await page.getByRole('link', { name: 'Go to the overview' }).focus();
+        await Promise.all([page.waitForURL(`${base}${B}/`), page.keyboard.press('Enter')]);
+        await page.close();
+    });
+
+    await ctx.close();
+}
+
+async function main() {
+    if (!base) {
+        console.log('FAILED  setup: RC_BASE_URL is not set (run.py sets it)');
+        console.log('0 passed, 1 failed');
+        process.exit(1);
+    }
+    let browser;
+    try {
+        browser = await chromium.launch(LAUNCH);
+    } catch (e) {
+        console.log(`FAILED  launch Chromium (${LAUNCH.executablePath}; Debian package chromium): ${e.message}`);
+        console.log('0 passed, 1 failed');
+        process.exit(1);
+    }
+    try {
+        await pageTests(browser);
+        await layoutTests(browser);
+        await keyboardTests(browser);
+    } finally {
+        await browser.close();
+    }
+    console.log(`${passed} passed, ${failed} failed`);
+    process.exit(failed ? 1 : 0);
+}
+
+main().catch((e) => {
+    console.log(`FAILED  browser.mjs: ${e && e.stack}`);
+    console.log(`${passed} passed, ${failed + 1} failed`);
+    process.exit(1);
+});
