@@ -7,6 +7,7 @@
 #include "http_main.h"
 #include "http_protocol.h"
 #include "http_request.h"
+#include "mpm_common.h"
 #include "ap_expr.h"
 #include "util_filter.h"
 
@@ -23,6 +24,9 @@
 
 #define RC_HANDLER "rootcauses"
 #define UNSET -1
+#define RC_DEFAULT_PAGE_SIZE 20
+#define RC_DEFAULT_MAX_AGE 300
+#define RC_DEFAULT_RELOAD 2
 
 APLOG_USE_MODULE(rootcauses);
 
@@ -120,6 +124,14 @@ static const char *set_data(cmd_parms *cmd, void *dconf, const char *arg)
         return apr_psprintf(cmd->pool, "RootCausesData: %s", err);
     c->source = rc_store_source(st, path);
     note_mount(cmd, c);
+    /* the interval given so far in this section or at server level, else the default */
+    {
+        const rc_conf *server = ap_get_module_config(cmd->server->lookup_defaults,
+                                                     &rootcauses_module);
+        int reload = c->reload != UNSET ? c->reload : server->reload != UNSET ? server->reload
+                                                                               : RC_DEFAULT_RELOAD;
+        rc_source_note_interval(c->source, apr_time_from_sec(reload));
+    }
     err = rc_source_load(c->source, restarting, &kept);
     if (err && kept) {
         ap_log_error(APLOG_MARK, APLOG_ERR, 0, cmd->server,
@@ -175,8 +187,12 @@ static const char *set_max_age(cmd_parms *cmd, void *dconf, const char *arg)
 
 static const char *set_reload(cmd_parms *cmd, void *dconf, const char *arg)
 {
-    note_mount(cmd, dconf);
-    return parse_number(cmd, arg, 0, 86400, &((rc_conf *)dconf)->reload);
+    rc_conf *c = dconf;
+    const char *err = parse_number(cmd, arg, 0, 86400, &c->reload);
+    note_mount(cmd, c);
+    if (!err && c->source)
+        rc_source_note_interval(c->source, apr_time_from_sec(c->reload));
+    return err;
 }
 
 static const command_rec rc_cmds[] = {
@@ -208,13 +224,16 @@ static int is_ours(request_rec *r)
 
 static char ours_marker;
 
-/* map_to_storage runs with the server's default config, so the decision is taken here, while
- * the <Location> config is in place, and remembered for rc_map_to_storage. */
+/* Our URLs name no files: translate them to a pseudo file name (so that the core does not
+ * join a long URL to the DocumentRoot and fail), and remember the decision for
+ * rc_map_to_storage, which runs with the server's default config. */
 static int rc_translate_name(request_rec *r)
 {
-    if (is_ours(r))
-        ap_set_module_config(r->request_config, &rootcauses_module, &ours_marker);
-    return DECLINED;
+    if (!is_ours(r))
+        return DECLINED;
+    ap_set_module_config(r->request_config, &rootcauses_module, &ours_marker);
+    r->filename = apr_pstrcat(r->pool, RC_HANDLER ":", r->uri, NULL);
+    return OK;
 }
 
 /* The module's URLs name no files: skip the directory and file walk (and their stat calls),
@@ -410,7 +429,7 @@ static int rc_handler(request_rec *r)
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     r->allowed |= (AP_METHOD_BIT << M_GET);
-    v = rc_source_acquire(conf->source, apr_time_from_sec(value_or(conf->reload, 2)),
+    v = rc_source_acquire(conf->source, apr_time_from_sec(value_or(conf->reload, RC_DEFAULT_RELOAD)),
                           log_reload_error, r);
     if (!v) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "RootCausesData: no valid data loaded");
@@ -423,8 +442,8 @@ static int rc_handler(request_rec *r)
     q.conf = conf;
     q.out.bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
     q.out.pool = r->pool;
-    q.page_size = value_or(conf->page_size, 20);
-    q.max_age = value_or(conf->max_age, 300);
+    q.page_size = value_or(conf->page_size, RC_DEFAULT_PAGE_SIZE);
+    q.max_age = value_or(conf->max_age, RC_DEFAULT_MAX_AGE);
     mount = conf->mount ? conf->mount : conf->section ? conf->section : "";
     if (conf->base)
         rc_site_set(&q.site, v->data, conf->layout, conf->base, NULL);
@@ -480,12 +499,30 @@ static int rc_handler(request_rec *r)
 
 /* ---------------------------------------------------------------- module */
 
+static void log_parent_reload_error(void *ctx, const char *message)
+{
+    ap_log_error(APLOG_MARK, APLOG_ERR, 0, ctx,
+                 "RootCausesData: %s; still serving the last good version", message);
+}
+
+/* httpd's parent runs this about once a second: it reloads changed data too, so that the
+ * processes it starts from then on begin with the last good version rather than the one the
+ * server started with. */
+static int rc_monitor(apr_pool_t *p, server_rec *s)
+{
+    (void)p;
+    rc_store_check(rc_store_get(s->process->pool), log_parent_reload_error, s);
+    return DECLINED;
+}
+
+
 static void rc_register_hooks(apr_pool_t *p)
 {
     (void)p;
     ap_hook_translate_name(rc_translate_name, NULL, NULL, APR_HOOK_FIRST);
     ap_hook_map_to_storage(rc_map_to_storage, NULL, NULL, APR_HOOK_FIRST);
     ap_hook_handler(rc_handler, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_monitor(rc_monitor, NULL, NULL, APR_HOOK_MIDDLE);
 }
 
 module AP_MODULE_DECLARE_DATA rootcauses_module = {

@@ -18,20 +18,41 @@ typedef struct parse_ctx {
     int saw_country;
 } parse_ctx;
 
-/* Values in messages are cut so that a hostile query cannot make a huge error page. */
+/* A value as messages show it: cut at 60 bytes so that a hostile query cannot make a huge
+ * error page, and printable, so that the message is valid UTF-8 text in every format: control
+ * characters and bytes that are not UTF-8 are written as %XX, the way they came in the URL. */
 static const char *shown(apr_pool_t *p, const char *v)
 {
-    apr_size_t n = strlen(v);
-    if (n <= 60)
-        return v;
-    while (n > 57 && ((unsigned char)v[57] & 0xC0) == 0x80)
-        v = v, n--;  /* keep the cut on a character boundary */
-    {
-        apr_size_t cut = 57;
-        while (cut > 0 && ((unsigned char)v[cut] & 0xC0) == 0x80)
-            cut--;
-        return apr_pstrcat(p, apr_pstrndup(p, v, cut), "...", NULL);
+    static const char hex[] = "0123456789ABCDEF";
+    const unsigned char *u = (const unsigned char *)v;
+    apr_size_t n = strlen(v), i = 0, limit = n <= 60 ? n : 57;
+    char *out = apr_palloc(p, 3 * limit + 4), *o = out;
+
+    while (i < limit) {
+        apr_size_t len = u[i] < 0x80 ? 1 : u[i] >= 0xF0 ? 4 : u[i] >= 0xE0 ? 3 : 2;
+        int ok = i + len <= n && rc_utf8_valid(v + i, len);
+        /* C0 controls, DEL, and C1 controls (U+0080..U+009F, encoded C2 80..C2 9F) */
+        int control = u[i] < 0x20 || u[i] == 0x7F || (u[i] == 0xC2 && len == 2 && ok &&
+                                                       u[i + 1] < 0xA0);
+        if (!ok || control) {
+            *o++ = '%';
+            *o++ = hex[u[i] >> 4];
+            *o++ = hex[u[i] & 15];
+            i++;
+            continue;
+        }
+        if (i + len > limit)
+            break;  /* keep the cut on a character boundary */
+        memcpy(o, v + i, len);
+        o += len;
+        i += len;
     }
+    if (i < n) {
+        memcpy(o, "...", 3);
+        o += 3;
+    }
+    *o = '\0';
+    return out;
 }
 
 static void add_error(parse_ctx *c, const char *param, const char *value, const char *fmt, ...)
@@ -167,6 +188,16 @@ static void add_words(parse_ctx *c, const char *name, const char *v)
     for (tok = apr_strtok(folded, " \t\r\n\f\v", &last); tok;
          tok = apr_strtok(NULL, " \t\r\n\f\v", &last))
         APR_ARRAY_PUSH(c->words, const char *) = tok;
+}
+
+/* C0 controls but white space (which separates the words of q), DEL, and C1 controls. */
+static int has_control(const char *v)
+{
+    for (const unsigned char *u = (const unsigned char *)v; *u; u++)
+        if ((*u < 0x20 && !strchr("\t\n\v\f\r", *u)) || *u == 0x7F ||
+            (*u == 0xC2 && u[1] >= 0x80 && u[1] < 0xA0))
+            return 1;
+    return 0;
 }
 
 static const char *known[] = {"country", "from", "to", "kind", "q", "sort", "page", "per_page",
@@ -342,6 +373,12 @@ rc_query *rc_query_parse(apr_pool_t *p, const rc_data *d, const rc_collection *c
             if (!rc_utf8_valid(value, vlen)) {
                 add_error(&c, name, raw_value, "%s: \"%s\" is not valid UTF-8 text", name,
                           shown(p, raw_value));
+                continue;
+            }
+            if (has_control(value)) {
+                add_error(&c, name, raw_value,
+                          "%s: \"%s\" contains control characters; give plain text", name,
+                          shown(p, value));
                 continue;
             }
             if (vlen == 0)

@@ -30,6 +30,7 @@ struct rc_source {
     apr_thread_mutex_t *lock;  /* guards current, last_check, loading */
 #endif
     rc_version *current;       /* holds one reference of its own */
+    apr_interval_time_t interval; /* for rc_store_check; -1 until one is noted */
     apr_time_t last_check;
     int loading;               /* a thread is loading a new version */
     /* the files of the last failed load as they were then (data file and page files, zeros
@@ -83,6 +84,7 @@ rc_source *rc_store_source(rc_store *st, const char *path)
     apr_thread_mutex_create(&src->lock, APR_THREAD_MUTEX_DEFAULT, st->pool);
 #endif
     apr_pool_create_unmanaged_ex(&src->bad_pool, NULL, NULL);
+    src->interval = -1;
     apr_hash_set(st->sources, src->path, APR_HASH_KEY_STRING, src);
     return src;
 }
@@ -233,4 +235,20 @@ rc_version *rc_source_acquire(rc_source *src, apr_interval_time_t interval, rc_l
         apr_pool_destroy(tmp);
     }
     return v;
+}
+
+void rc_source_note_interval(rc_source *src, apr_interval_time_t interval)
+{
+    if (src->interval <= 0 || (interval > 0 && interval < src->interval))
+        src->interval = interval;
+}
+
+void rc_store_check(rc_store *st, rc_log_fn log, void *log_ctx)
+{
+    apr_hash_index_t *hi;
+    for (hi = apr_hash_first(NULL, st->sources); hi; hi = apr_hash_next(hi)) {
+        rc_source *src = apr_hash_this_val(hi);
+        if (src->interval > 0 && src->current)
+            rc_version_release(rc_source_acquire(src, src->interval, log, log_ctx));
+    }
 }

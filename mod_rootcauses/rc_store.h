@@ -39,6 +39,14 @@ const char *rc_source_load(rc_source *src, int keep_old, int *kept);
 rc_version *rc_source_acquire(rc_source *src, apr_interval_time_t interval, rc_log_fn log,
                               void *log_ctx);
 
+/* Notes a RootCausesReloadInterval that applies to the source (configuration time): the
+ * parent process checks each source at the shortest positive one noted, 0 when all are 0. */
+void rc_source_note_interval(rc_source *src, apr_interval_time_t interval);
+
+/* Checks every source that is due, as rc_source_acquire does, for httpd's parent process, so
+ * that processes it starts later begin with the last good version. Not for request threads. */
+void rc_store_check(rc_store *st, rc_log_fn log, void *log_ctx);
+
 /* Drops a reference; the last one frees the version. Thread-safe. */
 void rc_version_release(rc_version *v);
 
