@@ -14,6 +14,7 @@
 #include <apr_lib.h>
 #include <apr_strings.h>
 
+#include "rc_cache.h"
 #include "rc_data.h"
 #include "rc_filter.h"
 #include "rc_layout.h"
@@ -252,6 +253,7 @@ typedef struct req {
     rc_out out;
     rc_format format;
     int page_size, max_age;
+    rc_version *version;
 } req;
 
 static const char *const content_types[] = {
@@ -340,14 +342,46 @@ static void link_header(req *q, const rc_collection *col, const rc_query *qu, ap
     apr_table_setn(r->headers_out, "Link", apr_array_pstrcat(r->pool, links, ','));
 }
 
+static void flatten(void *bb, char *buf, apr_size_t len)
+{
+    apr_brigade_flatten(bb, buf, &len);
+}
+
+/* The key of a listing response in its version's cache: everything it depends on besides the
+ * data (the raw query string stands for the filter; Atom's links also depend on the host). */
+static const char *cache_key(req *q, const rc_collection *col)
+{
+    request_rec *r = q->r;
+    return apr_psprintf(r->pool, "%c %s %s %d %s %s?%s", "hjca"[q->format], q->site.base_url,
+                        q->site.layout->hash, q->page_size,
+                        q->format == RC_ATOM ? q->site.origin : "", col->slug,
+                        r->args ? r->args : "");
+}
+
 static int serve_listing(req *q, const rc_collection *col)
 {
     request_rec *r = q->r;
     const rc_data *d = q->site.data;
-    rc_query *qu = rc_query_parse(r->pool, d, col, r->args, q->page_size);
+    const char *key = NULL;
+    rc_query *qu;
     rc_result *res;
     int rv;
 
+    if (q->format == RC_ATOM)
+        q->site.origin = ap_construct_url(r->pool, "", r);  /* Atom's links are absolute */
+    if (q->format != RC_CSV) {
+        const rc_cached *hit = rc_cache_get(q->version->cache, key = cache_key(q, col));
+        if (hit) {
+            if ((rv = set_cache_headers(q, d->mtime)) != OK)
+                return rv;
+            if (hit->link)
+                apr_table_setn(r->headers_out, "Link", hit->link);
+            APR_BRIGADE_INSERT_TAIL(q->out.bb, apr_bucket_immortal_create(
+                                                   hit->body, hit->len, q->out.bb->bucket_alloc));
+            return finish(q);
+        }
+    }
+    qu = rc_query_parse(r->pool, d, col, r->args, q->page_size);
     if (qu->errors->nelts) {
         const rc_query_error *e = &APR_ARRAY_IDX(qu->errors, 0, rc_query_error);
         if (q->format == RC_HTML) {
@@ -363,10 +397,8 @@ static int serve_listing(req *q, const rc_collection *col)
         return rv;
     if (q->format == RC_CSV)
         res = rc_filter_run(r->pool, d, col, qu, -1, 0, RC_ALL);
-    else if (q->format == RC_ATOM) {
-        q->site.origin = ap_construct_url(r->pool, "", r);  /* Atom's links are absolute */
+    else if (q->format == RC_ATOM)
         res = rc_filter_run(r->pool, d, col, qu, 0, 0, RC_ATOM_ENTRIES);
-    }
     else
         res = rc_filter_run(r->pool, d, col, qu, -1, (qu->page - 1) * qu->per_page, qu->per_page);
     switch (q->format) {
@@ -389,6 +421,12 @@ static int serve_listing(req *q, const rc_collection *col)
     case RC_ATOM:
         rc_atom_listing(&q->out, &q->site, col, qu, res);
         break;
+    }
+    if (key) {
+        apr_off_t len = 0;
+        apr_brigade_length(q->out.bb, 0, &len);
+        rc_cache_put(q->version->cache, key, (apr_size_t)len,
+                     apr_table_get(r->headers_out, "Link"), flatten, q->out.bb);
     }
     return finish(q);
 }
@@ -440,6 +478,7 @@ static int rc_handler(request_rec *r)
     memset(&q, 0, sizeof(q));
     q.r = r;
     q.conf = conf;
+    q.version = v;
     q.out.bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
     q.out.pool = r->pool;
     q.page_size = value_or(conf->page_size, RC_DEFAULT_PAGE_SIZE);

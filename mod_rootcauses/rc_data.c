@@ -30,6 +30,8 @@ typedef struct load_ctx {
     const char *error;
     apr_md5_ctx_t md5;
     apr_array_header_t *files;
+    char *dump;             /* a buffer for items' JSON, grown as needed */
+    apr_size_t dump_size;
 } load_ctx;
 
 /* ---- the JSON path, kept as a stack in a fixed buffer ---- */
@@ -504,6 +506,38 @@ static int load_persons(load_ctx *c, rc_data *d, rc_item *it, const json_t *obj)
     return 1;
 }
 
+/* The item's JSON for listings and B/{collection}/{id}.json: the checked object itself, written
+ * once by jansson with "url" added, and kept in two halves around the mount point's path. */
+static int item_json(load_ctx *c, const rc_collection *col, rc_item *it, json_t *v)
+{
+    static const char mark[] = "\"url\":\"\\u0001\"";
+    const int flags = JSON_COMPACT | JSON_PRESERVE_ORDER;
+    apr_size_t n;
+    const char *at;
+
+    json_object_set_new(v, "url", json_string("\x01"));
+    n = json_dumpb(v, c->dump, c->dump_size, flags);
+    if (n > c->dump_size) {
+        c->dump_size = n * 2;
+        c->dump = apr_palloc(c->tmp, c->dump_size);
+        n = json_dumpb(v, c->dump, c->dump_size, flags);
+    }
+    at = n ? memmem(c->dump, n, mark, sizeof(mark) - 1) : NULL;
+    if (!at)
+        return fail(c, v, "an item jansson can write (out of memory?)");
+    it->json.before.n = (apr_size_t)(at - c->dump) + 7;  /* through "url":" */
+    it->json.before.s = apr_pstrmemdup(c->p, c->dump, it->json.before.n);
+    {
+        const char *rest = at + sizeof(mark) - 2;  /* the closing quote and what follows */
+        apr_size_t rest_n = n - (apr_size_t)(rest - c->dump);
+        char *after = apr_pstrcat(c->p, "/", col->slug, "/", it->id,
+                                  apr_pstrmemdup(c->tmp, rest, rest_n), NULL);
+        it->json.after.s = after;
+        it->json.after.n = strlen(after);
+    }
+    return 1;
+}
+
 static int load_item(load_ctx *c, rc_data *d, rc_collection *col, rc_item *it, const json_t *v)
 {
     static const char *const keys[] = {"id",      "title",  "date",      "countries", "kind",
@@ -561,6 +595,9 @@ static int load_item(load_ctx *c, rc_data *d, rc_collection *col, rc_item *it, c
         return fail(c, json_object_get(v, "source"), "an absolute http:// or https:// URL");
     }
     if (!load_documents(c, it, v) || !load_persons(c, d, it, v))
+        return 0;
+
+    if (!item_json(c, col, it, (json_t *)v))
         return 0;
 
     /* The text that q searches, folded once here rather than per request. */

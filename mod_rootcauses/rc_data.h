@@ -51,8 +51,8 @@ typedef struct rc_item {
     rc_person *persons;
     int npersons;
     const char *folded;     /* title, summary, persons' names and positions, folded, '\n'-joined */
-    /* rendered once per version by rc_render_prepare() */
-    rc_split html_row, json, csv_row;
+    rc_split json;          /* the item as JSON (SPEC §7), written at load around its "url" */
+    rc_split html_row;      /* its listing row, rendered once per version by rc_render_prepare() */
 } rc_item;
 
 typedef struct rc_collection {

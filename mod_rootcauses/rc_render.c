@@ -152,78 +152,13 @@ static void prepare_html(apr_pool_t *p, const rc_data *d, const rc_collection *c
                        it->summary ? "</p>" : "", "</li>\n", NULL));
 }
 
-static json_t *jstr(const char *s)
+/* A CSV row but for its url cell (SPEC §7 columns id,date,title,countries,kind,url). */
+const char *rc_csv_row_head(apr_pool_t *p, const rc_data *d, const rc_item *it)
 {
-    return json_string(s);
-}
-
-/* The item object of SPEC §7, in two halves around the mount point in "url". */
-static void prepare_json(apr_pool_t *p, const rc_data *d, const rc_collection *col, rc_item *it)
-{
-    json_t *head = json_object(), *tail = json_object(), *countries = json_array();
-    char *h, *t;
-    apr_size_t hn;
-
-    json_object_set_new(head, "id", jstr(it->id));
-    json_object_set_new(head, "title", jstr(it->title));
-    json_object_set_new(head, "date", jstr(it->date_text));
-    for (int i = 0; i < it->ncountries; i++)
-        json_array_append_new(countries, jstr(d->countries[it->countries[i]].code));
-    json_object_set_new(head, "countries", countries);
-    if (it->kind)
-        json_object_set_new(tail, "kind", jstr(it->kind));
-    if (it->summary)
-        json_object_set_new(tail, "summary", jstr(it->summary));
-    if (it->source)
-        json_object_set_new(tail, "source", jstr(it->source));
-    if (it->ndocuments) {
-        json_t *docs = json_array();
-        for (int i = 0; i < it->ndocuments; i++) {
-            json_t *doc = json_object();
-            json_object_set_new(doc, "title", jstr(it->documents[i].title));
-            json_object_set_new(doc, "href", jstr(it->documents[i].href));
-            if (it->documents[i].bytes >= 0)
-                json_object_set_new(doc, "bytes", json_integer(it->documents[i].bytes));
-            json_array_append_new(docs, doc);
-        }
-        json_object_set_new(tail, "documents", docs);
-    }
-    if (it->npersons) {
-        json_t *persons = json_array();
-        for (int i = 0; i < it->npersons; i++) {
-            json_t *pe = json_object();
-            json_object_set_new(pe, "name", jstr(it->persons[i].name));
-            if (it->persons[i].country >= 0)
-                json_object_set_new(pe, "country",
-                                    jstr(d->countries[it->persons[i].country].code));
-            if (it->persons[i].position)
-                json_object_set_new(pe, "position", jstr(it->persons[i].position));
-            json_array_append_new(persons, pe);
-        }
-        json_object_set_new(tail, "persons", persons);
-    }
-    h = json_dumps(head, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    t = json_dumps(tail, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    hn = strlen(h);
-    /* h is {...}: drop its '}' and open "url"; t is {} or {...}: continue after its '{' */
-    it->json.before = piece(p, apr_pstrcat(p, apr_pstrndup(p, h, hn - 1), ",\"url\":\"", NULL));
-    it->json.after = piece(p, apr_pstrcat(p, "/", col->slug, "/", it->id, "\"",
-                                          strlen(t) > 2 ? "," : "", t + 1, NULL));
-    free(h);  /* jansson's malloc */
-    free(t);
-    json_decref(head);
-    json_decref(tail);
-}
-
-static void prepare_csv(apr_pool_t *p, const rc_data *d, const rc_collection *col, rc_item *it,
-                        apr_pool_t *tmp)
-{
-    it->csv_row.before = piece(
-        p, apr_pstrcat(p, rc_escape_csv(tmp, it->id), ",", rc_escape_csv(tmp, it->date_text), ",",
-                       rc_escape_csv(tmp, it->title), ",",
-                       rc_escape_csv(tmp, country_codes(tmp, d, it)), ",",
-                       it->kind ? rc_escape_csv(tmp, it->kind) : "", ",", NULL));
-    it->csv_row.after = piece(p, apr_pstrcat(p, "/", col->slug, "/", it->id, "\r\n", NULL));
+    return apr_pstrcat(p, rc_escape_csv(p, it->id), ",", rc_escape_csv(p, it->date_text), ",",
+                       rc_escape_csv(p, it->title), ",",
+                       rc_escape_csv(p, country_codes(p, d, it)), ",",
+                       it->kind ? rc_escape_csv(p, it->kind) : "", ",", NULL);
 }
 
 void rc_render_prepare(rc_data *d)
@@ -234,8 +169,6 @@ void rc_render_prepare(rc_data *d)
         rc_collection *col = &d->collections[c];
         for (int i = 0; i < col->nitems; i++) {
             prepare_html(d->pool, d, col, &col->items[i], tmp);
-            prepare_json(d->pool, d, col, &col->items[i]);
-            prepare_csv(d->pool, d, col, &col->items[i], tmp);
             if ((i & 1023) == 1023)
                 apr_pool_clear(tmp);
         }

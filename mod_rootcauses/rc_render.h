@@ -52,8 +52,11 @@ void rc_out_printf(rc_out *o, const char *fmt, ...) __attribute__((format(printf
 void rc_out_html(rc_out *o, const char *s);            /* escaped for HTML */
 void rc_out_piece(rc_out *o, const rc_piece *piece);   /* immutable bytes, not copied */
 
-/* Pre-renders every item's HTML row, JSON object and CSV row into d's pool. */
+/* Pre-renders every item's listing row into d's pool. */
 void rc_render_prepare(rc_data *d);
+
+/* An item's CSV row up to its url cell, escaped, from p. */
+const char *rc_csv_row_head(apr_pool_t *p, const rc_data *d, const rc_item *it);
 
 /* "200 KB", "1.2 MB", "512 bytes" */
 const char *rc_human_size(apr_pool_t *p, apr_int64_t bytes);

@@ -6,10 +6,15 @@
  * with while new requests already see the next one; the old version's pool goes when its last
  * request ends. */
 #include "rc_store.h"
+#include "rc_cache.h"
 #include "rc_render.h"
 
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
+#include <apr_allocator.h>
 #include <apr_atomic.h>
 #include <apr_file_info.h>
 #include <apr_hash.h>
@@ -17,6 +22,7 @@
 #include <apr_thread_mutex.h>
 
 #define RC_STORE_KEY "rootcauses-store"
+#define RC_KEEP_FREE (1 << 20)
 
 struct rc_store {
     apr_pool_t *pool;
@@ -117,6 +123,9 @@ static rc_version *load_version(rc_source *src, apr_pool_t *p, const char **err)
         *err = "out of memory";
         return NULL;
     }
+    /* The load's scratch memory (a subpool) goes back to the system, not to this pool's free
+     * list, where it would stay for the version's whole life. */
+    apr_allocator_max_free_set(apr_pool_allocator_get(pool), RC_KEEP_FREE);
     apr_pool_clear(src->bad_pool);
     src->bad = apr_array_make(src->bad_pool, 4, sizeof(rc_source_file));
     if ((e = rc_data_load_files(pool, path, &d, src->bad)) != NULL) {
@@ -126,9 +135,15 @@ static rc_version *load_version(rc_source *src, apr_pool_t *p, const char **err)
     }
     src->bad = NULL;
     rc_render_prepare(d);
+#ifdef __GLIBC__
+    /* jansson's tree of the whole file was malloc'ed and freed: give those pages back now,
+     * before httpd forks children that would each keep them */
+    malloc_trim(0);
+#endif
     v = apr_pcalloc(pool, sizeof(*v));
     v->pool = pool;
     v->data = d;
+    v->cache = rc_cache_create(pool);
     apr_atomic_set32(&v->refs, 1);
     return v;
 }

@@ -12,6 +12,7 @@
 typedef struct rc_version {
     apr_pool_t *pool;        /* unmanaged: destroyed by the last rc_version_release() */
     rc_data *data;
+    struct rc_cache *cache;  /* whole responses of this version (rc_cache.h) */
     volatile apr_uint32_t refs;
 } rc_version;
 
