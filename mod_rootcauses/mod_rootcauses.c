@@ -303,14 +303,15 @@ static int send_error(req *q, int status, const char *param, const char *message
 static int set_cache_headers(req *q, apr_time_t mtime)
 {
     request_rec *r = q->r;
-    static const char fmt_char[] = "hjca";
+    static const char *const fmt_tag[] = {"-h\"", "-j\"", "-c\"", "-a\""};
+    /* string joins, not formats: this runs on every answer, cached ones included */
     apr_table_setn(r->headers_out, "ETag",
-                   apr_psprintf(r->pool, "\"%s-%s%d-%c\"", q->site.data->hash,
-                                q->site.layout->hash, q->page_size, fmt_char[q->format]));
+                   apr_pstrcat(r->pool, "\"", q->site.data->hash, "-", q->site.layout->hash,
+                               apr_itoa(r->pool, q->page_size), fmt_tag[q->format], NULL));
     ap_update_mtime(r, mtime);
     ap_set_last_modified(r);
     apr_table_setn(r->headers_out, "Cache-Control",
-                   apr_psprintf(r->pool, "public, max-age=%d", q->max_age));
+                   apr_pstrcat(r->pool, "public, max-age=", apr_itoa(r->pool, q->max_age), NULL));
     ap_set_content_type(r, content_types[q->format]);
     if (q->format == RC_HTML)
         apr_table_setn(r->headers_out, "Content-Security-Policy", "default-src 'self'");
@@ -351,11 +352,12 @@ static void flatten(void *bb, char *buf, apr_size_t len)
  * data (the raw query string stands for the filter; Atom's links also depend on the host). */
 static const char *cache_key(req *q, const rc_collection *col)
 {
+    static const char *const fmt_name[] = {"h ", "j ", "c ", "a "};
     request_rec *r = q->r;
-    return apr_psprintf(r->pool, "%c %s %s %d %s %s?%s", "hjca"[q->format], q->site.base_url,
-                        q->site.layout->hash, q->page_size,
-                        q->format == RC_ATOM ? q->site.origin : "", col->slug,
-                        r->args ? r->args : "");
+    return apr_pstrcat(r->pool, fmt_name[q->format], q->site.base_url, " ", q->site.layout->hash,
+                       apr_itoa(r->pool, q->page_size), " ",
+                       q->format == RC_ATOM ? q->site.origin : "", " ", col->slug, "?",
+                       r->args ? r->args : "", NULL);
 }
 
 static int serve_listing(req *q, const rc_collection *col)

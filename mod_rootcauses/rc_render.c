@@ -29,6 +29,26 @@ void rc_out_printf(rc_out *o, const char *fmt, ...)
     va_end(ap);
 }
 
+void rc_out_strs(rc_out *o, ...)
+{
+    va_list ap;
+    va_start(ap, o);
+    apr_brigade_vputstrs(o->bb, o->flush, o->flush_ctx, ap);
+    va_end(ap);
+}
+
+void rc_out_int(rc_out *o, apr_int64_t n)
+{
+    char buf[24], *e = buf + sizeof(buf), *b = e;
+    apr_uint64_t u = n < 0 ? -(apr_uint64_t)n : (apr_uint64_t)n;
+    do
+        *--b = (char)('0' + u % 10);
+    while (u /= 10);
+    if (n < 0)
+        *--b = '-';
+    rc_out_write(o, b, (apr_size_t)(e - b));
+}
+
 void rc_out_html(rc_out *o, const char *s)
 {
     rc_out_puts(o, rc_escape_html(o->pool, s));

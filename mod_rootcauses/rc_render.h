@@ -49,6 +49,9 @@ void rc_site_init(apr_pool_t *p, rc_site *site, const rc_data *d, const rc_layou
 void rc_out_write(rc_out *o, const char *s, apr_size_t n);
 void rc_out_puts(rc_out *o, const char *s);
 void rc_out_printf(rc_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The strings one after the other, up to a NULL: much cheaper than a format on hot paths. */
+void rc_out_strs(rc_out *o, ...) __attribute__((sentinel));
+void rc_out_int(rc_out *o, apr_int64_t n);
 void rc_out_html(rc_out *o, const char *s);            /* escaped for HTML */
 void rc_out_piece(rc_out *o, const rc_piece *piece);   /* immutable bytes, not copied */
 

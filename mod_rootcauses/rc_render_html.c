@@ -41,7 +41,8 @@ static void wrap(rc_out *o, const rc_site *s, const char *title, const char *cur
             for (int n = 0; n < d->nnav; n++) {
                 const rc_nav *nav = &d->nav[n];
                 int is_index = nav->page && !strcmp(nav->slug, "index");
-                rc_out_printf(o, "<li><a href=\"%s/%s\"", s->base_html, is_index ? "" : nav->slug);
+                rc_out_strs(o, "<li><a href=\"", s->base_html, "/", is_index ? "" : nav->slug, "\"",
+                            NULL);
                 if (current && !strcmp(current, nav->slug))
                     rc_out_puts(o, ancestor ? " aria-current=\"true\"" : " aria-current=\"page\"");
                 rc_out_puts(o, ">");
@@ -115,8 +116,8 @@ static void field_error(rc_out *o, const rc_query *q, const char *param, const c
 {
     const rc_query_error *e = error_for(q, param);
     if (e) {
-        rc_out_printf(o, "<p class=\"field-error\" id=\"%s-error\"><span class=\"visually-hidden\">"
-                         "Error:</span> ", id);
+        rc_out_strs(o, "<p class=\"field-error\" id=\"", id,
+                    "-error\"><span class=\"visually-hidden\">Error:</span> ", NULL);
         rc_out_html(o, e->message);
         rc_out_puts(o, "</p>");
     }
@@ -128,19 +129,20 @@ static void text_field(rc_out *o, const rc_query *q, const char *param, const ch
 {
     const char *id = apr_pstrcat(o->pool, "f-", param, NULL);
     int bad = error_for(q, param) != NULL;
-    rc_out_printf(o, "<div class=\"field%s\"><label for=\"%s\">%s</label>",
-                  bad ? " field--error" : "", id, label);
+    rc_out_strs(o, "<div class=\"field", bad ? " field--error" : "", "\"><label for=\"", id,
+                "\">", label, "</label>", NULL);
     field_error(o, q, param, id);
-    rc_out_printf(o, "<input type=\"%s\" id=\"%s\" name=\"%s\" value=\"", type, id, param);
+    rc_out_strs(o, "<input type=\"", type, "\" id=\"", id, "\" name=\"", param, "\" value=\"",
+                NULL);
     if (value)
         rc_out_html(o, value);
     rc_out_puts(o, "\"");
     if (hint_id || bad)
-        rc_out_printf(o, " aria-describedby=\"%s%s%s%s\"", hint_id ? hint_id : "",
-                      hint_id && bad ? " " : "", bad ? id : "", bad ? "-error" : "");
+        rc_out_strs(o, " aria-describedby=\"", hint_id ? hint_id : "", hint_id && bad ? " " : "",
+                    bad ? id : "", bad ? "-error" : "", "\"", NULL);
     if (bad)
         rc_out_puts(o, " aria-invalid=\"true\"");
-    rc_out_printf(o, "%s></div>\n", extra ? extra : "");
+    rc_out_strs(o, extra ? extra : "", "></div>\n", NULL);
 }
 
 static void error_summary(rc_out *o, const rc_site *s, const listing_ctx *c)
@@ -177,13 +179,16 @@ static void filter_form(rc_out *o, const rc_site *s, const listing_ctx *c)
     field_error(o, q, "country", "f-country");
     for (int i = 0; i < d->ncountries; i++) {
         const rc_country *ct = &d->countries[i];
-        rc_out_printf(o, "<label class=\"check\" for=\"f-country-%s\"><input type=\"checkbox\" "
-                         "id=\"f-country-%s\" name=\"country\" value=\"%s\"%s> ",
-                      ct->code, ct->code, ct->code,
-                      q->countries && q->countries[i] ? " checked" : "");
+        rc_out_strs(o, "<label class=\"check\" for=\"f-country-", ct->code,
+                    "\"><input type=\"checkbox\" id=\"f-country-", ct->code,
+                    "\" name=\"country\" value=\"", ct->code, "\"",
+                    q->countries && q->countries[i] ? " checked" : "", "> ", NULL);
         rc_out_html(o, ct->name);
-        if (c->r)
-            rc_out_printf(o, " <span class=\"count\">(%d)</span>", c->r->country_counts[i]);
+        if (c->r) {
+            rc_out_puts(o, " <span class=\"count\">(");
+            rc_out_int(o, c->r->country_counts[i]);
+            rc_out_puts(o, ")</span>");
+        }
         rc_out_puts(o, "</label>\n");
     }
     rc_out_puts(o, "</fieldset>\n");
@@ -204,9 +209,9 @@ static void filter_form(rc_out *o, const rc_site *s, const listing_ctx *c)
         field_error(o, q, "kind", "f-kind");
         for (int i = 0; i < col->nkinds; i++) {
             const char *k = rc_escape_html(o->pool, col->kinds[i]);
-            rc_out_printf(o, "<label class=\"check\" for=\"f-kind-%s\"><input type=\"checkbox\" "
-                             "id=\"f-kind-%s\" name=\"kind\" value=\"%s\"%s> ",
-                          k, k, k, q->kind_checked[i] ? " checked" : "");
+            rc_out_strs(o, "<label class=\"check\" for=\"f-kind-", k,
+                        "\"><input type=\"checkbox\" id=\"f-kind-", k, "\" name=\"kind\" value=\"",
+                        k, "\"", q->kind_checked[i] ? " checked" : "", "> ", NULL);
             rc_out_html(o, rc_human_kind(o->pool, col->kinds[i]));
             rc_out_puts(o, "</label>\n");
         }
@@ -238,13 +243,13 @@ static void page_link(rc_out *o, const rc_site *s, const listing_ctx *c, apr_int
                       const char *rel, const char *label, int current)
 {
     const char *qs = rc_query_link(o->pool, c->q, page);
-    rc_out_printf(o, "<li><a href=\"%s/%s%s%s\"", s->base_html, c->col->slug, *qs ? "?" : "",
-                  rc_escape_html(o->pool, qs));
+    rc_out_strs(o, "<li><a href=\"", s->base_html, "/", c->col->slug, *qs ? "?" : "",
+                rc_escape_html(o->pool, qs), "\"", NULL);
     if (rel)
-        rc_out_printf(o, " rel=\"%s\"", rel);
+        rc_out_strs(o, " rel=\"", rel, "\"", NULL);
     if (current)
         rc_out_puts(o, " aria-current=\"page\"");
-    rc_out_printf(o, ">%s</a></li>", label);
+    rc_out_strs(o, ">", label, "</a></li>", NULL);
 }
 
 static void pagination(rc_out *o, const rc_site *s, const listing_ctx *c, apr_int64_t pages)
@@ -276,12 +281,11 @@ static void format_links(rc_out *o, const rc_site *s, const listing_ctx *c)
 {
     const char *qs = rc_escape_html(o->pool, c->q->canonical);
     const char *sep = *qs ? "?" : "";
-    rc_out_printf(o, "<p class=\"formats\">Download these results: "
-                     "<a href=\"%s/%s.json%s%s\" type=\"application/json\">JSON</a> "
-                     "<a href=\"%s/%s.csv%s%s\" type=\"text/csv\">CSV</a> "
-                     "<a href=\"%s/%s.atom%s%s\" type=\"application/atom+xml\">Atom feed</a></p>\n",
-                  s->base_html, c->col->slug, sep, qs, s->base_html, c->col->slug, sep, qs,
-                  s->base_html, c->col->slug, sep, qs);
+    const char *b = s->base_html, *slug = c->col->slug;
+    rc_out_strs(o, "<p class=\"formats\">Download these results: <a href=\"", b, "/", slug,
+                ".json", sep, qs, "\" type=\"application/json\">JSON</a> <a href=\"", b, "/", slug,
+                ".csv", sep, qs, "\" type=\"text/csv\">CSV</a> <a href=\"", b, "/", slug, ".atom", sep,
+                qs, "\" type=\"application/atom+xml\">Atom feed</a></p>\n", NULL);
 }
 
 static void results(rc_out *o, const rc_site *s, const listing_ctx *c)
