@@ -3,6 +3,7 @@
 #include "rc_filter.h"
 #include "rc_index.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- the pass over every item ---- */
@@ -66,17 +67,16 @@ static void set_years(rc_result *r, const rc_collection *col, const apr_uint32_t
         }
 }
 
-rc_result *rc_filter_scan(apr_pool_t *p, const rc_data *d, const rc_collection *col,
-                          const rc_query *q, int sort_asc, apr_int64_t first, int count)
+/* The pass over the items order[0..n), which are in sort order. */
+static rc_result *scan(apr_pool_t *p, const rc_data *d, const rc_collection *col,
+                       const rc_query *q, const int *order, int n, apr_int64_t first, int count)
 {
     rc_result *r = new_result(p, d, col);
-    const int *order = (sort_asc >= 0 ? sort_asc : q->sort_asc) ? col->by_date_asc
-                                                                   : col->by_date_desc;
-    int *ids = apr_palloc(p, sizeof(int) * (col->nitems + 1));
+    int *ids = apr_palloc(p, sizeof(int) * (n + 1));
     int span = col->nitems ? col->max_year - col->min_year + 1 : 0;
     apr_uint32_t *per_year = apr_pcalloc(p, sizeof(apr_uint32_t) * (span + 1));
 
-    for (int k = 0; k < col->nitems; k++) {
+    for (int k = 0; k < n; k++) {
         const rc_item *it = &col->items[order[k]];
         int in_country, in_date;
         if (!match_kind(it, q->kinds) || !match_words(it, q->words))
@@ -100,6 +100,52 @@ rc_result *rc_filter_scan(apr_pool_t *p, const rc_data *d, const rc_collection *
         r->nids = r->total - first < count ? (int)(r->total - first) : count;
     }
     return r;
+}
+
+rc_result *rc_filter_scan(apr_pool_t *p, const rc_data *d, const rc_collection *col,
+                          const rc_query *q, int sort_asc, apr_int64_t first, int count)
+{
+    const int *order = (sort_asc >= 0 ? sort_asc : q->sort_asc) ? col->by_date_asc
+                                                                   : col->by_date_desc;
+    return scan(p, d, col, q, order, col->nitems, first, count);
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* q by the byte-pair bitmaps: the items that can contain every word, checked with strstr and
+ * put in sort order, then the pass over those few. */
+static rc_result *run_words(apr_pool_t *p, const rc_data *d, const rc_collection *col,
+                            const rc_query *q, int asc, apr_int64_t first, int count)
+{
+    const rc_grams *g = &col->index->grams;
+    const int *order = asc ? col->by_date_asc : col->by_date_desc;
+    const int *pos_of = asc ? g->pos_asc : g->pos_desc;
+    apr_uint64_t *cand = apr_palloc(p, sizeof(apr_uint64_t) * (g->words + 1));
+    int *pos = apr_palloc(p, sizeof(int) * (col->nitems + 1)), n = 0;
+
+    memset(cand, 0xff, sizeof(apr_uint64_t) * g->words);
+    if (col->nitems % 64)
+        cand[g->words - 1] = ((apr_uint64_t)1 << (col->nitems % 64)) - 1;
+    for (const char **w = q->words; *w; w++)
+        for (const char *t = *w; t[0] && t[1]; t++) {
+            const apr_uint64_t *bits = g->bits + (apr_size_t)RC_GRAM(t[0], t[1]) * g->words;
+            for (int i = 0; i < g->words; i++)
+                cand[i] &= bits[i];
+        }
+    for (int i = 0; i < g->words; i++)
+        for (apr_uint64_t bits = cand[i]; bits; bits &= bits - 1) {
+            int item = i * 64 + __builtin_ctzll(bits);
+            if (match_words(&col->items[item], q->words))
+                pos[n++] = pos_of[item];
+        }
+    qsort(pos, n, sizeof(int), cmp_int);
+    for (int i = 0; i < n; i++)
+        pos[i] = order[pos[i]];
+    return scan(p, d, col, q, pos, n, first, count);
 }
 
 /* ---- by index ---- */
@@ -320,8 +366,10 @@ rc_result *rc_filter_run(apr_pool_t *p, const rc_data *d, const rc_collection *c
                          const rc_query *q, int sort_asc, apr_int64_t first, int count)
 {
     int asc = sort_asc >= 0 ? sort_asc : q->sort_asc;
-    /* q needs the text; a listing of everything in CSV reads every item anyway */
-    if (!col->index || q->words || count == RC_ALL)
+    if (col->index && q->words)
+        return run_words(p, d, col, q, asc, first, count);
+    /* a listing of everything in CSV reads every item anyway */
+    if (!col->index || count == RC_ALL)
         return rc_filter_scan(p, d, col, q, asc, first, count);
     return run_indexed(p, d, col, q, asc, first, count);
 }

@@ -56,6 +56,25 @@ static void build_order(apr_pool_t *p, rc_order_index *oi, const rc_collection *
                sizeof(apr_uint32_t) * nkeys);
 }
 
+static void build_grams(apr_pool_t *p, rc_grams *g, const rc_collection *col)
+{
+    int n = col->nitems;
+    g->words = (n + 63) / 64;
+    g->bits = apr_pcalloc(p, sizeof(apr_uint64_t) * ((apr_size_t)RC_GRAM_BITS * g->words + 1));
+    g->pos_desc = apr_palloc(p, sizeof(int) * (n + 1));
+    g->pos_asc = apr_palloc(p, sizeof(int) * (n + 1));
+    for (int pos = 0; pos < n; pos++) {
+        g->pos_desc[col->by_date_desc[pos]] = pos;
+        g->pos_asc[col->by_date_asc[pos]] = pos;
+    }
+    for (int i = 0; i < n; i++) {
+        const char *t = col->items[i].folded;
+        apr_uint64_t bit = (apr_uint64_t)1 << (i % 64);
+        for (; t[0] && t[1]; t++)
+            g->bits[(apr_size_t)RC_GRAM(t[0], t[1]) * g->words + i / 64] |= bit;
+    }
+}
+
 rc_index *rc_index_build(apr_pool_t *p, const rc_data *d, const rc_collection *col)
 {
     apr_pool_t *tmp;
@@ -112,6 +131,7 @@ rc_index *rc_index_build(apr_pool_t *p, const rc_data *d, const rc_collection *c
 
     build_order(p, &ix->desc, col, col->by_date_desc, 0, item_key, keys->nelts);
     build_order(p, &ix->asc, col, col->by_date_asc, 1, item_key, keys->nelts);
+    build_grams(p, &ix->grams, col);
     apr_pool_destroy(tmp);
     return ix;
 }

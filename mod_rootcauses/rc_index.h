@@ -38,10 +38,25 @@ typedef struct rc_order_index {
     apr_uint32_t *blocks;    /* (n / RC_INDEX_BLOCK + 1) x nkeys running counts */
 } rc_order_index;
 
+/* For q: which items' folded text has a byte pair that hashes to each of RC_GRAM_BITS values.
+ * An item can contain a word only if it has every one of the word's pairs, so the AND of a
+ * word's bitmaps leaves the few items that strstr() then checks. */
+#define RC_GRAM_BITS 256
+
+typedef struct rc_grams {
+    int words;               /* 64-bit words per bitmap: (nitems + 63) / 64 */
+    apr_uint64_t *bits;      /* RC_GRAM_BITS bitmaps of `words` words, item-indexed */
+    int *pos_desc, *pos_asc; /* item -> its position in each order */
+} rc_grams;
+
 typedef struct rc_index {
     rc_keys keys;
     rc_order_index desc, asc;
+    rc_grams grams;
 } rc_index;
+
+/* The hash of a byte pair, in [0, RC_GRAM_BITS). */
+#define RC_GRAM(a, b) ((((unsigned)(unsigned char)(a) * 31u) ^ (unsigned char)(b)) & (RC_GRAM_BITS - 1))
 
 /* Builds the index of col, or returns NULL when the data is beyond it (more than 64 countries
  * or RC_INDEX_MAX_KEYS keys); the filter then scans. */

@@ -88,6 +88,8 @@ static const char *random_query(apr_pool_t *p)
         q = apr_pstrcat(p, q, "&to=", random_date(p), NULL);
     if (rnd(2))
         q = apr_pstrcat(p, q, "&sort=date", NULL);
+    if (rnd(3) == 0)  /* words of the titles "Item N": digits, whole and in part */
+        q = apr_psprintf(p, "%s&q=%d%s", q, (int)rnd(300), rnd(2) ? "+tem" : "");
     q = apr_psprintf(p, "%s&per_page=%d&page=%d", q, 1 + (int)rnd(100), 1 + (int)rnd(40));
     return q + 1;
 }
@@ -97,7 +99,7 @@ START_TEST(index_agrees_with_scan_on_random_queries)
     apr_pool_t *p;
     const rc_data *d;
     const rc_collection *col;
-    int checked = 0;
+    int checked = 0, with_words = 0;
 
     apr_pool_create(&p, NULL);
     d = generated(p, 3000);
@@ -111,6 +113,8 @@ START_TEST(index_agrees_with_scan_on_random_queries)
         if (q->errors->nelts)
             continue;  /* from after to */
         a = rc_filter_run(p, d, col, q, -1, first, q->per_page);
+        if (q->words)
+            with_words++;
         b = rc_filter_scan(p, d, col, q, -1, first, q->per_page);
         ck_assert_msg(a->total == b->total, "%s: total %d, scan %d", qs, a->total, b->total);
         ck_assert_msg(a->nids == b->nids, "%s: %d ids, scan %d", qs, a->nids, b->nids);
@@ -127,6 +131,7 @@ START_TEST(index_agrees_with_scan_on_random_queries)
         checked++;
     }
     ck_assert_int_gt(checked, 1500);
+    ck_assert_int_gt(with_words, 400);
     apr_pool_destroy(p);
 }
 END_TEST
