@@ -11,7 +11,9 @@
 #include "ap_expr.h"
 #include "util_filter.h"
 
+#include <apr_atomic.h>
 #include <apr_lib.h>
+#include <apr_thread_proc.h>
 #include <apr_strings.h>
 
 #include "rc_cache.h"
@@ -108,6 +110,24 @@ static const char *router_for(apr_pool_t *pconf, const rc_router **out)
     return NULL;
 }
 
+/* Where RootCausesData was given, for rc_post_config. */
+typedef struct data_use {
+    const rc_conf *conf;
+    server_rec *server;
+} data_use;
+
+static apr_array_header_t *data_uses(apr_pool_t *pconf)
+{
+    static const char key[] = "rootcauses-data-uses";
+    void *found = NULL;
+    apr_pool_userdata_get(&found, key, pconf);
+    if (!found) {
+        found = apr_array_make(pconf, 4, sizeof(data_use));
+        apr_pool_userdata_set(found, key, apr_pool_cleanup_null, pconf);
+    }
+    return found;
+}
+
 static const char *set_data(cmd_parms *cmd, void *dconf, const char *arg)
 {
     rc_conf *c = dconf;
@@ -125,13 +145,13 @@ static const char *set_data(cmd_parms *cmd, void *dconf, const char *arg)
         return apr_psprintf(cmd->pool, "RootCausesData: %s", err);
     c->source = rc_store_source(st, path);
     note_mount(cmd, c);
-    /* the interval given so far in this section or at server level, else the default */
+    /* The section's RootCausesReloadInterval may come after this line: rc_post_config
+     * settles each source's interval once the whole configuration is read. */
     {
-        const rc_conf *server = ap_get_module_config(cmd->server->lookup_defaults,
-                                                     &rootcauses_module);
-        int reload = c->reload != UNSET ? c->reload : server->reload != UNSET ? server->reload
-                                                                               : RC_DEFAULT_RELOAD;
-        rc_source_note_interval(c->source, apr_time_from_sec(reload));
+        apr_array_header_t *uses = data_uses(cmd->pool);
+        data_use *u = apr_array_push(uses);
+        u->conf = c;
+        u->server = cmd->server;
     }
     err = rc_source_load(c->source, restarting, &kept);
     if (err && kept) {
@@ -188,12 +208,8 @@ static const char *set_max_age(cmd_parms *cmd, void *dconf, const char *arg)
 
 static const char *set_reload(cmd_parms *cmd, void *dconf, const char *arg)
 {
-    rc_conf *c = dconf;
-    const char *err = parse_number(cmd, arg, 0, 86400, &c->reload);
-    note_mount(cmd, c);
-    if (!err && c->source)
-        rc_source_note_interval(c->source, apr_time_from_sec(c->reload));
-    return err;
+    note_mount(cmd, dconf);
+    return parse_number(cmd, arg, 0, 86400, &((rc_conf *)dconf)->reload);
 }
 
 static const command_rec rc_cmds[] = {
@@ -262,13 +278,6 @@ static const char *const content_types[] = {
     "text/csv; charset=utf-8; header=present",
     "application/atom+xml",
 };
-
-static void log_reload_error(void *ctx, const char *message)
-{
-    request_rec *r = ctx;
-    ap_log_error(APLOG_MARK, APLOG_ERR, 0, r->server,
-                 "RootCausesData: %s; still serving the last good version", message);
-}
 
 static int finish(req *q)
 {
@@ -469,8 +478,8 @@ static int rc_handler(request_rec *r)
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     r->allowed |= (AP_METHOD_BIT << M_GET);
-    v = rc_source_acquire(conf->source, apr_time_from_sec(value_or(conf->reload, RC_DEFAULT_RELOAD)),
-                          log_reload_error, r);
+    /* no check here: the process's loader thread keeps the version current */
+    v = rc_source_acquire(conf->source, 0, NULL, NULL);
     if (!v) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "RootCausesData: no valid data loaded");
         return HTTP_SERVICE_UNAVAILABLE;
@@ -540,7 +549,29 @@ static int rc_handler(request_rec *r)
 
 /* ---------------------------------------------------------------- module */
 
-static void log_parent_reload_error(void *ctx, const char *message)
+/* Each data file is checked at the shortest RootCausesReloadInterval of the sections that name
+ * it (the section's own, else its server's, else the default); 0 in all: only at restart. */
+static int rc_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
+{
+    apr_array_header_t *uses = data_uses(pconf);
+    (void)plog;
+    (void)ptemp;
+    (void)s;
+    for (int i = 0; i < uses->nelts; i++)
+        rc_source_reset_interval(APR_ARRAY_IDX(uses, i, data_use).conf->source);
+    for (int i = 0; i < uses->nelts; i++) {
+        const data_use *u = &APR_ARRAY_IDX(uses, i, data_use);
+        const rc_conf *server = ap_get_module_config(u->server->lookup_defaults,
+                                                     &rootcauses_module);
+        int reload = u->conf->reload != UNSET  ? u->conf->reload
+                     : server->reload != UNSET ? server->reload
+                                               : RC_DEFAULT_RELOAD;
+        rc_source_note_interval(u->conf->source, apr_time_from_sec(reload));
+    }
+    return OK;
+}
+
+static void log_reload_error(void *ctx, const char *message)
 {
     ap_log_error(APLOG_MARK, APLOG_ERR, 0, ctx,
                  "RootCausesData: %s; still serving the last good version", message);
@@ -552,9 +583,66 @@ static void log_parent_reload_error(void *ctx, const char *message)
 static int rc_monitor(apr_pool_t *p, server_rec *s)
 {
     (void)p;
-    rc_store_check(rc_store_get(s->process->pool), log_parent_reload_error, s);
+    rc_store_check(rc_store_get(s->process->pool), log_reload_error, s);
     return DECLINED;
 }
+
+#if APR_HAS_THREADS
+typedef struct loader {
+    server_rec *s;
+    rc_store *store;
+    volatile apr_uint32_t stop;
+} loader;
+
+#define RC_LOADER_TICK apr_time_from_msec(200)
+
+/* Each process checks its data files from a thread of its own, so that no request waits for a
+ * load: requests only take a reference on the current version. */
+static void *APR_THREAD_FUNC loader_main(apr_thread_t *t, void *data)
+{
+    loader *l = data;
+    (void)t;
+    while (!apr_atomic_read32(&l->stop)) {
+        apr_sleep(RC_LOADER_TICK);
+        if (!apr_atomic_read32(&l->stop))
+            rc_store_check(l->store, log_reload_error, l->s);
+    }
+    return NULL;
+}
+
+static apr_status_t stop_loader(void *data)
+{
+    /* not joined: a load under way must not hold up the process's exit */
+    apr_atomic_set32(&((loader *)data)->stop, 1);
+    return APR_SUCCESS;
+}
+
+static void rc_child_init(apr_pool_t *pchild, server_rec *s)
+{
+    apr_pool_t *pool;
+    apr_threadattr_t *attr;
+    apr_thread_t *thread;
+    loader *l;
+    rc_store *st = rc_store_get(s->process->pool);
+
+    if (!rc_store_reloads(st))
+        return;
+    /* the thread's own memory outlives pchild, which httpd destroys while it may still run */
+    apr_pool_create_unmanaged_ex(&pool, NULL, NULL);
+    l = apr_pcalloc(pool, sizeof(*l));
+    l->s = s;
+    l->store = st;
+    if (apr_threadattr_create(&attr, pool) != APR_SUCCESS ||
+        apr_threadattr_detach_set(attr, 1) != APR_SUCCESS ||
+        apr_thread_create(&thread, attr, loader_main, l, pool) != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_ERR, 0, s,
+                     "RootCausesData: cannot start the thread that reloads changed data files; "
+                     "they will be read again only at a restart");
+        return;
+    }
+    apr_pool_cleanup_register(pchild, l, stop_loader, apr_pool_cleanup_null);
+}
+#endif
 
 
 static void rc_register_hooks(apr_pool_t *p)
@@ -563,7 +651,11 @@ static void rc_register_hooks(apr_pool_t *p)
     ap_hook_translate_name(rc_translate_name, NULL, NULL, APR_HOOK_FIRST);
     ap_hook_map_to_storage(rc_map_to_storage, NULL, NULL, APR_HOOK_FIRST);
     ap_hook_handler(rc_handler, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(rc_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_monitor(rc_monitor, NULL, NULL, APR_HOOK_MIDDLE);
+#if APR_HAS_THREADS
+    ap_hook_child_init(rc_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+#endif
 }
 
 module AP_MODULE_DECLARE_DATA rootcauses_module = {

@@ -254,8 +254,13 @@ rc_version *rc_source_acquire(rc_source *src, apr_interval_time_t interval, rc_l
 
 void rc_source_note_interval(rc_source *src, apr_interval_time_t interval)
 {
-    if (src->interval <= 0 || (interval > 0 && interval < src->interval))
+    if (src->interval < 0 || (interval > 0 && (src->interval == 0 || interval < src->interval)))
         src->interval = interval;
+}
+
+void rc_source_reset_interval(rc_source *src)
+{
+    src->interval = -1;
 }
 
 void rc_store_check(rc_store *st, rc_log_fn log, void *log_ctx)
@@ -266,4 +271,13 @@ void rc_store_check(rc_store *st, rc_log_fn log, void *log_ctx)
         if (src->interval > 0 && src->current)
             rc_version_release(rc_source_acquire(src, src->interval, log, log_ctx));
     }
+}
+
+int rc_store_reloads(const rc_store *st)
+{
+    apr_hash_index_t *hi;
+    for (hi = apr_hash_first(NULL, st->sources); hi; hi = apr_hash_next(hi))
+        if (((const rc_source *)apr_hash_this_val(hi))->interval > 0)
+            return 1;
+    return 0;
 }

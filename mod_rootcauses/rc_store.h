@@ -44,9 +44,15 @@ rc_version *rc_source_acquire(rc_source *src, apr_interval_time_t interval, rc_l
  * parent process checks each source at the shortest positive one noted, 0 when all are 0. */
 void rc_source_note_interval(rc_source *src, apr_interval_time_t interval);
 
-/* Checks every source that is due, as rc_source_acquire does, for httpd's parent process, so
- * that processes it starts later begin with the last good version. Not for request threads. */
+/* Forgets the intervals noted (before a new configuration notes its own). */
+void rc_source_reset_interval(rc_source *src);
+
+/* Checks every source that is due, as rc_source_acquire does: in each process's loader thread,
+ * and in httpd's parent, so that processes it starts later begin with the last good version. */
 void rc_store_check(rc_store *st, rc_log_fn log, void *log_ctx);
+
+/* 1 if any source is to be checked for change (a positive interval). */
+int rc_store_reloads(const rc_store *st);
 
 /* Drops a reference; the last one frees the version. Thread-safe. */
 void rc_version_release(rc_version *v);

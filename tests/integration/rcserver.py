@@ -7,6 +7,10 @@ Standard library only. The environment (set by `make check`, see tests/run-all.s
     RC_HTTPD_MODULES  httpd's own modules (Debian: /usr/lib/apache2/modules)
     RC_SRCDIR         the top source dir (htdocs/ is the shipped site)
     RC_MPM            event (default), worker or prefork
+    RC_PRELOAD        LD_PRELOAD of every httpd started here (not of the tests themselves), e.g.
+                      the ASan runtime for an ASan-built module (tests/sanitize/README.md)
+    RC_HTTPD_ENV      more environment for httpd: NAME=VALUE words separated by white space
+                      (e.g. "ASAN_OPTIONS=detect_leaks=0:log_path=/tmp/x/asan")
 
 Everything httpd reads is copied into a work dir under /tmp that the www-data workers can read
 (tests run as root, and the checkout may be in a folder www-data cannot enter).
@@ -71,6 +75,21 @@ def default_mpm() -> str:
     if mpm not in ("event", "worker", "prefork"):
         raise RuntimeError(f"RC_MPM must be event, worker or prefork, not {mpm!r}")
     return mpm
+
+
+def httpd_env() -> dict:
+    """The environment of every httpd started here: ours, plus RC_PRELOAD as LD_PRELOAD and the
+    NAME=VALUE words of RC_HTTPD_ENV."""
+    env = dict(os.environ)
+    preload = os.environ.get("RC_PRELOAD", "").strip()
+    if preload:
+        env["LD_PRELOAD"] = preload
+    for word in os.environ.get("RC_HTTPD_ENV", "").split():
+        name, sep, value = word.partition("=")
+        if not sep or not name:
+            raise RuntimeError(f"RC_HTTPD_ENV: {word!r} is not NAME=VALUE")
+        env[name] = value
+    return env
 
 
 def shipped_htdocs() -> Path:
@@ -315,7 +334,7 @@ def write_httpd_conf(workdir: PathLike, locations, mpm: Optional[str] = None,
 def httpd_t(conf: PathLike, timeout: float = 30.0):
     """Runs `httpd -t -f conf`; returns (exit code, stdout and stderr together)."""
     p = subprocess.run([httpd_binary(), "-t", "-f", str(conf)], stdout=subprocess.PIPE,
-                       stderr=subprocess.STDOUT, timeout=timeout)
+                       stderr=subprocess.STDOUT, timeout=timeout, env=httpd_env())
     return p.returncode, p.stdout.decode("utf-8", "replace")
 
 
@@ -419,7 +438,9 @@ def problem_lines(text: str) -> List[str]:
 
 
 # A child that dies of a signal is logged at notice level; it is a failure all the same.
-_CRASH_RE = re.compile(r"AH00052|exit signal|Segmentation fault|Aborted|double free")
+# So is a sanitizer report that reaches the error log (UBSan's always do: tests/sanitize/README.md).
+_CRASH_RE = re.compile(r"AH00052|exit signal|Segmentation fault|Aborted|double free"
+                       r"|: runtime error: |ERROR: AddressSanitizer|ERROR: LeakSanitizer")
 
 
 def check_log_lines(lines: Sequence[str], expected: Sequence[tuple]) -> List[str]:
@@ -438,6 +459,12 @@ def check_log_lines(lines: Sequence[str], expected: Sequence[tuple]) -> List[str
             want = "at least one line" if count is None else f"{count} line(s)"
             wrong.append(f"expected error log line {rx.pattern!r}: wanted {want}, found {n}")
     return wrong
+
+
+# Shutdown noise of the event MPM, dropped from what stop() keeps of the error log: a worker that
+# finishes a keep-alive response after SIGTERM cannot put the connection back into the pollset
+# the exiting child has closed (seen when httpd is slow, e.g. under ASan).
+_SHUTDOWN_NOISE_RE = re.compile(rb"AH03093: process_socket: apr_pollset_add failure for keep alive")
 
 
 class Server:
@@ -554,6 +581,7 @@ class Server:
     # -- stopping
     def stop(self) -> None:
         """SIGTERM to httpd's parent, wait; SIGKILL to its process group if it does not go."""
+        stop_offset = self.log_size()
         if self.proc.poll() is None:
             try:
                 os.kill(self.proc.pid, signal.SIGTERM)
@@ -574,7 +602,10 @@ class Server:
         except subprocess.TimeoutExpired:
             pass
         if self._final_log is None:
-            self._final_log = self._log_bytes()
+            log = self._log_bytes()
+            tail = b"".join(line for line in log[stop_offset:].splitlines(keepends=True)
+                            if not _SHUTDOWN_NOISE_RE.search(line))
+            self._final_log = log[:stop_offset] + tail
 
     def __enter__(self):
         return self
@@ -604,12 +635,16 @@ def _start(config: Config, timeout: float) -> Server:
     try:
         proc = subprocess.Popen([httpd_binary(), "-f", str(config.path), "-DFOREGROUND"],
                                 stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                                cwd=str(config.workdir), start_new_session=True)
+                                cwd=str(config.workdir), start_new_session=True,
+                                env=httpd_env())
     finally:
         out.close()
     server = Server(config, proc, stderr_path)
     try:
         wait_for_port(config.port, proc, timeout)
+        # The port is open before the MPM has set its signal handlers (and before the children
+        # exist); "resuming normal operations" comes after: a SIGUSR1 before it would kill httpd.
+        server.wait_log(r"resuming normal operations", timeout=timeout)
     except HttpdError as e:
         server.stop()
         raise HttpdError(f"{e}\nconf: {config.path}\n--- stderr:\n{server.stderr_text()[-4000:]}"

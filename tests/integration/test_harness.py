@@ -1,6 +1,7 @@
 """The harness itself (rcserver.py, conftest.py): what later suites rely on."""
 
 import os
+import time
 
 import pytest
 
@@ -33,7 +34,10 @@ def test_conf_loads_the_mpm_named_by_rc_mpm(shipped):
 def test_workers_run_as_www_data_and_read_the_work_dir(shipped):
     import pwd
     uid = pwd.getpwnam("www-data").pw_uid
-    kids = children_of(shipped.pid)
+    # The parent listens before it forks its children (slowly under ASan or valgrind): wait.
+    deadline = time.monotonic() + 10
+    while not (kids := children_of(shipped.pid)) and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert kids and all(u == uid for _, u in kids), kids
     assert shipped.get("/rootcauses/").status == 200
     mode = shipped.workdir.stat().st_mode
