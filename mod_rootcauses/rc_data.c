@@ -5,6 +5,7 @@
 #include "rc_index.h"
 #include "rc_text.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,8 +70,12 @@ static const char *show(load_ctx *c, const json_t *v)
     s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
     if (!s)
         return "a value";
-    if (strlen(s) > 80)
-        r = apr_pstrcat(c->tmp, apr_pstrndup(c->tmp, s, 77), "...", NULL);
+    if (strlen(s) > 80) {
+        apr_size_t cut = 77;  /* on a character boundary */
+        while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
+            cut--;
+        r = apr_pstrcat(c->tmp, apr_pstrndup(c->tmp, s, cut), "...", NULL);
+    }
     else
         r = apr_pstrdup(c->tmp, s);
     free(s);  /* jansson allocated it with malloc */
@@ -322,6 +327,20 @@ static void copy_files(const load_ctx *c, apr_array_header_t *to)
     }
 }
 
+/* 1 unless path resolves, through symbolic links, to a place outside the data file's folder
+ * (a path that does not resolve is left to the read, which reports it). */
+static int inside_dir(load_ctx *c, const char *path)
+{
+    char dir[PATH_MAX], real[PATH_MAX];
+    apr_size_t n;
+    if (!realpath(path, real))
+        return 1;
+    if (!realpath(c->dir, dir))
+        return 0;
+    n = strlen(dir);
+    return !strncmp(real, dir, n) && (real[n] == '/' || (n == 1 && dir[0] == '/'));
+}
+
 static int load_page_body(load_ctx *c, rc_data *d, rc_page *pg, const json_t *file)
 {
     char *full, *buf;
@@ -342,6 +361,9 @@ static int load_page_body(load_ctx *c, rc_data *d, rc_page *pg, const json_t *fi
     if (apr_filepath_merge(&full, c->dir, json_string_value(file),
                            APR_FILEPATH_SECUREROOT | APR_FILEPATH_NATIVE, c->p) != APR_SUCCESS)
         return fail(c, file, "a file inside the data file's folder %s", c->dir);
+    if (!inside_dir(c, full))
+        return fail(c, file, "a file inside the data file's folder %s (a link out of it is "
+                             "not followed)", c->dir);
     if (!read_whole(c, full, RC_MAX_PAGE_BYTES, &buf, &len, &fi, &why)) {
         note_failed_file(c, full);
         return fail(c, file, "a readable page file (%s: %s)", full, why);
@@ -741,6 +763,31 @@ static void build_nav(rc_data *d, int collections_first)
     }
 }
 
+/* s with every byte that is not part of a UTF-8 character written as \xNN: jansson's "near
+ * '...'" can end inside a character. */
+static const char *utf8_text(apr_pool_t *p, const char *s)
+{
+    apr_size_t n = strlen(s), i = 0;
+    char *out, *o;
+    if (rc_utf8_valid(s, n))
+        return s;
+    o = out = apr_palloc(p, 4 * n + 1);
+    while (i < n) {
+        apr_size_t k = 4;
+        while (k > 0 && (i + k > n || !rc_utf8_valid(s + i, k)))
+            k--;
+        if (k) {
+            memcpy(o, s + i, k);
+            o += k;
+            i += k;
+        }
+        else
+            o += apr_snprintf(o, 5, "\\x%02X", (unsigned char)s[i++]);
+    }
+    *o = '\0';
+    return out;
+}
+
 static const char *load_json(load_ctx *c, rc_data *d, const char *buf, apr_size_t len)
 {
     static const char *const keys[] = {"title", "countries", "pages", "collections", NULL};
@@ -751,7 +798,7 @@ static const char *load_json(load_ctx *c, rc_data *d, const char *buf, apr_size_
     root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!root)
         return apr_psprintf(c->p, "%s:%d:%d: JSON syntax error: %s", c->name, jerr.line,
-                            jerr.column, jerr.text);
+                            jerr.column, utf8_text(c->tmp, jerr.text));
     d->slugs = apr_hash_make(c->p);
     c->d = d;
     if (check_object(c, root, keys, "an object with title, countries, pages and collections") &&

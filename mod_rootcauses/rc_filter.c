@@ -338,7 +338,11 @@ static rc_result *run_indexed(apr_pool_t *p, const rc_data *d, const rc_collecti
         if (pl.match[k])
             for (int y = 0; y < ix->keys.nyears; y++)
                 per_year[y] += ix->keys.year_counts[(apr_size_t)y * pl.nkeys + k];
-    set_years(r, col, per_year);
+    for (int y = ix->keys.nyears - 1; y >= 0; y--)
+        if (per_year[y]) {
+            r->years[r->nyears].year = ix->keys.years[y];
+            r->years[r->nyears++].count = (int)per_year[y];
+        }
 
     /* the slice */
     r->first = first;

@@ -122,12 +122,25 @@ rc_index *rc_index_build(apr_pool_t *p, const rc_data *d, const rc_collection *c
         ix->keys.kind[k] = kb->kind;
         ix->keys.prec[k] = (unsigned char)kb->prec;
     }
-    ix->keys.nyears = col->nitems ? col->max_year - col->min_year + 1 : 0;
-    ix->keys.year_counts =
-        apr_pcalloc(p, sizeof(apr_uint32_t) * ((apr_size_t)ix->keys.nyears * keys->nelts + 1));
-    for (int i = 0; i < col->nitems; i++)
-        ix->keys.year_counts[(apr_size_t)(col->items[i].date.year - col->min_year) * keys->nelts +
-                             item_key[i]]++;
+    /* years present only: dates may span millennia with few distinct years */
+    {
+        int span = col->nitems ? col->max_year - col->min_year + 1 : 0;
+        int *dense = apr_pcalloc(tmp, sizeof(int) * (span + 1));
+        for (int i = 0; i < col->nitems; i++)
+            dense[col->items[i].date.year - col->min_year] = 1;
+        ix->keys.years = apr_palloc(p, sizeof(int) * (span + 1));
+        for (int y = 0; y < span; y++)
+            if (dense[y]) {
+                dense[y] = ix->keys.nyears;
+                ix->keys.years[ix->keys.nyears++] = col->min_year + y;
+            }
+        ix->keys.year_counts = apr_pcalloc(
+            p, sizeof(apr_uint32_t) * ((apr_size_t)ix->keys.nyears * keys->nelts + 1));
+        for (int i = 0; i < col->nitems; i++)
+            ix->keys.year_counts[(apr_size_t)dense[col->items[i].date.year - col->min_year] *
+                                     keys->nelts +
+                                 item_key[i]]++;
+    }
 
     build_order(p, &ix->desc, col, col->by_date_desc, 0, item_key, keys->nelts);
     build_order(p, &ix->asc, col, col->by_date_asc, 1, item_key, keys->nelts);

@@ -25,8 +25,9 @@ typedef struct rc_keys {
     apr_uint64_t *countries; /* per key: bit i set when the key's items have country i */
     int *kind;               /* per key: index into the collection's kinds, -1 for none */
     unsigned char *prec;     /* per key: rc_precision */
-    int nyears;              /* max_year - min_year + 1 */
-    apr_uint32_t *year_counts; /* nyears x n: items of key k whose date starts in year y */
+    int nyears;              /* distinct years the items' dates start in */
+    int *years;              /* those years, ascending */
+    apr_uint32_t *year_counts; /* nyears x n: items of key k whose date starts in years[y] */
 } rc_keys;
 
 typedef struct rc_order_index {

@@ -300,9 +300,10 @@ static void build_canonical(parse_ctx *c)
         if (q->kind_checked[i])
             APR_ARRAY_PUSH(parts, const char *) =
                 apr_pstrcat(c->p, "kind=", rc_escape_query(c->p, c->col->kinds[i]), NULL);
-    if (q->q_text)
-        APR_ARRAY_PUSH(parts, const char *) =
-            apr_pstrcat(c->p, "q=", rc_escape_query(c->p, q->q_text), NULL);
+    /* one q per value given: joined, values of up to 200 characters each could exceed it */
+    for (int i = 0; i < c->q_texts->nelts; i++)
+        APR_ARRAY_PUSH(parts, const char *) = apr_pstrcat(
+            c->p, "q=", rc_escape_query(c->p, APR_ARRAY_IDX(c->q_texts, i, const char *)), NULL);
     if (q->sort_asc)
         APR_ARRAY_PUSH(parts, const char *) = "sort=date";
     q->canonical = apr_array_pstrcat(c->p, parts, '&');
