@@ -1,0 +1,28 @@
+"""The shipped samples and the README name every directive the module defines, and no other."""
+import re
+from pathlib import Path
+
+import rcserver
+
+SRC = Path(rcserver.__file__).resolve().parents[2]
+
+
+def directives_in_code():
+    text = (SRC / "mod_rootcauses" / "mod_rootcauses.c").read_text()
+    return sorted(set(re.findall(r'AP_INIT_\w+\("(RootCauses\w+)"', text)))
+
+
+def test_the_module_defines_the_five_directives_of_the_spec():
+    assert directives_in_code() == ["RootCausesData", "RootCausesLayout", "RootCausesMaxAge",
+                                    "RootCausesPageSize", "RootCausesReloadInterval"]
+
+
+def test_the_debian_conf_snippet_documents_every_directive_and_no_other():
+    text = (SRC / "conf" / "rootcauses.conf").read_text()
+    assert sorted(set(re.findall(r"\b(RootCauses\w+)", text))) == directives_in_code()
+
+
+def test_the_readme_table_lists_every_directive_and_no_other():
+    text = (SRC / "README.md").read_text()
+    rows = re.findall(r"^\| `(RootCauses\w+) ", text, re.M)
+    assert sorted(rows) == directives_in_code()
