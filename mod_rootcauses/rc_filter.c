@@ -125,7 +125,7 @@ static rc_result *run_words(apr_pool_t *p, const rc_data *d, const rc_collection
     const int *order = asc ? col->by_date_asc : col->by_date_desc;
     const int *pos_of = asc ? g->pos_asc : g->pos_desc;
     apr_uint64_t *cand = apr_palloc(p, sizeof(apr_uint64_t) * (g->words + 1));
-    int *pos = apr_palloc(p, sizeof(int) * (col->nitems + 1)), n = 0;
+    int *pos, n = 0, ncand = 0;
 
     memset(cand, 0xff, sizeof(apr_uint64_t) * g->words);
     if (col->nitems % 64)
@@ -136,6 +136,9 @@ static rc_result *run_words(apr_pool_t *p, const rc_data *d, const rc_collection
             for (int i = 0; i < g->words; i++)
                 cand[i] &= bits[i];
         }
+    for (int i = 0; i < g->words; i++)
+        ncand += __builtin_popcountll(cand[i]);
+    pos = apr_palloc(p, sizeof(int) * (ncand + 1));  /* the candidates only, not every item */
     for (int i = 0; i < g->words; i++)
         for (apr_uint64_t bits = cand[i]; bits; bits &= bits - 1) {
             int item = i * 64 + __builtin_ctzll(bits);
@@ -266,8 +269,10 @@ static void collect(apr_pool_t *p, const plan *pl, const segment *s, apr_int64_t
         }
     }
     while (pos < s->e && *nout < count) {
-        /* a whole block without a match is skipped by its counts */
-        if (pos % RC_INDEX_BLOCK == 0 && pos / RC_INDEX_BLOCK < last_block &&
+        /* a whole block without a match is skipped by its counts, when summing the counts of
+         * the keys wanted costs less than reading the block's keys */
+        if (2 * nk < RC_INDEX_BLOCK && pos % RC_INDEX_BLOCK == 0 &&
+            pos / RC_INDEX_BLOCK < last_block &&
             block_count(pl, s, keys, nk, pos / RC_INDEX_BLOCK + 1) ==
                 block_count(pl, s, keys, nk, pos / RC_INDEX_BLOCK)) {
             pos += RC_INDEX_BLOCK;

@@ -298,17 +298,32 @@ static void results(rc_out *o, const rc_site *s, const listing_ctx *c)
                    "aria-live=\"polite\">");
     if (r->total == 0)
         rc_out_puts(o, "No results");
-    else if (count == 0)
-        rc_out_printf(o, "%d result%s; page %" APR_INT64_T_FMT " is past the last page (%"
-                         APR_INT64_T_FMT ")", r->total, r->total == 1 ? "" : "s", c->q->page,
-                      pages);
-    else if (pages == 1)
-        rc_out_printf(o, "%d result%s", r->total, r->total == 1 ? "" : "s");
-    else
-        rc_out_printf(o, "Showing %d–%d of %d results", first + 1, first + count, r->total);
+    else if (count == 0) {
+        rc_out_int(o, r->total);
+        rc_out_puts(o, r->total == 1 ? " result; page " : " results; page ");
+        rc_out_int(o, c->q->page);
+        rc_out_puts(o, " is past the last page (");
+        rc_out_int(o, pages);
+        rc_out_puts(o, ")");
+    }
+    else if (pages == 1) {
+        rc_out_int(o, r->total);
+        rc_out_puts(o, r->total == 1 ? " result" : " results");
+    }
+    else {
+        rc_out_puts(o, "Showing ");
+        rc_out_int(o, first + 1);
+        rc_out_puts(o, "–");
+        rc_out_int(o, first + count);
+        rc_out_puts(o, " of ");
+        rc_out_int(o, r->total);
+        rc_out_puts(o, " results");
+    }
     rc_out_puts(o, "</p>\n");
     if (count) {
-        rc_out_printf(o, "<ol class=\"items\" start=\"%d\">\n", first + 1);
+        rc_out_puts(o, "<ol class=\"items\" start=\"");
+        rc_out_int(o, first + 1);
+        rc_out_puts(o, "\">\n");
         for (int k = 0; k < count; k++) {
             const rc_item *it = &c->col->items[r->ids[k]];
             rc_out_piece(o, &it->html_row.before);
