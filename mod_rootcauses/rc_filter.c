@@ -342,7 +342,7 @@ static rc_result *run_indexed(apr_pool_t *p, const rc_data *d, const rc_collecti
     for (int k = 0; k < pl.nkeys; k++)
         if (pl.match[k])
             for (int y = 0; y < ix->keys.nyears; y++)
-                per_year[y] += ix->keys.year_counts[(apr_size_t)y * pl.nkeys + k];
+                per_year[y] += ix->keys.year_counts[(apr_size_t)k * ix->keys.nyears + y];
     for (int y = ix->keys.nyears - 1; y >= 0; y--)
         if (per_year[y]) {
             r->years[r->nyears].year = ix->keys.years[y];

@@ -137,9 +137,8 @@ rc_index *rc_index_build(apr_pool_t *p, const rc_data *d, const rc_collection *c
         ix->keys.year_counts = apr_pcalloc(
             p, sizeof(apr_uint32_t) * ((apr_size_t)ix->keys.nyears * keys->nelts + 1));
         for (int i = 0; i < col->nitems; i++)
-            ix->keys.year_counts[(apr_size_t)dense[col->items[i].date.year - col->min_year] *
-                                     keys->nelts +
-                                 item_key[i]]++;
+            ix->keys.year_counts[(apr_size_t)item_key[i] * ix->keys.nyears +
+                                 dense[col->items[i].date.year - col->min_year]]++;
     }
 
     build_order(p, &ix->desc, col, col->by_date_desc, 0, item_key, keys->nelts);

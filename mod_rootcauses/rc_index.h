@@ -27,7 +27,7 @@ typedef struct rc_keys {
     unsigned char *prec;     /* per key: rc_precision */
     int nyears;              /* distinct years the items' dates start in */
     int *years;              /* those years, ascending */
-    apr_uint32_t *year_counts; /* nyears x n: items of key k whose date starts in years[y] */
+    apr_uint32_t *year_counts; /* n x nyears (key-major): items of key k starting in years[y] */
 } rc_keys;
 
 typedef struct rc_order_index {
