@@ -1,0 +1,550 @@
+#!/bin/bash
+# tests/bench/run.sh: `make bench`. Measures mod_rootcauses against httpd sending the same bytes
+# from memory (tests/bench/mod_fixedbuf.c) and from a static file, and prints a table of ratios,
+# instruction and syscall counts, load times and memory. A benchmark prints: it never fails
+# because of a figure (exit status 1 only when it could not run at all). Not part of make check.
+#
+# Environment (set by the Makefile, like `make run`):
+#   RC_SRCDIR RC_MODULE RC_HTTPD RC_HTTPD_MODULES APXS
+# Knobs:
+#   BENCH_SECONDS=5           seconds per wrk round
+#   BENCH_ROUNDS=3            interleaved wrk rounds (figures are medians of same-round ratios)
+#   BENCH_CALLGRIND_REQUESTS=200   requests per callgrind window (a, b, d)
+#   BENCH_CALLGRIND_SECONDS=60     but no window longer than this (it then counts what it did)
+#   BENCH_STRACE_REQUESTS=300      requests per strace window
+#   BENCH_BIG=1000000         the "1M" data set (smaller for a quick try of the harness)
+#   BENCH_WORKDIR=/tmp/rootcauses-bench   data sets are cached there between runs
+#   BENCH_KEEP=1              keep this run's folder (configurations, logs, callgrind dumps)
+#
+# Steps: data sets (cached) -> build mod_fixedbuf -> load time and RSS at 1k, 100k, 1M ->
+# CSV export of 1M rows -> 1M vs 1k random queries -> main server (a, b, s, d rounds; strace)
+# -> callgrind (httpd -X under valgrind, counters zeroed and dumped through mod_fixedbuf's
+# fixedbuf-control handler, because callgrind_control/vgdb cannot wake an idle httpd on every
+# machine) -> the table (tests/bench/report.py).
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+srcdir=${RC_SRCDIR:-$(cd "$here/../.." && pwd)}
+module=${RC_MODULE:-$PWD/mod_rootcauses/.libs/mod_rootcauses.so}
+httpd=${RC_HTTPD:-$(command -v apache2 || command -v httpd || echo /usr/sbin/apache2)}
+modules=${RC_HTTPD_MODULES:-/usr/lib/apache2/modules}
+apxs=${APXS:-$(command -v apxs || command -v apxs2 || echo /usr/bin/apxs)}
+secs=${BENCH_SECONDS:-5}
+rounds=${BENCH_ROUNDS:-3}
+cg_n=${BENCH_CALLGRIND_REQUESTS:-200}
+cg_secs=${BENCH_CALLGRIND_SECONDS:-60}
+st_n=${BENCH_STRACE_REQUESTS:-300}
+big=${BENCH_BIG:-1000000}
+work=${BENCH_WORKDIR:-/tmp/rootcauses-bench}
+PYTHON=${RC_PYTHON:-python3}
+
+# The (a) URL: a repeated 20-item filtered HTML listing.
+A_PATH='/rootcauses/reports?country=GT&from=2010&per_page=20'
+CONC=32
+
+t_start=$(date +%s)
+say() { printf 'bench [%3ds]: %s\n' $(($(date +%s) - t_start)) "$*"; }
+die() { say "error: $*" >&2; exit 1; }
+isnum() { [[ $1 =~ ^[0-9]+$ ]] && (($1 > 0)); }
+
+isnum "$secs" || die "BENCH_SECONDS must be a positive integer, not '$secs'"
+isnum "$rounds" || die "BENCH_ROUNDS must be a positive integer, not '$rounds'"
+isnum "$cg_n" && isnum "$cg_secs" && isnum "$st_n" || die "bad BENCH_CALLGRIND_*/BENCH_STRACE_*"
+isnum "$big" && ((big >= 1000)) || die "BENCH_BIG must be at least 1000"
+[[ -x $httpd ]] || die "no httpd at '$httpd' (Debian package apache2)"
+[[ -f $module ]] || die "no module at '$module': run make first"
+[[ -f $modules/mod_mpm_event.so ]] || die "no $modules/mod_mpm_event.so"
+command -v "$PYTHON" >/dev/null || die "no $PYTHON"
+command -v curl >/dev/null || die "no curl"
+have() { command -v "$1" >/dev/null 2>&1; }
+have wrk || say "wrk is missing (Debian package wrk): throughput figures will be skipped"
+have valgrind || say "valgrind is missing: instruction counts will be skipped"
+have strace || say "strace is missing: syscall counts will be skipped"
+[[ -x $apxs ]] || say "apxs is missing (apache2-dev): the fixed-buffer baseline will be skipped"
+
+sizes=(1000 100000 "$big")
+label() { case $1 in 1000) echo 1k ;; 100000) echo 100k ;; 1000000) echo 1M ;; *) echo "$1" ;; esac; }
+
+mkdir -p "$work" && chmod 755 "$work" || die "cannot create $work"
+run=$(mktemp -d "$work/run.XXXXXX") || die "mktemp"
+chmod 755 "$run"
+results=$run/results.txt
+: >"$results"
+put() { printf '%s %s\n' "$1" "$2" >>"$results"; }
+
+# One run measures one build, even if the tree is rebuilt meanwhile.
+cp "$module" "$run/mod_rootcauses.so" || die "cannot copy $module"
+module=$run/mod_rootcauses.so
+rev=$(git -C "$srcdir" rev-parse --short HEAD 2>/dev/null) &&
+    [[ -n $(git -C "$srcdir" status --porcelain -- mod_rootcauses 2>/dev/null) ]] && rev+=" with local changes to mod_rootcauses/"
+put meta.rev "${rev:-unknown}"
+put meta.load_start "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
+
+# ---------------------------------------------------------------- processes we started
+pids=()        # httpd parents (or valgrind), stopped at exit
+helpers=()     # strace, curl, samplers
+stop_pid() {   # stop_pid PID: TERM, then KILL after 20 s
+    local p=$1 i
+    kill -0 "$p" 2>/dev/null || return 0
+    kill -TERM "$p" 2>/dev/null
+    for ((i = 0; i < 200; i++)); do
+        kill -0 "$p" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -0 "$p" 2>/dev/null && kill -KILL "$p" 2>/dev/null
+    wait "$p" 2>/dev/null
+    return 0
+}
+cleanup() {
+    trap - EXIT INT TERM
+    local p
+    for p in "${helpers[@]}"; do kill "$p" 2>/dev/null; done
+    for p in "${pids[@]}"; do stop_pid "$p"; done
+    if [[ -s $run/report.txt ]]; then
+        rm -rf "$work/last-run"
+        mkdir -p "$work/last-run"
+        cp "$run"/*.txt "$run"/*.log "$run"/*.conf "$work/last-run/" 2>/dev/null
+    fi
+    if [[ ${BENCH_KEEP:-} == 1 ]]; then
+        say "kept $run"
+    else
+        rm -rf "$run"
+    fi
+}
+trap cleanup EXIT
+trap 'say "interrupted"; exit 130' INT TERM
+
+user_group=
+run_as=()
+if [[ $(id -u) -eq 0 ]]; then
+    if id www-data >/dev/null 2>&1; then user=www-data group=www-data; else user=nobody group=nogroup; fi
+    user_group=$'User '$user$'\nGroup '$group
+    run_as=(setpriv --reuid="$user" --regid="$group" --clear-groups)
+fi
+
+free_port() {
+    "$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# ---------------------------------------------------------------- 1. data sets
+gen_hash=$(cat "$here/gen_data.py" | sha256sum | cut -c1-16)
+for n in "${sizes[@]}"; do
+    d=$work/data-$n
+    if [[ -f $d/.stamp && $(cat "$d/.stamp") == "$n $gen_hash" ]]; then
+        say "data $(label "$n"): cached in $d ($(stat -c %s "$d/data.json") bytes)"
+        continue
+    fi
+    if ((n >= 1000000)); then
+        say "data $(label "$n"): generating $n items into $d (first time only: about 30 s per million)"
+    else
+        say "data $(label "$n"): generating $n items into $d"
+    fi
+    rm -rf "$d" "$d.tmp"
+    if ! timeout 900 "$PYTHON" "$here/gen_data.py" "$n" "$d.tmp" >"$run/gen-$n.log" 2>&1; then
+        cat "$run/gen-$n.log" >&2
+        die "gen_data.py $n failed"
+    fi
+    mv "$d.tmp" "$d"
+    echo "$n $gen_hash" >"$d/.stamp"
+    chmod -R a+rX "$d"
+done
+data_100k=$work/data-100000
+queries=$data_100k/queries.txt
+for n in "${sizes[@]}"; do put "json.$n" "$(stat -c %s "$work/data-$n/data.json")"; done
+
+# ---------------------------------------------------------------- 2. mod_fixedbuf
+fixedbuf=
+if [[ -x $apxs ]]; then
+    say "building tests/bench/mod_fixedbuf.c with apxs"
+    mkdir -p "$run/fixedbuf"
+    cp "$here/mod_fixedbuf.c" "$run/fixedbuf/"
+    if (cd "$run/fixedbuf" && timeout 120 "$apxs" -c mod_fixedbuf.c) >"$run/apxs.log" 2>&1 &&
+        [[ -f $run/fixedbuf/.libs/mod_fixedbuf.so ]]; then
+        fixedbuf=$run/fixedbuf/.libs/mod_fixedbuf.so
+    else
+        tail -20 "$run/apxs.log" >&2
+        say "mod_fixedbuf did not build: the fixed-buffer baseline and callgrind will be skipped"
+    fi
+fi
+mkdir -p "$run/static" "$run/www" "$run/logs" "$run/srv"
+chmod -R a+rX "$run"
+
+# ---------------------------------------------------------------- httpd configurations
+# write_conf NAME PORT [one-process] -- BODY: $run/NAME.conf; ServerRoot $run/srv/NAME.
+write_conf() {
+    local fb_load=
+    [[ -n $fixedbuf ]] && fb_load="LoadModule fixedbuf_module \"$fixedbuf\""
+    local name=$1 port=$2 onep=${3:-} body=$4 root=$run/srv/$1 ug=$user_group
+    mkdir -p "$root/run"
+    chmod 755 "$root"
+    if [[ -n $onep ]]; then
+        ug= # httpd -X under valgrind already runs as the unprivileged user
+        [[ $(id -u) -eq 0 ]] && chown -R "$user" "$root"
+    fi
+    cat >"$run/$name.conf" <<EOF
+ServerRoot "$root"
+Listen 127.0.0.1:$port
+ServerName 127.0.0.1
+PidFile "$root/run/httpd.pid"
+DefaultRuntimeDir "$root/run"
+ErrorLog "$root/error.log"
+LogLevel warn
+$ug
+LoadModule mpm_event_module "$modules/mod_mpm_event.so"
+LoadModule authz_core_module "$modules/mod_authz_core.so"
+LoadModule alias_module "$modules/mod_alias.so"
+LoadModule mime_module "$modules/mod_mime.so"
+LoadModule rootcauses_module "$module"
+$fb_load
+TypesConfig /etc/mime.types
+DocumentRoot "$run/www"
+# One server, two children of 32 threads that are never stopped or added while measuring.
+StartServers 2
+ServerLimit 2
+ThreadsPerChild 32
+ThreadLimit 32
+MaxRequestWorkers 64
+MinSpareThreads 1
+MaxSpareThreads 64
+MaxConnectionsPerChild 0
+KeepAlive On
+MaxKeepAliveRequests 0
+KeepAliveTimeout 15
+<Directory />
+    Options None
+    AllowOverride None
+    Require all denied
+</Directory>
+$body
+EOF
+}
+rc_location() { # rc_location MOUNT DATADIR
+    printf '<Location "%s">\n    SetHandler rootcauses\n    RootCausesData "%s/data.json"\n    Require all granted\n</Location>\n' "$1" "$2"
+}
+extra_locations() { # the baselines: /fixed, /static, /bench-control
+    [[ -n $fixedbuf ]] && printf '<Location "/fixed">\n    SetHandler fixedbuf\n    FixedBufFile "%s"\n    Require all granted\n</Location>\n<Location "/bench-control">\n    SetHandler fixedbuf-control\n    Require all granted\n</Location>\n' "$run/static/file.html"
+    printf 'Alias "/static" "%s"\n<Directory "%s">\n    Require all granted\n</Directory>\n' "$run/static" "$run/static"
+}
+
+# start_server NAME PORT [LIMIT]: starts httpd -f $run/NAME.conf; sets srv_pid and ready_s (seconds
+# from start to the first 200 of /rootcauses/; to any answer if ready_any=1). Returns 1 if it is not
+# up within LIMIT seconds.
+ready_any=0
+start_server() {
+    local name=$1 port=$2 limit=${3:-120} t0 code
+    t0=$(date +%s.%N)
+    "$httpd" -f "$run/$name.conf" -DFOREGROUND >"$run/$name.out.log" 2>&1 &
+    srv_pid=$!
+    pids+=("$srv_pid")
+    wait_ready "$srv_pid" "$port" "$limit" "$t0" "$run/srv/$name/error.log"
+}
+wait_ready() { # wait_ready PID PORT LIMIT T0 ERRORLOG
+    local pid=$1 port=$2 limit=$3 t0=$4 log=$5 code
+    while :; do
+        code=$(curl -s -o /dev/null -m 5 -w '%{http_code}' "http://127.0.0.1:$port/rootcauses/" 2>/dev/null)
+        [[ $code == 200 ]] && break
+        ((ready_any)) && [[ -n $code && $code != 000 ]] && break
+        if ! kill -0 "$pid" 2>/dev/null; then
+            say "httpd (pid $pid) exited; its log:"; tail -5 "$log" >&2; return 1
+        fi
+        if (($(echo "$(date +%s.%N) - $t0 > $limit" | bc))); then
+            say "httpd (pid $pid) not answering after ${limit}s"; return 1
+        fi
+        sleep 0.1
+    done
+    ready_s=$(echo "scale=3; ($(date +%s.%N) - $t0)/1" | bc)
+}
+children() { pgrep -P "$1" | tr '\n' ' '; }
+rss_kb() { awk '/^VmRSS:/{print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+
+# wrk_run LOG URL [SCRIPT ARGS...]: one wrk round; sets rps and bad (non-2xx + socket errors).
+wrk_run() {
+    local log=$1 url=$2
+    shift 2
+    if (($#)); then
+        timeout $((secs + 60)) wrk -t1 -c$CONC -d"${secs}s" --timeout 30s -s "$1" "$url" -- "${@:2}" >"$log" 2>&1
+    else
+        timeout $((secs + 60)) wrk -t1 -c$CONC -d"${secs}s" --timeout 30s "$url" >"$log" 2>&1
+    fi
+    rps=$(awk '/^Requests\/sec:/{print $2}' "$log")
+    rps=${rps:-0}
+    bad=$(awk '/Non-2xx/{n+=$NF} /Socket errors/{gsub(",", ""); n+=$4+$6+$8+$10} END{print n+0}' "$log")
+}
+
+# ---------------------------------------------------------------- 3. load time and RSS
+t_conf() { # t_conf CONF: seconds that httpd -t takes (empty if it fails)
+    local t0 t1
+    t0=$(date +%s.%N)
+    timeout 900 "$httpd" -t -f "$1" >"$1.t.log" 2>&1 || { cat "$1.t.log" >&2; return 1; }
+    t1=$(date +%s.%N)
+    echo "scale=3; ($t1 - $t0)/1" | bc
+}
+port_empty=$(free_port)
+write_conf empty "$port_empty" "" ""
+base_t=
+for ((i = 0; i < 3; i++)); do
+    t1=$(t_conf "$run/empty.conf") || die "httpd -t fails on a configuration without data"
+    [[ -z $base_t ]] || (($(echo "$t1 < $base_t" | bc))) && base_t=$t1
+done
+put load0 "$base_t"
+say "httpd -t without data: ${base_t}s, best of 3 (the baseline of the load times)"
+ready_any=1
+if start_server empty "$port_empty" 60; then
+    timeout 30 "$PYTHON" "$here/client.py" "$port_empty" /nothing -n 20 >/dev/null
+    max=0 kids=$(children "$srv_pid")
+    for c in $kids; do r=$(rss_kb "$c"); ((r > max)) && max=$r; done
+    put rss0 "$max"
+    say "httpd without data: RSS per child $((max / 1024)) MB (the baseline of the RSS figures)"
+    stop_pid "$srv_pid"
+fi
+ready_any=0
+
+declare -A port_of pid_of
+for n in "${sizes[@]}"; do
+    L=$(label "$n")
+    port=$(free_port)
+    write_conf "load-$n" "$port" "" "$(rc_location /rootcauses "$work/data-$n")"
+    # The best of 3 below 1M items (other work on the machine only ever adds time), 1M once.
+    tries=3
+    ((n >= 1000000)) && tries=1
+    say "load $L: httpd -t with $(stat -c %s "$work/data-$n/data.json") bytes of JSON, best of $tries"
+    t=
+    for ((i = 0; i < tries; i++)); do
+        t1=$(t_conf "$run/load-$n.conf") || die "httpd -t fails with the $L data set"
+        [[ -z $t ]] || (($(echo "$t1 < $t" | bc))) && t=$t1
+    done
+    put "load.$n" "$t"
+    say "load $L: httpd -t ${t}s; starting httpd on 127.0.0.1:$port"
+    start_server "load-$n" "$port" 900 || die "httpd with the $L data set did not start"
+    put "ready.$n" "$ready_s"
+    port_of[$n]=$port pid_of[$n]=$srv_pid
+    # A few requests on every child (wrk spreads its connections over both).
+    if have wrk; then
+        timeout 60 wrk -t1 -c4 -d1s --timeout 30s "http://127.0.0.1:$port$A_PATH" >"$run/warm-$n.log" 2>&1
+    else
+        timeout 60 "$PYTHON" "$here/client.py" "$port" "$A_PATH" -n 20 >/dev/null
+    fi
+    max=0 kids=$(children "$srv_pid")
+    for c in $kids; do r=$(rss_kb "$c"); ((r > max)) && max=$r; done
+    put "rss.$n" "$max"
+    put "rssparent.$n" "$(rss_kb "$srv_pid")"
+    say "load $L: ready ${ready_s}s after start; RSS per child (max of: $kids) $((max / 1024)) MB, parent $(($(rss_kb "$srv_pid") / 1024)) MB"
+    if ((n == 100000)); then
+        # The bytes of the (a) response, for the fixed buffer and the static file.
+        curl -s -o "$run/static/file.html" "http://127.0.0.1:$port$A_PATH"
+        chmod a+r "$run/static/file.html"
+        put body.a "$(stat -c %s "$run/static/file.html")"
+        say "(a) $A_PATH: $(stat -c %s "$run/static/file.html") bytes saved for /fixed and /static"
+        stop_pid "$srv_pid"
+    fi
+done
+
+# ---------------------------------------------------------------- 4. CSV export of 1M rows
+n=$big L=$(label "$n") port=${port_of[$n]} p=${pid_of[$n]}
+say "CSV: streaming /rootcauses/reports.csv of the $L server to a pipe, RSS of its children sampled every 50 ms"
+declare -A base_rss
+kids=$(children "$p")
+for c in $kids; do base_rss[$c]=$(rss_kb "$c"); done
+t0=$(date +%s.%N)
+(curl -s -N "http://127.0.0.1:$port/rootcauses/reports.csv" -m 600 | wc -lc >"$run/csv.txt") &
+csv_pid=$!
+helpers+=("$csv_pid")
+peak=0
+while kill -0 "$csv_pid" 2>/dev/null; do
+    for c in $kids; do
+        r=$(rss_kb "$c")
+        ((r - ${base_rss[$c]:-0} > peak)) && peak=$((r - ${base_rss[$c]:-0}))
+    done
+    sleep 0.05
+done
+wait "$csv_pid"
+csv_s=$(echo "scale=2; ($(date +%s.%N) - $t0)/1" | bc)
+read -r rows bytes <"$run/csv.txt" || rows=0 bytes=0
+put csv.growth "$peak"
+put csv.rows "$((rows > 0 ? rows - 1 : 0))"
+put csv.bytes "$bytes"
+put csv.seconds "$csv_s"
+base_max=0
+for c in $kids; do ((${base_rss[$c]} > base_max)) && base_max=${base_rss[$c]}; done
+put csv.base "$base_max"
+say "CSV: $((rows > 0 ? rows - 1 : 0)) rows, $bytes bytes in ${csv_s}s; peak RSS growth of a child $((peak / 1024)) MB (from $((base_max / 1024)) MB)"
+
+# ---------------------------------------------------------------- 5. 1M vs 1k random queries
+if have wrk; then
+    say "1M vs 1k: $rounds interleaved rounds of ${secs}s, random distinct queries, $CONC connections"
+    for ((r = 1; r <= rounds; r++)); do
+        order=(1000 "$big")
+        ((r % 2 == 0)) && order=("$big" 1000)
+        for n in "${order[@]}"; do
+            wrk_run "$run/wrk-q$n-$r.log" "http://127.0.0.1:${port_of[$n]}/" \
+                "$here/random.lua" "$queries" /rootcauses/ $((r * 7919))
+            put "rps.q$n.$r" "$rps"
+            put "bad.q$n.$r" "$bad"
+            say "  round $r: $(label "$n") data: $rps requests/s ($bad not 2xx or socket errors)"
+        done
+    done
+fi
+for n in 1000 "$big"; do stop_pid "${pid_of[$n]}"; done
+
+# ---------------------------------------------------------------- 6. main server: a, b, s, d
+port=$(free_port)
+write_conf main "$port" "" "$(rc_location /rootcauses "$data_100k")
+$(extra_locations)"
+say "main server: /rootcauses (100k items), /fixed, /static on 127.0.0.1:$port"
+start_server main "$port" 300 || die "the main server did not start"
+main_pid=$srv_pid
+base=http://127.0.0.1:$port
+curl -s -o "$run/check-a.html" "$base$A_PATH"
+cmp -s "$run/check-a.html" "$run/static/file.html" ||
+    say "note: (a) answers different bytes on the main server than on the 100k server"
+[[ -n $fixedbuf ]] && { curl -s -o "$run/check-b.html" "$base/fixed"; cmp -s "$run/check-b.html" "$run/static/file.html" || say "note: /fixed differs from the (a) bytes"; }
+curl -s -o "$run/check-s.html" "$base/static/file.html"
+cmp -s "$run/check-s.html" "$run/static/file.html" || say "note: /static differs from the (a) bytes"
+out=$(timeout 300 "$PYTHON" "$here/client.py" "$port" "@$queries" --prefix /rootcauses/ -n 500 --deadline 60)
+say "(d) check of the query list, first 500: $out"
+put dcheck "${out##*status=}"
+
+declare -A url_of=([a]="$base$A_PATH" [b]="$base/fixed" [s]="$base/static/file.html" [d]="$base/")
+kinds=(a s d)
+[[ -n $fixedbuf ]] && kinds=(a b s d)
+if have wrk; then
+    say "warm-up: 1 s of wrk per URL"
+    for k in "${kinds[@]}"; do
+        if [[ $k == d ]]; then
+            timeout 60 wrk -t1 -c$CONC -d1s --timeout 30s -s "$here/random.lua" "${url_of[d]}" -- "$queries" /rootcauses/ 90000 >/dev/null 2>&1
+        else
+            timeout 60 wrk -t1 -c$CONC -d1s --timeout 30s "${url_of[$k]}" >/dev/null 2>&1
+        fi
+    done
+    say "rounds: $rounds x (${kinds[*]}) for ${secs}s each, wrk -t1 -c$CONC, order rotated per round"
+    for ((r = 1; r <= rounds; r++)); do
+        line=
+        for ((i = 0; i < ${#kinds[@]}; i++)); do
+            k=${kinds[$(((i + r - 1) % ${#kinds[@]}))]}
+            if [[ $k == d ]]; then
+                wrk_run "$run/wrk-d-$r.log" "${url_of[d]}" "$here/random.lua" "$queries" /rootcauses/ $((r * 7919))
+            else
+                wrk_run "$run/wrk-$k-$r.log" "${url_of[$k]}"
+            fi
+            put "rps.$k.$r" "$rps"
+            put "bad.$k.$r" "$bad"
+            line+=" $k=$rps"
+            ((bad > 0)) && line+="($bad bad)"
+        done
+        say "  round $r requests/s:$line"
+    done
+fi
+
+# Syscalls per request: strace -f -c on both children over one keep-alive connection. The client
+# waits 10 ms after each response, so that every request finds its worker done with the one
+# before and pays the same event-MPM keep-alive hand-off (a read that finds nothing, epoll_ctl,
+# the listener's epoll_wait, futex): without the pause, a slow handler would look cheaper because
+# the next request is already there when its worker looks for one.
+if have strace; then
+    kids=$(children "$main_pid")
+    declare -A st_path=([a]="$A_PATH" [b]=/fixed [s]=/static/file.html)
+    st_kinds=()
+    for k in "${kinds[@]}"; do [[ $k == d ]] || st_kinds+=("$k"); done
+    # Last, a window as long as (a)'s without requests: what the children do on their own
+    # (timers, the data file's reload check), taken off pro rata.
+    st_kinds+=(idle)
+    win_a=5
+    for k in "${st_kinds[@]}"; do
+        args=()
+        for c in $kids; do args+=(-p "$c"); done
+        t0=$(date +%s.%N)
+        strace -f -c -o "$run/strace-$k.txt" "${args[@]}" 2>"$run/strace-$k.log" &
+        st=$!
+        helpers+=("$st")
+        sleep 2 # attach to every thread
+        if [[ $k == idle ]]; then
+            sleep "$(echo "$win_a - 2.5" | bc)"
+            out="requests=0"
+        else
+            out=$(timeout 300 "$PYTHON" "$here/client.py" "$port" "${st_path[$k]}" -n "$st_n" --deadline 120 --pause 0.01)
+        fi
+        sleep 0.5
+        kill -INT "$st" 2>/dev/null
+        wait "$st" 2>/dev/null
+        win=$(echo "scale=3; ($(date +%s.%N) - $t0)/1" | bc)
+        [[ $k == a ]] && win_a=$win
+        reqs=$(sed 's/.*requests=\([0-9]*\).*/\1/' <<<"$out")
+        # Rows: % time, seconds, usecs/call, calls, [errors,] syscall. The event MPM's keep-alive
+        # hand-off: futex, epoll_*, and the reads that found nothing (their errors, EAGAIN).
+        read -r calls handoff < <(awk '$1 !~ /^(%|-)/ && NF >= 5 && $NF != "total" {
+                c = $4; e = (NF == 6) ? $5 : 0; all += c
+                if ($NF == "futex" || $NF ~ /^epoll/) ho += c; else if ($NF == "read") ho += e
+            } END {print all + 0, ho + 0}' "$run/strace-$k.txt")
+        put "sys.$k" "${calls:-0}"
+        put "sysho.$k" "${handoff:-0}"
+        put "sysn.$k" "${reqs:-0}"
+        put "syswin.$k" "$win"
+        if [[ $k == idle ]]; then
+            say "strace (idle): ${calls:-?} syscalls in ${win}s without requests, ${handoff:-?} of them in the MPM's hand-off code"
+            continue
+        fi
+        top=$(awk -v n="${reqs:-1}" '$1 !~ /^(%|-)/ && NF >= 5 && $NF != "total" {c = $4; if (c / n >= 0.05) printf "%s %.2f\n", $NF, c / n}' "$run/strace-$k.txt" |
+            sort -k2,2gr | awk '{printf "%s%s:%s", sep, $1, $2; sep=","}')
+        put "systop.$k" "${top:--}"
+        say "strace ($k): ${calls:-?} syscalls in $reqs requests on one connection (${win}s), ${handoff:-?} of them keep-alive hand-off: $top"
+    done
+fi
+stop_pid "$main_pid"
+
+# ---------------------------------------------------------------- 7. callgrind
+if have valgrind && [[ -n $fixedbuf ]]; then
+    port=$(free_port)
+    write_conf cg "$port" one-process "$(rc_location /rootcauses "$data_100k")
+$(extra_locations)"
+    mkdir -p "$run/cg"
+    chmod 777 "$run/cg"
+    say "callgrind: httpd -X under valgrind with the 100k data (starting takes a while)"
+    t0=$(date +%s.%N)
+    timeout 1800 "${run_as[@]}" valgrind --tool=callgrind --instr-atstart=no \
+        --callgrind-out-file="$run/cg/cg.out" "$httpd" -X -f "$run/cg.conf" -DFOREGROUND \
+        >"$run/valgrind.log" 2>&1 &
+    vg_pid=$!
+    pids+=("$vg_pid")
+    if wait_ready "$vg_pid" "$port" 900 "$t0" "$run/srv/cg/error.log"; then
+        say "callgrind: up after ${ready_s}s; instrumentation on, warm-up"
+        ctl() { curl -s -m 120 "http://127.0.0.1:$port/bench-control?$1" >/dev/null; }
+        ctl start
+        timeout 600 "$PYTHON" "$here/client.py" "$port" "$A_PATH" -n 3 >/dev/null
+        timeout 600 "$PYTHON" "$here/client.py" "$port" /fixed -n 3 >/dev/null
+        timeout 600 "$PYTHON" "$here/client.py" "$port" "@$queries" --prefix /rootcauses/ --offset 19000 -n 3 >/dev/null
+        ctl zero; ctl dump=empty
+        declare -A cg_args=([a]="$A_PATH" [b]=/fixed [d]="@$queries")
+        for k in a b d; do
+            ctl zero
+            out=$(timeout $((cg_secs + 600)) "$PYTHON" "$here/client.py" "$port" "${cg_args[$k]}" \
+                --prefix /rootcauses/ -n "$cg_n" --deadline "$cg_secs")
+            ctl "dump=$k"
+            reqs=$(sed 's/.*requests=\([0-9]*\).*/\1/' <<<"$out")
+            put "cgn.$k" "${reqs:-0}"
+            say "callgrind ($k): $out"
+        done
+        for f in "$run"/cg/cg.out.*; do
+            lbl=$(sed -n 's/^desc: Trigger: Client Request: //p' "$f")
+            tot=$(awk '/^totals:/{print $2; exit}' "$f") # since the last zero
+            [[ -n $lbl && -n $tot ]] && put "ir.$lbl" "$tot"
+        done
+    else
+        say "callgrind: httpd did not come up under valgrind; see $run/valgrind.log"
+        tail -5 "$run/valgrind.log" >&2
+    fi
+    stop_pid "$vg_pid"
+fi
+
+# ---------------------------------------------------------------- 8. the table
+put meta.seconds "$secs"
+put meta.rounds "$rounds"
+put meta.conc "$CONC"
+put meta.big "$big"
+put meta.apath "$A_PATH"
+put meta.elapsed $(($(date +%s) - t_start))
+put meta.load_end "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
+put meta.cpus "$(nproc 2>/dev/null)"
+"$PYTHON" "$here/report.py" "$results" | tee "$run/report.txt"
+cp "$run/report.txt" "$work/last-report.txt" 2>/dev/null
+say "done in $(($(date +%s) - t_start))s; table also in $work/last-report.txt, logs in $work/last-run/"
+exit 0
