@@ -11,8 +11,9 @@
 #include "ap_expr.h"
 #include "util_filter.h"
 
-#include <apr_atomic.h>
 #include <apr_lib.h>
+#include <apr_thread_cond.h>
+#include <apr_thread_mutex.h>
 #include <apr_thread_proc.h>
 #include <apr_strings.h>
 
@@ -591,7 +592,10 @@ static int rc_monitor(apr_pool_t *p, server_rec *s)
 typedef struct loader {
     server_rec *s;
     rc_store *store;
-    volatile apr_uint32_t stop;
+    apr_thread_t *thread;
+    apr_thread_mutex_t *lock;  /* guards stop, with wake */
+    apr_thread_cond_t *wake;
+    int stop;
 } loader;
 
 #define RC_LOADER_TICK apr_time_from_msec(200)
@@ -601,45 +605,56 @@ typedef struct loader {
 static void *APR_THREAD_FUNC loader_main(apr_thread_t *t, void *data)
 {
     loader *l = data;
+    int stop;
     (void)t;
-    while (!apr_atomic_read32(&l->stop)) {
-        apr_sleep(RC_LOADER_TICK);
-        if (!apr_atomic_read32(&l->stop))
-            rc_store_check(l->store, log_reload_error, l->s);
+    for (;;) {
+        apr_thread_mutex_lock(l->lock);
+        if (!l->stop)
+            apr_thread_cond_timedwait(l->wake, l->lock, RC_LOADER_TICK);
+        stop = l->stop;
+        apr_thread_mutex_unlock(l->lock);
+        if (stop)
+            break;
+        rc_store_check(l->store, log_reload_error, l->s);
     }
+    /* a plain return: apr_thread_join() frees the thread, which apr_thread_exit() would do
+     * before the join reads it */
     return NULL;
 }
 
+/* The thread uses the store, which lives in the process pool that exit() takes down: it must
+ * be gone before. A load under way is finished first (loads happen only when files change). */
 static apr_status_t stop_loader(void *data)
 {
-    /* not joined: a load under way must not hold up the process's exit */
-    apr_atomic_set32(&((loader *)data)->stop, 1);
+    loader *l = data;
+    apr_status_t rv;
+    apr_thread_mutex_lock(l->lock);
+    l->stop = 1;
+    apr_thread_cond_signal(l->wake);
+    apr_thread_mutex_unlock(l->lock);
+    apr_thread_join(&rv, l->thread);
     return APR_SUCCESS;
 }
 
 static void rc_child_init(apr_pool_t *pchild, server_rec *s)
 {
-    apr_pool_t *pool;
-    apr_threadattr_t *attr;
-    apr_thread_t *thread;
     loader *l;
     rc_store *st = rc_store_get(s->process->pool);
 
     if (!rc_store_reloads(st))
         return;
-    /* the thread's own memory outlives pchild, which httpd destroys while it may still run */
-    apr_pool_create_unmanaged_ex(&pool, NULL, NULL);
-    l = apr_pcalloc(pool, sizeof(*l));
+    l = apr_pcalloc(pchild, sizeof(*l));
     l->s = s;
     l->store = st;
-    if (apr_threadattr_create(&attr, pool) != APR_SUCCESS ||
-        apr_threadattr_detach_set(attr, 1) != APR_SUCCESS ||
-        apr_thread_create(&thread, attr, loader_main, l, pool) != APR_SUCCESS) {
+    if (apr_thread_mutex_create(&l->lock, APR_THREAD_MUTEX_DEFAULT, pchild) != APR_SUCCESS ||
+        apr_thread_cond_create(&l->wake, pchild) != APR_SUCCESS ||
+        apr_thread_create(&l->thread, NULL, loader_main, l, pchild) != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_ERR, 0, s,
                      "RootCausesData: cannot start the thread that reloads changed data files; "
                      "they will be read again only at a restart");
         return;
     }
+    /* registered after the mutex and cond var, so it runs before their cleanups */
     apr_pool_cleanup_register(pchild, l, stop_loader, apr_pool_cleanup_null);
 }
 #endif
