@@ -464,7 +464,14 @@ def check_log_lines(lines: Sequence[str], expected: Sequence[tuple]) -> List[str
 # Shutdown noise of the event MPM, dropped from what stop() keeps of the error log: a worker that
 # finishes a keep-alive response after SIGTERM cannot put the connection back into the pollset
 # the exiting child has closed (seen when httpd is slow, e.g. under ASan).
-_SHUTDOWN_NOISE_RE = re.compile(rb"AH03093: process_socket: apr_pollset_add failure for keep alive")
+#
+# Also a child of the event MPM that dies of SIGSEGV while it stops: a core dump of one (taken in
+# test_request_in_flight_finishes_on_its_version, about one run in six) has the main thread in
+# the MPM's own shutdown (apr_os_sock_get on a listener while the listener thread frees the
+# pools), no frame of this module, and the module's loader thread idle. Crashes before SIGTERM
+# are still failures, and the ASan and valgrind steps watch the module's own shutdown.
+_SHUTDOWN_NOISE_RE = re.compile(rb"AH03093: process_socket: apr_pollset_add failure for keep alive"
+                                rb"|AH00052: child pid \d+ exit signal Segmentation fault")
 
 
 class Server:
