@@ -224,13 +224,11 @@ static int matches_at(const plan *pl, const segment *s, int pos)
     return pl->match[k] && (s->precs >> pl->ix->keys.prec[k] & 1);
 }
 
-/* Matches in positions [0, block * RC_INDEX_BLOCK) of keys in the segment's set. */
-static apr_int64_t block_count(const plan *pl, const segment *s, const int *keys, int nkeys,
-                               int block)
+/* Positions in [0, block * RC_INDEX_BLOCK) whose key is one of keys. */
+static apr_int64_t block_count(const plan *pl, const int *keys, int nkeys, int block)
 {
     const apr_uint32_t *row = pl->oi->blocks + (apr_size_t)block * pl->nkeys;
     apr_int64_t n = 0;
-    (void)s;
     for (int i = 0; i < nkeys; i++)
         n += row[keys[i]];
     return n;
@@ -255,16 +253,16 @@ static void collect(apr_pool_t *p, const plan *pl, const segment *s, apr_int64_t
         apr_int64_t before = 0, base;
         for (int q = (first_block - 1) * RC_INDEX_BLOCK; q < s->a; q++)
             before += matches_at(pl, s, q);
-        base = block_count(pl, s, keys, nk, first_block - 1) + before;
+        base = block_count(pl, keys, nk, first_block - 1) + before;
         while (lo <= hi) {
             int mid = lo + (hi - lo) / 2;
-            if (block_count(pl, s, keys, nk, mid) - base <= skip)
+            if (block_count(pl, keys, nk, mid) - base <= skip)
                 lo = mid + 1;
             else
                 hi = mid - 1;
         }
         if (hi >= first_block) {  /* block boundary hi has at most skip matches before it */
-            skip -= block_count(pl, s, keys, nk, hi) - base;
+            skip -= block_count(pl, keys, nk, hi) - base;
             pos = hi * RC_INDEX_BLOCK;
         }
     }
@@ -273,8 +271,8 @@ static void collect(apr_pool_t *p, const plan *pl, const segment *s, apr_int64_t
          * the keys wanted costs less than reading the block's keys */
         if (2 * nk < RC_INDEX_BLOCK && pos % RC_INDEX_BLOCK == 0 &&
             pos / RC_INDEX_BLOCK < last_block &&
-            block_count(pl, s, keys, nk, pos / RC_INDEX_BLOCK + 1) ==
-                block_count(pl, s, keys, nk, pos / RC_INDEX_BLOCK)) {
+            block_count(pl, keys, nk, pos / RC_INDEX_BLOCK + 1) ==
+                block_count(pl, keys, nk, pos / RC_INDEX_BLOCK)) {
             pos += RC_INDEX_BLOCK;
             continue;
         }
