@@ -286,6 +286,14 @@ static int finish(req *q)
     return ap_pass_brigade(q->r->output_filters, q->out.bb) == APR_SUCCESS ? OK : AP_FILTER_ERROR;
 }
 
+/* The Content-Type of a response in format f, and the CSP that every HTML answer carries. */
+static void set_type(request_rec *r, rc_format f, const char *type)
+{
+    ap_set_content_type(r, type ? type : content_types[f]);
+    if (f == RC_HTML)
+        apr_table_setn(r->headers_out, "Content-Security-Policy", "default-src 'self'");
+}
+
 /* Error responses are written by us (not ErrorDocument) so that each format gets its own. */
 static int send_error(req *q, int status, const char *param, const char *message)
 {
@@ -294,16 +302,15 @@ static int send_error(req *q, int status, const char *param, const char *message
     if (status == HTTP_METHOD_NOT_ALLOWED)
         apr_table_setn(r->headers_out, "Allow", "GET, HEAD");
     if (q->format == RC_HTML) {
-        ap_set_content_type(r, content_types[RC_HTML]);
-        apr_table_setn(r->headers_out, "Content-Security-Policy", "default-src 'self'");
+        set_type(r, RC_HTML, NULL);
         rc_html_error(&q->out, &q->site, status, message);
     }
     else if (q->format == RC_JSON) {
-        ap_set_content_type(r, content_types[RC_JSON]);
+        set_type(r, RC_JSON, NULL);
         rc_json_error(&q->out, status, param, message);
     }
     else {
-        ap_set_content_type(r, "text/plain; charset=utf-8");
+        set_type(r, q->format, "text/plain; charset=utf-8");
         rc_out_printf(&q->out, "%d %s\n%s\n", status, ap_get_status_line(status) + 4, message);
     }
     return finish(q);
@@ -322,9 +329,7 @@ static int set_cache_headers(req *q, apr_time_t mtime)
     ap_set_last_modified(r);
     apr_table_setn(r->headers_out, "Cache-Control",
                    apr_pstrcat(r->pool, "public, max-age=", apr_itoa(r->pool, q->max_age), NULL));
-    ap_set_content_type(r, content_types[q->format]);
-    if (q->format == RC_HTML)
-        apr_table_setn(r->headers_out, "Content-Security-Policy", "default-src 'self'");
+    set_type(r, q->format, NULL);
     return ap_meets_conditions(r);
 }
 
@@ -398,8 +403,7 @@ static int serve_listing(req *q, const rc_collection *col)
         const rc_query_error *e = &APR_ARRAY_IDX(qu->errors, 0, rc_query_error);
         if (q->format == RC_HTML) {
             r->status = HTTP_BAD_REQUEST;
-            ap_set_content_type(r, content_types[RC_HTML]);
-            apr_table_setn(r->headers_out, "Content-Security-Policy", "default-src 'self'");
+            set_type(r, RC_HTML, NULL);
             rc_html_listing(&q->out, &q->site, col, qu, NULL);
             return finish(q);
         }

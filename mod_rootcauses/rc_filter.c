@@ -56,13 +56,14 @@ static rc_result *new_result(apr_pool_t *p, const rc_data *d, const rc_collectio
     return r;
 }
 
-/* Fills r->years from counts per year since min_year, newest first. */
-static void set_years(rc_result *r, const rc_collection *col, const apr_uint32_t *per_year)
+/* Fills r->years, newest first, from n counts: per_year[i] is the count of years[i], or of year
+ * first + i when years is NULL. */
+static void set_years(rc_result *r, const apr_uint32_t *per_year, int n, const int *years,
+                      int first)
 {
-    int span = col->nitems ? col->max_year - col->min_year + 1 : 0;
-    for (int y = span - 1; y >= 0; y--)
+    for (int y = n - 1; y >= 0; y--)
         if (per_year[y]) {
-            r->years[r->nyears].year = col->min_year + y;
+            r->years[r->nyears].year = years ? years[y] : first + y;
             r->years[r->nyears++].count = (int)per_year[y];
         }
 }
@@ -91,7 +92,7 @@ static rc_result *scan(apr_pool_t *p, const rc_data *d, const rc_collection *col
         if (in_country && in_date)
             ids[r->total++] = order[k];
     }
-    set_years(r, col, per_year);
+    set_years(r, per_year, span, NULL, col->min_year);
     r->first = first;
     if (first >= r->total)
         r->nids = 0;
@@ -341,11 +342,7 @@ static rc_result *run_indexed(apr_pool_t *p, const rc_data *d, const rc_collecti
         if (pl.match[k])
             for (int y = 0; y < ix->keys.nyears; y++)
                 per_year[y] += ix->keys.year_counts[(apr_size_t)k * ix->keys.nyears + y];
-    for (int y = ix->keys.nyears - 1; y >= 0; y--)
-        if (per_year[y]) {
-            r->years[r->nyears].year = ix->keys.years[y];
-            r->years[r->nyears++].count = (int)per_year[y];
-        }
+    set_years(r, per_year, ix->keys.nyears, ix->keys.years, 0);
 
     /* the slice */
     r->first = first;

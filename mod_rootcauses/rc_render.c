@@ -154,7 +154,7 @@ static const char *country_codes(apr_pool_t *p, const rc_data *d, const rc_item 
 }
 
 static void prepare_html(apr_pool_t *p, const rc_data *d, const rc_collection *col, rc_item *it,
-                         apr_pool_t *tmp)
+                         const rc_piece *open, apr_pool_t *tmp)
 {
     const char *meta = apr_pstrcat(
         tmp, "<time datetime=\"", it->date_text, "\">", rc_date_human(tmp, &it->date),
@@ -163,7 +163,7 @@ static void prepare_html(apr_pool_t *p, const rc_data *d, const rc_collection *c
         it->kind ? " · <span class=\"kind\">" : "",
         it->kind ? rc_escape_html(tmp, rc_human_kind(tmp, it->kind)) : "",
         it->kind ? "</span>" : "", NULL);
-    it->html_row.before = piece(p, "<li class=\"item\"><h3 class=\"item-title\"><a href=\"");
+    it->html_row.before = *open;
     it->html_row.after = piece(
         p, apr_pstrcat(p, "/", col->slug, "/", it->id, "\">", rc_escape_html(tmp, it->title),
                        "</a></h3><p class=\"item-meta\">", meta, "</p>",
@@ -184,11 +184,13 @@ const char *rc_csv_row_head(apr_pool_t *p, const rc_data *d, const rc_item *it)
 void rc_render_prepare(rc_data *d)
 {
     apr_pool_t *tmp;
+    /* the same for every row: one copy per version */
+    rc_piece open = piece(d->pool, "<li class=\"item\"><h3 class=\"item-title\"><a href=\"");
     apr_pool_create(&tmp, d->pool);
     for (int c = 0; c < d->ncollections; c++) {
         rc_collection *col = &d->collections[c];
         for (int i = 0; i < col->nitems; i++) {
-            prepare_html(d->pool, d, col, &col->items[i], tmp);
+            prepare_html(d->pool, d, col, &col->items[i], &open, tmp);
             if ((i & 1023) == 1023)
                 apr_pool_clear(tmp);
         }
