@@ -316,8 +316,8 @@ static int send_error(req *q, int status, const char *param, const char *message
     return finish(q);
 }
 
-/* Headers of every 200; returns OK or the status of a conditional request (304). */
-static int set_cache_headers(req *q, apr_time_t mtime)
+/* Headers of every 200 (and of the 304 that stands for it). */
+static void set_cache_headers(req *q, apr_time_t mtime)
 {
     request_rec *r = q->r;
     static const char *const fmt_tag[] = {"-h\"", "-j\"", "-c\"", "-a\""};
@@ -330,7 +330,37 @@ static int set_cache_headers(req *q, apr_time_t mtime)
     apr_table_setn(r->headers_out, "Cache-Control",
                    apr_pstrcat(r->pool, "public, max-age=", apr_itoa(r->pool, q->max_age), NULL));
     set_type(r, q->format, NULL);
-    return ap_meets_conditions(r);
+}
+
+/* ---------------------------------------------------------------- conditional requests */
+
+/* Decides a conditional request and sends a 304 for every response with validators (pages,
+ * items, listings in every format, listings from the response cache); call it once the
+ * headers of the 200 are set. Returns DECLINED when the whole response is to be sent, else what
+ * the handler returns.
+ *
+ * The 304 is sent as the core's file handler sends it: r->status set and an EOS passed down
+ * r->output_filters, so that every output filter sees it. Returning HTTP_NOT_MODIFIED from the
+ * handler would take ap_die() -> ap_send_error_response(), which resets r->output_filters to
+ * the protocol filters: mod_cache's CACHE_SAVE (a content-set filter) never sees the 304 to the
+ * revalidation it asked for and cannot answer the visitor 200 from its stale copy, while its
+ * CACHE_REMOVE_URL (a protocol filter) throws that copy away; the visitor, who sent no
+ * condition, got an empty 304 (issue 13). mod_deflate and mod_brotli likewise give a 304 their
+ * Content-Encoding and ETag suffix only on this path.
+ *
+ * The decision is ap_meets_conditions()'s; a 412 (If-Match, If-Unmodified-Since) stays httpd's
+ * error response. */
+static int answer_conditional(req *q)
+{
+    request_rec *r = q->r;
+    int status = ap_meets_conditions(r);
+
+    if (status == OK)
+        return DECLINED;
+    if (status != HTTP_NOT_MODIFIED)
+        return status;
+    r->status = HTTP_NOT_MODIFIED;
+    return finish(q);
 }
 
 static void link_header(req *q, const rc_collection *col, const rc_query *qu, apr_int64_t pages)
@@ -389,7 +419,8 @@ static int serve_listing(req *q, const rc_collection *col)
     if (q->format != RC_CSV) {
         const rc_cached *hit = rc_cache_get(q->version->cache, key = cache_key(q, col));
         if (hit) {
-            if ((rv = set_cache_headers(q, d->mtime)) != OK)
+            set_cache_headers(q, d->mtime);
+            if ((rv = answer_conditional(q)) != DECLINED)
                 return rv;
             if (hit->link)
                 apr_table_setn(r->headers_out, "Link", hit->link);
@@ -409,7 +440,8 @@ static int serve_listing(req *q, const rc_collection *col)
         }
         return send_error(q, HTTP_BAD_REQUEST, e->param, e->message);
     }
-    if ((rv = set_cache_headers(q, d->mtime)) != OK)
+    set_cache_headers(q, d->mtime);
+    if ((rv = answer_conditional(q)) != DECLINED)
         return rv;
     if (q->format == RC_CSV)
         res = rc_filter_run(r->pool, d, col, qu, -1, 0, RC_ALL);
@@ -534,12 +566,14 @@ static int rc_handler(request_rec *r)
                                         r));
         return HTTP_MOVED_PERMANENTLY;
     case RC_PAGE:
-        if ((rv = set_cache_headers(&q, route.page->mtime)) != OK)
+        set_cache_headers(&q, route.page->mtime);
+        if ((rv = answer_conditional(&q)) != DECLINED)
             return rv;
         rc_html_page(&q.out, &q.site, route.page);
         return finish(&q);
     case RC_ITEM:
-        if ((rv = set_cache_headers(&q, v->data->mtime)) != OK)
+        set_cache_headers(&q, v->data->mtime);
+        if ((rv = answer_conditional(&q)) != DECLINED)
             return rv;
         if (q.format == RC_JSON)
             rc_json_item(&q.out, &q.site, route.item);
