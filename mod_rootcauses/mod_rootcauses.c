@@ -334,6 +334,57 @@ static void set_cache_headers(req *q, apr_time_t mtime)
 
 /* ---------------------------------------------------------------- conditional requests */
 
+/* The codings of httpd's compression filters. Each adds "-" and its coding inside the quotes of
+ * the ETag of a response it compresses (mod_deflate's DeflateAlterETag and mod_brotli's
+ * BrotliAlterETag, AddSuffix by default): "...-h" goes out as "...-h-gzip" or "...-h-br", and
+ * browsers revalidate with that. */
+static const char *const codings[] = {"gzip", "br", NULL};
+
+/* The coding of the first tag in the If-None-Match list that is etag plus "-" and one of
+ * codings, or NULL. Such a tag names our current representation in that content coding
+ * (Vary: Accept-Encoding says that it varies by it), so it is as current as etag itself. Weak
+ * comparison, the one If-None-Match uses (RFC 9110 13.1.2): W/ is ignored on both sides. "*"
+ * and tags without a suffix are ap_meets_conditions()' business. */
+static const char *etag_coded_match(const char *list, const char *etag)
+{
+    apr_size_t n;
+
+    if (!list || !etag)
+        return NULL;
+    if (etag[0] == 'W' && etag[1] == '/')
+        etag += 2;
+    n = strlen(etag);
+    if (n < 2 || etag[0] != '"' || etag[n - 1] != '"')
+        return NULL;
+    etag++;  /* the opaque tag: etag[0..n) */
+    n -= 2;
+    while (*list) {
+        const char *tag, *close;
+        apr_size_t len;
+        if (*list == ' ' || *list == '\t' || *list == ',') {
+            list++;
+            continue;
+        }
+        if (list[0] == 'W' && list[1] == '/')
+            list += 2;
+        if (*list != '"' || !(close = strchr(list + 1, '"'))) {
+            /* not an entity-tag: on to the next element, if any */
+            if (!(list = strchr(list, ',')))
+                break;
+            continue;
+        }
+        tag = list + 1;
+        len = (apr_size_t)(close - tag);
+        if (len > n + 1 && !memcmp(tag, etag, n) && tag[n] == '-') {
+            for (const char *const *c = codings; *c; c++)
+                if (len - n - 1 == strlen(*c) && !memcmp(tag + n + 1, *c, len - n - 1))
+                    return *c;
+        }
+        list = close + 1;
+    }
+    return NULL;
+}
+
 /* Decides a conditional request and sends a 304 for every response with validators (pages,
  * items, listings in every format, listings from the response cache); call it once the
  * headers of the 200 are set. Returns DECLINED when the whole response is to be sent, else what
@@ -345,16 +396,34 @@ static void set_cache_headers(req *q, apr_time_t mtime)
  * the protocol filters: mod_cache's CACHE_SAVE (a content-set filter) never sees the 304 to the
  * revalidation it asked for and cannot answer the visitor 200 from its stale copy, while its
  * CACHE_REMOVE_URL (a protocol filter) throws that copy away; the visitor, who sent no
- * condition, got an empty 304 (issue 13). mod_deflate and mod_brotli likewise give a 304 their
- * Content-Encoding and ETag suffix only on this path.
+ * condition, got an empty 304 (issue 13). Other output filters (mod_headers, mod_brotli)
+ * likewise see the 304 only on this path.
  *
- * The decision is ap_meets_conditions()'s; a 412 (If-Match, If-Unmodified-Since) stays httpd's
- * error response. */
+ * The decision is ap_meets_conditions()'s, except that an If-None-Match tag that is our ETag
+ * with a compression filter's suffix matches too (issue 14); a 412 (If-Match,
+ * If-Unmodified-Since) stays httpd's error response. */
 static int answer_conditional(req *q)
 {
     request_rec *r = q->r;
     int status = ap_meets_conditions(r);
+    const char *coding, *etag = apr_table_get(r->headers_out, "ETag");
 
+    /* M_GET is HEAD too. A coded match counts as an exact one: If-None-Match, when given,
+     * decides alone (RFC 9110 13.2.2; If-Modified-Since is then ignored). */
+    if (status == OK && r->method_number == M_GET &&
+        (coding = etag_coded_match(apr_table_get(r->headers_in, "If-None-Match"), etag))) {
+        /* The 304 says what the compressed 200 said (RFC 9110 15.4.5): the filters do not,
+         * since mod_filter passes on every status but 200 and mod_deflate a body too small to
+         * compress. mod_cache takes a 304 whose ETag or Content-Encoding differ from its
+         * copy's for a changed response. With Content-Encoding set, a filter that does look
+         * at the 304 leaves it alone rather than adding a second suffix. */
+        apr_table_setn(r->headers_out, "ETag",
+                       apr_pstrcat(r->pool, apr_pstrmemdup(r->pool, etag, strlen(etag) - 1), "-",
+                                   coding, "\"", NULL));
+        apr_table_setn(r->headers_out, "Content-Encoding", coding);
+        apr_table_mergen(r->headers_out, "Vary", "Accept-Encoding");
+        status = HTTP_NOT_MODIFIED;
+    }
     if (status == OK)
         return DECLINED;
     if (status != HTTP_NOT_MODIFIED)
