@@ -1,5 +1,6 @@
-/* mod_rootcauses: httpd glue. Directives, hooks, the handler and HTTP headers; everything about
- * the data, the filters and the formats lives in the rc_* core, which includes no httpd header. */
+/* mod_rootcauses: httpd glue. Directives, hooks, the handler, HTTP headers, server-status and
+ * the memory the processes share; everything about the data, the filters and the formats lives
+ * in the rc_* core, which includes no httpd header. */
 #include "httpd.h"
 #include "http_config.h"
 #include "http_core.h"
@@ -9,13 +10,22 @@
 #include "http_request.h"
 #include "mpm_common.h"
 #include "ap_expr.h"
+#include "ap_mpm.h"
+#include "mod_status.h"
+#include "unixd.h"
 #include "util_filter.h"
+#include "util_mutex.h"
 
+#include <signal.h>
+
+#include <apr_atomic.h>
+#include <apr_global_mutex.h>
 #include <apr_lib.h>
+#include <apr_shm.h>
+#include <apr_strings.h>
 #include <apr_thread_cond.h>
 #include <apr_thread_mutex.h>
 #include <apr_thread_proc.h>
-#include <apr_strings.h>
 
 #include "rc_cache.h"
 #include "rc_data.h"
@@ -25,8 +35,10 @@
 #include "rc_render.h"
 #include "rc_route.h"
 #include "rc_store.h"
+#include "rc_text.h"
 
 #define RC_HANDLER "rootcauses"
+#define RC_MUTEX "rootcauses-cache"
 #define UNSET -1
 #define RC_DEFAULT_PAGE_SIZE 20
 #define RC_DEFAULT_MAX_AGE 300
@@ -45,6 +57,20 @@ typedef struct rc_conf {
     int max_age;
     int reload;              /* seconds */
 } rc_conf;
+
+typedef struct rc_server_conf {
+    int status;              /* RootCausesStatus: UNSET, 0 or 1 */
+    apr_int64_t cache_size;  /* RootCausesCacheSize: UNSET or bytes */
+} rc_server_conf;
+
+/* What the processes share, made by the parent in post_config for one generation and
+ * inherited by its children; read-only after that (the memory it points to is shared and
+ * guarded by the mutex). */
+static struct {
+    rc_cache *cache;         /* NULL when RootCausesCacheSize is 0 */
+    apr_global_mutex_t *mutex;
+    int status;              /* the server-status section is shown */
+} shared;
 
 /* ---------------------------------------------------------------- configuration */
 
@@ -80,6 +106,20 @@ static void *merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     return c;
 }
 
+static void *create_server_conf(apr_pool_t *p, server_rec *s)
+{
+    rc_server_conf *c = apr_pcalloc(p, sizeof(*c));
+    (void)s;
+    c->status = UNSET;
+    c->cache_size = UNSET;
+    return c;
+}
+
+static rc_server_conf *server_conf(server_rec *s)
+{
+    return ap_get_module_config(s->module_config, &rootcauses_module);
+}
+
 /* Our directives inside <Location "/x"> make /x the mount point. */
 static void note_mount(cmd_parms *cmd, rc_conf *c)
 {
@@ -92,23 +132,16 @@ static void note_mount(cmd_parms *cmd, rc_conf *c)
     }
 }
 
-/* One compiled route table per configuration generation, in pconf: its cleanup must run before
- * the .so is unloaded, which a cleanup in the process pool would not. */
-static const char *router_for(apr_pool_t *pconf, const rc_router **out)
+/* Something stored once per configuration generation in pconf. */
+static void *per_config(apr_pool_t *pconf, const char *key, void *(*make)(apr_pool_t *))
 {
-    static const char key[] = "rootcauses-router";
     void *found = NULL;
-    rc_router *rt;
-    const char *err;
     apr_pool_userdata_get(&found, key, pconf);
     if (!found) {
-        if ((err = rc_router_create(pconf, &rt)) != NULL)
-            return err;
-        apr_pool_userdata_set(rt, key, apr_pool_cleanup_null, pconf);
-        found = rt;
+        found = make(pconf);
+        apr_pool_userdata_set(found, key, apr_pool_cleanup_null, pconf);
     }
-    *out = found;
-    return NULL;
+    return found;
 }
 
 /* Where RootCausesData was given, for rc_post_config. */
@@ -117,16 +150,61 @@ typedef struct data_use {
     server_rec *server;
 } data_use;
 
-static apr_array_header_t *data_uses(apr_pool_t *pconf)
+static void *make_uses(apr_pool_t *p)
 {
-    static const char key[] = "rootcauses-data-uses";
-    void *found = NULL;
-    apr_pool_userdata_get(&found, key, pconf);
-    if (!found) {
-        found = apr_array_make(pconf, 4, sizeof(data_use));
-        apr_pool_userdata_set(found, key, apr_pool_cleanup_null, pconf);
+    return apr_array_make(p, 4, sizeof(data_use));
+}
+
+/* One compiled route table per configuration generation, in pconf: its cleanup must run before
+ * the .so is unloaded, which a cleanup in the process pool would not. */
+static void *make_router(apr_pool_t *p)
+{
+    rc_router *rt = NULL;
+    return rc_router_create(p, &rt) ? NULL : rt;
+}
+
+static void log_store(void *ctx, int warning, const char *message)
+{
+    server_rec *s = ctx;
+    apr_pool_t *p;
+    apr_pool_create(&p, NULL);
+    /* a data file's own text goes into these messages: escaped, it cannot forge a log line */
+    if (warning)
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, "RootCausesData: %s",
+                     rc_escape_log(p, message));
+    else
+        ap_log_error(APLOG_MARK, APLOG_ERR, 0, s,
+                     "RootCausesData: %s; still serving the last good version",
+                     rc_escape_log(p, message));
+    apr_pool_destroy(p);
+}
+
+/* The cache folder, made when the first RootCausesData of a configuration is read: under
+ * DefaultRuntimeDir, which must therefore come before it (as in every shipped httpd.conf). */
+static void *make_cache_dir(apr_pool_t *p)
+{
+    return ap_runtime_dir_relative(p, "rootcauses");
+}
+
+static void prepare_store(cmd_parms *cmd, rc_store *st)
+{
+    static const char key[] = "rootcauses-cache-dir";
+    void *done = NULL;
+    const char *dir;
+    apr_status_t rv;
+    int testing = ap_state_query(AP_SQ_RUN_MODE) == AP_SQ_RM_CONFIG_TEST;
+    apr_pool_userdata_get(&done, key, cmd->pool);
+    if (done)
+        return;
+    dir = per_config(cmd->pool, key, make_cache_dir);
+    if (!testing && (rv = apr_dir_make_recursive(dir, APR_FPROT_OS_DEFAULT, cmd->temp_pool)) !=
+                        APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, rv, cmd->server,
+                     "RootCausesData: cannot make the cache folder %s; each process builds its "
+                     "own copy of the data in memory", dir);
+        dir = NULL;
     }
-    return found;
+    rc_store_set_cache(st, dir, testing);
 }
 
 static const char *set_data(cmd_parms *cmd, void *dconf, const char *arg)
@@ -142,22 +220,21 @@ static const char *set_data(cmd_parms *cmd, void *dconf, const char *arg)
 
     if (!path)
         return apr_psprintf(cmd->pool, "RootCausesData: invalid path \"%s\"", arg);
-    if ((err = router_for(cmd->pool, &c->router)) != NULL)
-        return apr_psprintf(cmd->pool, "RootCausesData: %s", err);
+    if (!(c->router = per_config(cmd->pool, "rootcauses-router", make_router)))
+        return "RootCausesData: cannot compile the route table (PCRE2)";
+    prepare_store(cmd, st);
     c->source = rc_store_source(st, path);
     note_mount(cmd, c);
     /* The section's RootCausesReloadInterval may come after this line: rc_post_config
      * settles each source's interval once the whole configuration is read. */
     {
-        apr_array_header_t *uses = data_uses(cmd->pool);
-        data_use *u = apr_array_push(uses);
+        data_use *u = apr_array_push(per_config(cmd->pool, "rootcauses-data-uses", make_uses));
         u->conf = c;
         u->server = cmd->server;
     }
-    err = rc_source_load(c->source, restarting, &kept);
+    err = rc_source_load(c->source, restarting, &kept, log_store, cmd->server);
     if (err && kept) {
-        ap_log_error(APLOG_MARK, APLOG_ERR, 0, cmd->server,
-                     "RootCausesData: %s; still serving the last good version of %s", err, path);
+        log_store(cmd->server, 0, err);
         return NULL;
     }
     if (err)
@@ -213,6 +290,43 @@ static const char *set_reload(cmd_parms *cmd, void *dconf, const char *arg)
     return parse_number(cmd, arg, 0, 86400, &((rc_conf *)dconf)->reload);
 }
 
+static const char *set_status(cmd_parms *cmd, void *dconf, int on)
+{
+    const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+    (void)dconf;
+    if (err)
+        return err;
+    server_conf(cmd->server)->status = on;
+    return NULL;
+}
+
+/* "32M", "512K", "0": bytes, at most 4G. */
+static const char *set_cache_size(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+    apr_int64_t v;
+    char *end;
+    (void)dconf;
+    if (err)
+        return err;
+    if (!apr_isdigit(*arg))
+        goto bad;
+    v = apr_strtoi64(arg, &end, 10);
+    if (*end == 'K' || *end == 'k')
+        v *= 1024, end++;
+    else if (*end == 'M' || *end == 'm')
+        v *= 1024 * 1024, end++;
+    else if (*end == 'G' || *end == 'g')
+        v *= 1024 * 1024 * 1024, end++;
+    if (*end || v < 0 || v > ((apr_int64_t)4 << 30) || (v > 0 && v < (64 << 10)))
+        goto bad;
+    server_conf(cmd->server)->cache_size = v;
+    return NULL;
+bad:
+    return apr_psprintf(cmd->pool, "RootCausesCacheSize: \"%s\" is not a size from 64K to 4G "
+                                   "(or 0: no response cache)", arg);
+}
+
 static const command_rec rc_cmds[] = {
     AP_INIT_TAKE1("RootCausesData", set_data, NULL, RSRC_CONF | ACCESS_CONF,
                   "the JSON data file (relative paths are relative to ServerRoot)"),
@@ -225,6 +339,11 @@ static const command_rec rc_cmds[] = {
     AP_INIT_TAKE1("RootCausesReloadInterval", set_reload, NULL, RSRC_CONF | ACCESS_CONF,
                   "seconds between checks of the data file for change; 0: only at restart "
                   "(default 2)"),
+    AP_INIT_FLAG("RootCausesStatus", set_status, NULL, RSRC_CONF,
+                 "the module's section in mod_status's server-status (default On)"),
+    AP_INIT_TAKE1("RootCausesCacheSize", set_cache_size, NULL, RSRC_CONF,
+                  "memory for the response cache that every process shares (default 32M, 0: "
+                  "none)"),
     {NULL}};
 
 /* ---------------------------------------------------------------- hooks */
@@ -261,6 +380,55 @@ static int rc_map_to_storage(request_rec *r)
     return ap_get_module_config(r->request_config, &rootcauses_module) ? OK : DECLINED;
 }
 
+/* ---------------------------------------------------------------- buckets of the image */
+
+/* Bytes handed out where they lie in a data version's image: the bucket holds a reference to
+ * the version, so that a set-aside bucket or a subrequest's can never read an unmapped one. */
+typedef struct version_bucket {
+    apr_bucket_refcount refcount;
+    rc_version *v;
+    const char *base;
+} version_bucket;
+
+static apr_status_t vb_read(apr_bucket *e, const char **str, apr_size_t *len,
+                            apr_read_type_e block)
+{
+    version_bucket *vb = e->data;
+    (void)block;
+    *str = vb->base + e->start;
+    *len = e->length;
+    return APR_SUCCESS;
+}
+
+static void vb_destroy(void *data)
+{
+    version_bucket *vb = data;
+    if (apr_bucket_shared_destroy(vb)) {
+        rc_version_release(vb->v);
+        apr_bucket_free(vb);
+    }
+}
+
+static const apr_bucket_type_t bucket_type_version = {
+    "ROOTCAUSES", 5, APR_BUCKET_DATA, vb_destroy, vb_read, apr_bucket_setaside_noop,
+    apr_bucket_shared_split, apr_bucket_shared_copy};
+
+static apr_bucket *image_bucket(void *ctx, const char *s, apr_size_t n, apr_bucket_alloc_t *a)
+{
+    rc_version *v = ctx;
+    apr_bucket *e = apr_bucket_alloc(sizeof(*e), a);
+    version_bucket *vb = apr_bucket_alloc(sizeof(*vb), a);
+    APR_BUCKET_INIT(e);
+    e->free = apr_bucket_free;
+    e->list = a;
+    apr_atomic_inc32(&v->refs);
+    vb->v = v;
+    vb->base = s;
+    apr_bucket_shared_make(e, vb, 0, n);
+    e->type = &bucket_type_version;
+    return e;
+}
+
 /* ---------------------------------------------------------------- the handler */
 
 typedef struct req {
@@ -271,6 +439,7 @@ typedef struct req {
     rc_format format;
     int page_size, max_age;
     rc_version *version;
+    const char *tag_suffix;   /* the ETag's part after the data's */
 } req;
 
 static const char *const content_types[] = {
@@ -311,24 +480,30 @@ static int send_error(req *q, int status, const char *param, const char *message
     }
     else {
         set_type(r, q->format, "text/plain; charset=utf-8");
-        rc_out_printf(&q->out, "%d %s\n%s\n", status, ap_get_status_line(status) + 4, message);
+        rc_out_strs(&q->out, apr_itoa(r->pool, status), " ", ap_get_status_line(status) + 4,
+                    "\n", message, "\n", NULL);
     }
     return finish(q);
 }
 
-/* Headers of every 200 (and of the 304 that stands for it). */
+/* Headers of every 200 (and of the 304 that stands for it). The ETag is the data's content
+ * and this build of the module, the layout's content and the page size (what shapes the body
+ * besides the URL), and the format: the same files give the same ETag on every machine. */
 static void set_cache_headers(req *q, apr_time_t mtime)
 {
     request_rec *r = q->r;
     static const char *const fmt_tag[] = {"-h\"", "-j\"", "-c\"", "-a\""};
-    /* string joins, not formats: this runs on every answer, cached ones included */
+    if (q->site.layout->mtime > mtime && q->format == RC_HTML)
+        mtime = q->site.layout->mtime;
     apr_table_setn(r->headers_out, "ETag",
-                   apr_pstrcat(r->pool, "\"", q->site.data->hash, "-", q->site.layout->hash,
-                               apr_itoa(r->pool, q->page_size), fmt_tag[q->format], NULL));
+                   apr_pstrcat(r->pool, "\"", q->site.data->tag, "-", q->site.layout->hash,
+                               apr_itoa(r->pool, q->page_size),
+                               q->tag_suffix ? q->tag_suffix : fmt_tag[q->format], NULL));
     ap_update_mtime(r, mtime);
     ap_set_last_modified(r);
     apr_table_setn(r->headers_out, "Cache-Control",
                    apr_pstrcat(r->pool, "public, max-age=", apr_itoa(r->pool, q->max_age), NULL));
+    apr_table_setn(r->headers_out, "Content-Language", q->site.data->langs[q->site.lang]);
     set_type(r, q->format, NULL);
 }
 
@@ -396,12 +571,12 @@ static const char *etag_coded_match(const char *list, const char *etag)
  * the protocol filters: mod_cache's CACHE_SAVE (a content-set filter) never sees the 304 to the
  * revalidation it asked for and cannot answer the visitor 200 from its stale copy, while its
  * CACHE_REMOVE_URL (a protocol filter) throws that copy away; the visitor, who sent no
- * condition, got an empty 304 (issue 13). Other output filters (mod_headers, mod_brotli)
- * likewise see the 304 only on this path.
+ * condition, got an empty 304. Other output filters (mod_headers, mod_brotli) likewise see the
+ * 304 only on this path.
  *
  * The decision is ap_meets_conditions()'s, except that an If-None-Match tag that is our ETag
- * with a compression filter's suffix matches too (issue 14); a 412 (If-Match,
- * If-Unmodified-Since) stays httpd's error response. */
+ * with a compression filter's suffix matches too; a 412 (If-Match, If-Unmodified-Since) stays
+ * httpd's error response. */
 static int answer_conditional(req *q)
 {
     request_rec *r = q->r;
@@ -432,10 +607,12 @@ static int answer_conditional(req *q)
     return finish(q);
 }
 
+/* ---------------------------------------------------------------- listings */
+
 static void link_header(req *q, const rc_collection *col, const rc_query *qu, apr_int64_t pages)
 {
     request_rec *r = q->r;
-    const char *path = apr_pstrcat(r->pool, q->site.base_url, "/", col->slug,
+    const char *path = apr_pstrcat(r->pool, q->site.home_url, "/", col->slug,
                                    q->format == RC_JSON ? ".json" : "", NULL);
     apr_array_header_t *links = apr_array_make(r->pool, 4, sizeof(const char *));
     apr_int64_t page = qu->page;
@@ -443,7 +620,8 @@ static void link_header(req *q, const rc_collection *col, const rc_query *qu, ap
     do {                                                                                     \
         const char *qs = rc_query_link(r->pool, qu, (n));                                    \
         APR_ARRAY_PUSH(links, const char *) =                                                \
-            apr_psprintf(r->pool, "<%s%s%s>; rel=\"%s\"", path, *qs ? "?" : "", qs, rel);    \
+            apr_pstrcat(r->pool, "<", path, *qs ? "?" : "", qs, ">; rel=\"", rel, "\"",      \
+                        NULL);                                                               \
     } while (0)
     if (pages <= 1)
         return;
@@ -457,21 +635,51 @@ static void link_header(req *q, const rc_collection *col, const rc_query *qu, ap
     apr_table_setn(r->headers_out, "Link", apr_array_pstrcat(r->pool, links, ','));
 }
 
-static void flatten(void *bb, char *buf, apr_size_t len)
+static void cache_lock(void *ctx)
 {
-    apr_brigade_flatten(bb, buf, &len);
+    apr_global_mutex_lock(ctx);
 }
 
-/* The key of a listing response in its version's cache: everything it depends on besides the
- * data (the raw query string stands for the filter; Atom's links also depend on the host). */
-static const char *cache_key(req *q, const rc_collection *col)
+static void cache_unlock(void *ctx)
+{
+    apr_global_mutex_unlock(ctx);
+}
+
+static const rc_cache_lock cache_lock_ops = {cache_lock, cache_unlock, NULL};
+
+static rc_cache_lock the_lock(void)
+{
+    rc_cache_lock l = cache_lock_ops;
+    l.ctx = shared.mutex;
+    return l;
+}
+
+/* The key of a listing response in the response cache: the parsed, canonical query and
+ * everything else it depends on (data version, format, language, mount point, layout, page
+ * size, and the origin of the absolute links of HTML and Atom). */
+static const char *cache_key(req *q, const rc_collection *col, const rc_query *qu)
 {
     static const char *const fmt_name[] = {"h ", "j ", "c ", "a "};
     request_rec *r = q->r;
-    return apr_pstrcat(r->pool, fmt_name[q->format], q->site.base_url, " ", q->site.layout->hash,
-                       apr_itoa(r->pool, q->page_size), " ",
-                       q->format == RC_ATOM ? q->site.origin : "", " ", col->slug, "?",
-                       r->args ? r->args : "", NULL);
+    return apr_pstrcat(r->pool, fmt_name[q->format], q->site.data->tag, " ",
+                       q->site.data->langs[q->site.lang], " ", q->site.base->url, " ",
+                       q->site.layout->hash, apr_itoa(r->pool, q->page_size), " ",
+                       q->format == RC_JSON ? "" : q->site.origin, " ", col->slug, "?", qu->key,
+                       NULL);
+}
+
+static void listing_headers(req *q, const rc_collection *col, const rc_query *qu,
+                            const rc_result *res)
+{
+    request_rec *r = q->r;
+    if (q->format == RC_HTML && rc_listing_noindex(qu))
+        apr_table_setn(r->headers_out, "X-Robots-Tag", "noindex");
+    if (q->format == RC_CSV)
+        apr_table_setn(r->headers_out, "Content-Disposition",
+                       apr_pstrcat(r->pool, "attachment; filename=\"",
+                                   rc_csv_filename(r->pool, &q->site, col, qu), "\"", NULL));
+    if (res && (q->format == RC_HTML || q->format == RC_JSON))
+        link_header(q, col, qu, rc_result_pages(res, qu->per_page));
 }
 
 static int serve_listing(req *q, const rc_collection *col)
@@ -480,30 +688,18 @@ static int serve_listing(req *q, const rc_collection *col)
     const rc_data *d = q->site.data;
     const char *key = NULL;
     rc_query *qu;
-    rc_result *res;
+    rc_result *res = NULL;
+    rc_cache_lock l = the_lock();
+    rc_cached hit;
     int rv;
 
-    if (q->format == RC_ATOM)
-        q->site.origin = ap_construct_url(r->pool, "", r);  /* Atom's links are absolute */
-    if (q->format != RC_CSV) {
-        const rc_cached *hit = rc_cache_get(q->version->cache, key = cache_key(q, col));
-        if (hit) {
-            set_cache_headers(q, d->mtime);
-            if ((rv = answer_conditional(q)) != DECLINED)
-                return rv;
-            if (hit->link)
-                apr_table_setn(r->headers_out, "Link", hit->link);
-            APR_BRIGADE_INSERT_TAIL(q->out.bb, apr_bucket_immortal_create(
-                                                   hit->body, hit->len, q->out.bb->bucket_alloc));
-            return finish(q);
-        }
-    }
-    qu = rc_query_parse(r->pool, d, col, r->args, q->page_size);
+    qu = rc_query_parse(r->pool, d, col, r->args, q->page_size, q->site.m);
     if (qu->errors->nelts) {
         const rc_query_error *e = &APR_ARRAY_IDX(qu->errors, 0, rc_query_error);
         if (q->format == RC_HTML) {
             r->status = HTTP_BAD_REQUEST;
             set_type(r, RC_HTML, NULL);
+            apr_table_setn(r->headers_out, "Content-Language", d->langs[q->site.lang]);
             rc_html_listing(&q->out, &q->site, col, qu, NULL);
             return finish(q);
         }
@@ -512,38 +708,56 @@ static int serve_listing(req *q, const rc_collection *col)
     set_cache_headers(q, d->mtime);
     if ((rv = answer_conditional(q)) != DECLINED)
         return rv;
-    if (q->format == RC_CSV)
-        res = rc_filter_run(r->pool, d, col, qu, -1, 0, RC_ALL);
-    else if (q->format == RC_ATOM)
+    if (q->format != RC_CSV && shared.cache) {
+        key = cache_key(q, col, qu);
+        if (rc_cache_get(shared.cache, &l, key, r->pool, &hit)) {
+            listing_headers(q, col, qu, NULL);
+            if (hit.link)
+                apr_table_setn(r->headers_out, "Link", hit.link);
+            APR_BRIGADE_INSERT_TAIL(q->out.bb, apr_bucket_pool_create(hit.body, hit.len, r->pool,
+                                                                      q->out.bb->bucket_alloc));
+            return finish(q);
+        }
+    }
+    if (q->format == RC_CSV) {
+        listing_headers(q, col, qu, NULL);
+        if (!r->header_only) {
+            /* Streamed: the brigade is passed down every few hundred rows. */
+            q->out.flush = ap_filter_flush;
+            q->out.flush_ctx = r->output_filters;
+            rc_csv_listing(&q->out, &q->site, col, qu);
+        }
+        if (q->out.failed) {
+            ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "CSV export stopped: the client left");
+            return AP_FILTER_ERROR;
+        }
+        return finish(q);
+    }
+    if (q->format == RC_ATOM)
         res = rc_filter_run(r->pool, d, col, qu, 0, 0, RC_ATOM_ENTRIES);
     else
         res = rc_filter_run(r->pool, d, col, qu, -1, (qu->page - 1) * qu->per_page, qu->per_page);
+    listing_headers(q, col, qu, res);
     switch (q->format) {
     case RC_HTML:
-        link_header(q, col, qu, rc_result_pages(res, qu->per_page));
         rc_html_listing(&q->out, &q->site, col, qu, res);
         break;
     case RC_JSON:
-        link_header(q, col, qu, rc_result_pages(res, qu->per_page));
         rc_json_listing(&q->out, &q->site, qu, res);
         break;
-    case RC_CSV:
-        if (r->header_only)
-            break;
-        /* Streamed: the brigade is passed down every few hundred rows. */
-        q->out.flush = ap_filter_flush;
-        q->out.flush_ctx = r->output_filters;
-        rc_csv_listing(&q->out, &q->site, res);
-        break;
-    case RC_ATOM:
+    default:
         rc_atom_listing(&q->out, &q->site, col, qu, res);
         break;
     }
     if (key) {
         apr_off_t len = 0;
-        apr_brigade_length(q->out.bb, 0, &len);
-        rc_cache_put(q->version->cache, key, (apr_size_t)len,
-                     apr_table_get(r->headers_out, "Link"), flatten, q->out.bb);
+        char *body;
+        apr_size_t n;
+        apr_brigade_length(q->out.bb, 1, &len);
+        n = (apr_size_t)len;
+        body = apr_palloc(r->pool, n + 1);
+        apr_brigade_flatten(q->out.bb, body, &n);
+        rc_cache_put(shared.cache, &l, key, body, n, apr_table_get(r->headers_out, "Link"));
     }
     return finish(q);
 }
@@ -564,6 +778,33 @@ static int value_or(int v, int def)
     return v == UNSET ? def : v;
 }
 
+/* The path below the mount point, NULL when r->uri is not under it. */
+static const char *below_mount(request_rec *r, const char *mount)
+{
+    apr_size_t mlen = strlen(mount);
+    const char *path;
+    while (mlen > 0 && mount[mlen - 1] == '/')
+        mlen--;
+    if (strncmp(r->uri, mount, mlen))
+        return NULL;
+    path = r->uri + mlen;
+    return *path && *path != '/' ? NULL : path;
+}
+
+/* sitemap.xml's part (query "part=N"); 0 for the sitemap itself, -1 for a bad one. */
+static int sitemap_part(request_rec *r, int parts)
+{
+    const char *a = r->args;
+    apr_int64_t n;
+    char *end;
+    if (!a || !*a)
+        return 0;
+    if (strncmp(a, "part=", 5) || !apr_isdigit(a[5]))
+        return -1;
+    n = apr_strtoi64(a + 5, &end, 10);
+    return *end || n < 1 || n > parts ? -1 : (int)n;
+}
+
 static int rc_handler(request_rec *r)
 {
     const rc_conf *conf;
@@ -571,7 +812,6 @@ static int rc_handler(request_rec *r)
     rc_route route;
     req q;
     const char *path, *mount;
-    apr_size_t mlen;
     int rv;
 
     if (!r->handler || strcmp(r->handler, RC_HANDLER))
@@ -580,13 +820,13 @@ static int rc_handler(request_rec *r)
     apr_table_setn(r->err_headers_out, "X-Content-Type-Options", "nosniff");
     if (!conf->source) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                      "SetHandler rootcauses without RootCausesData for %s", r->uri);
+                      "SetHandler rootcauses without RootCausesData for %s",
+                      ap_escape_logitem(r->pool, r->uri));
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     r->allowed |= (AP_METHOD_BIT << M_GET);
     /* no check here: the process's loader thread keeps the version current */
-    v = rc_source_acquire(conf->source, 0, NULL, NULL);
-    if (!v) {
+    if (!(v = rc_source_acquire(conf->source))) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "RootCausesData: no valid data loaded");
         return HTTP_SERVICE_UNAVAILABLE;
     }
@@ -598,44 +838,35 @@ static int rc_handler(request_rec *r)
     q.version = v;
     q.out.bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
     q.out.pool = r->pool;
+    q.out.image_bucket = image_bucket;
+    q.out.image_ctx = v;
     q.page_size = value_or(conf->page_size, RC_DEFAULT_PAGE_SIZE);
     q.max_age = value_or(conf->max_age, RC_DEFAULT_MAX_AGE);
     mount = conf->mount ? conf->mount : conf->section ? conf->section : "";
-    if (conf->base)
-        rc_site_set(&q.site, v->data, conf->layout, conf->base, NULL);
-    else
-        rc_site_init(r->pool, &q.site, v->data, conf->layout, mount, NULL);
+    path = below_mount(r, mount);
 
-    /* The path below the mount point. */
-    mlen = strlen(mount);
-    while (mlen > 0 && mount[mlen - 1] == '/')
-        mlen--;
-    path = strncmp(r->uri, mount, mlen) ? NULL : r->uri + mlen;
-    if (path && *path && *path != '/')
-        path = NULL;
-    q.format = format_of_path(r->uri);
+    memset(&route, 0, sizeof(route));
+    if (path)
+        rc_route_path(conf->router, v->data, r->pool, path, &route);
+    rc_site_set(r->pool, &q.site, v->data, conf->layout, conf->base, route.lang,
+                ap_construct_url(r->pool, "", r));
+    q.site.here = route.kind == RC_NOT_FOUND ? NULL : route.here;
+    q.format = route.kind == RC_NOT_FOUND ? format_of_path(path ? path : r->uri) : route.format;
     if (r->method_number != M_GET)
         return send_error(&q, HTTP_METHOD_NOT_ALLOWED, NULL,
-                          apr_psprintf(r->pool, "The method %s is not allowed here; use GET or "
-                                                "HEAD.", r->method));
-    if (!path)
-        return send_error(&q, HTTP_NOT_FOUND, NULL, "There is no page at this address.");
-
-    rc_route_path(conf->router, v->data, r->pool, path, &route);
-    q.format = route.format;
+                          apr_psprintf(r->pool, q.site.m->not_allowed_text, r->method));
     switch (route.kind) {
     case RC_NOT_FOUND:
-        q.format = format_of_path(path);
-        return send_error(&q, HTTP_NOT_FOUND, NULL, "There is no page at this address.");
+        return send_error(&q, HTTP_NOT_FOUND, NULL, q.site.m->not_found_text);
     case RC_REDIRECT:
         apr_table_setn(r->headers_out, "Location",
                        ap_construct_url(r->pool,
-                                        apr_pstrcat(r->pool, q.site.base_url, route.location,
+                                        apr_pstrcat(r->pool, q.site.base->url, route.location,
                                                     r->args ? "?" : "", r->args, NULL),
                                         r));
         return HTTP_MOVED_PERMANENTLY;
     case RC_PAGE:
-        set_cache_headers(&q, route.page->mtime);
+        set_cache_headers(&q, route.page->mtimes[route.lang]);
         if ((rv = answer_conditional(&q)) != DECLINED)
             return rv;
         rc_html_page(&q.out, &q.site, route.page);
@@ -645,28 +876,188 @@ static int rc_handler(request_rec *r)
         if ((rv = answer_conditional(&q)) != DECLINED)
             return rv;
         if (q.format == RC_JSON)
-            rc_json_item(&q.out, &q.site, route.item);
+            rc_json_item(&q.out, &q.site, route.collection, route.item);
         else
             rc_html_item(&q.out, &q.site, route.collection, route.item);
         return finish(&q);
     case RC_LISTING:
+        q.site.here_args = r->args ? r->args : "";
         return serve_listing(&q, route.collection);
+    case RC_SITEMAP: {
+        int part = sitemap_part(r, rc_sitemap_parts(v->data));
+        if (part < 0)
+            return send_error(&q, HTTP_NOT_FOUND, NULL, q.site.m->not_found_text);
+        q.format = RC_HTML;
+        q.tag_suffix = "-s\"";
+        set_cache_headers(&q, v->data->mtime);
+        set_type(r, RC_JSON, "application/xml");
+        apr_table_unset(r->headers_out, "Content-Security-Policy");
+        if ((rv = answer_conditional(&q)) != DECLINED)
+            return rv;
+        if (!r->header_only) {
+            q.out.flush = ap_filter_flush;
+            q.out.flush_ctx = r->output_filters;
+            rc_sitemap(&q.out, &q.site, part);
+        }
+        return q.out.failed ? AP_FILTER_ERROR : finish(&q);
+    }
+    case RC_OPENAPI:
+        q.tag_suffix = "-o\"";
+        set_cache_headers(&q, v->data->mtime);
+        if ((rv = answer_conditional(&q)) != DECLINED)
+            return rv;
+        rc_openapi(&q.out, &q.site);
+        return finish(&q);
     }
     return HTTP_INTERNAL_SERVER_ERROR;
 }
 
+/* ---------------------------------------------------------------- server-status */
+
+typedef struct status_ctx {
+    request_rec *r;
+    int flags, n;
+    apr_uint64_t items, builds, failures;
+} status_ctx;
+
+static const char *when(apr_pool_t *p, apr_time_t t)
+{
+    char buf[APR_RFC822_DATE_LEN];
+    if (!t)
+        return "never";
+    apr_rfc822_date(buf, t);
+    return apr_pstrdup(p, buf);
+}
+
+/* A value for a "Key: value" line of ?auto: nothing in it can end the line. */
+static const char *auto_value(apr_pool_t *p, const char *s)
+{
+    return rc_escape_log(p, s);
+}
+
+static void status_source(void *ctx, const char *path, const rc_version *v,
+                          const rc_source_stats *stats)
+{
+    status_ctx *c = ctx;
+    request_rec *r = c->r;
+    const rc_data *d = v ? v->data : NULL;
+    char error[sizeof(stats->last_error)];
+    const char *langs = "";
+    apr_uint32_t builds = apr_atomic_read32((volatile apr_uint32_t *)&stats->builds);
+    apr_uint32_t failures = apr_atomic_read32((volatile apr_uint32_t *)&stats->failures);
+
+    /* the message is copied without its lock: a torn copy is cut at the buffer's end */
+    memcpy(error, stats->last_error, sizeof(error));
+    error[sizeof(error) - 1] = '\0';
+    if (!rc_utf8_valid(error, strlen(error)))
+        error[0] = '\0';
+    for (int l = 0; d && l < d->nlang; l++)
+        langs = apr_pstrcat(r->pool, langs, l ? " " : "", d->langs[l], NULL);
+    c->n++;
+    c->items += d ? (apr_uint64_t)d->nitems : 0;
+    c->builds += builds;
+    c->failures += failures;
+    if (c->flags & AP_STATUS_SHORT) {
+        const char *pre = apr_psprintf(r->pool, "RootCausesFile%d", c->n);
+        ap_rprintf(r, "%sPath: %s\n", pre, auto_value(r->pool, path));
+        ap_rprintf(r, "%sHash: %s\n", pre, d ? d->hash : "");
+        ap_rprintf(r, "%sItems: %d\n", pre, d ? d->nitems : 0);
+        ap_rprintf(r, "%sCollections: %d\n", pre, d ? d->ncollections : 0);
+        ap_rprintf(r, "%sLanguages: %s\n", pre, langs);
+        ap_rprintf(r, "%sBuiltAt: %" APR_INT64_T_FMT "\n", pre,
+                   d ? apr_time_sec(d->head->built_at) : 0);
+        ap_rprintf(r, "%sBuiltBy: %" APR_INT64_T_FMT "\n", pre, d ? d->head->built_by : 0);
+        ap_rprintf(r, "%sLastCheck: %" APR_INT64_T_FMT "\n", pre,
+                   (apr_int64_t)apr_time_sec(stats->last_check));
+        ap_rprintf(r, "%sLastError: %s\n", pre, auto_value(r->pool, error));
+        ap_rprintf(r, "%sBuilds: %u\n", pre, builds);
+        ap_rprintf(r, "%sBuildFailures: %u\n", pre, failures);
+        return;
+    }
+    ap_rprintf(r, "<tr><th scope=\"row\">%s</th><td>%s</td><td>%d</td><td>%d</td><td>%s</td>"
+                  "<td>%s by process %" APR_INT64_T_FMT "</td><td>%s</td><td>%u</td><td>%u</td>"
+                  "<td>%s</td></tr>\n",
+               ap_escape_html(r->pool, path), d ? d->hash : "", d ? d->nitems : 0,
+               d ? d->ncollections : 0, langs, d ? when(r->pool, d->head->built_at) : "never",
+               d ? d->head->built_by : 0, when(r->pool, stats->last_check), builds, failures,
+               *error ? ap_escape_html(r->pool, error) : "none");
+}
+
+static int rc_status_hook(request_rec *r, int flags)
+{
+    rc_store *st = rc_store_get(r->server->process->pool);
+    rc_cache_stats cs;
+    status_ctx c;
+    if (!shared.status)
+        return OK;
+    memset(&c, 0, sizeof(c));
+    memset(&cs, 0, sizeof(cs));
+    c.r = r;
+    c.flags = flags;
+    if (shared.cache) {
+        rc_cache_lock l = the_lock();
+        rc_cache_get_stats(shared.cache, &l, &cs);
+    }
+    if (!(flags & AP_STATUS_SHORT))
+        ap_rputs("<hr>\n<h2>Root Causes</h2>\n<table border=\"1\"><tr><th>data file</th>"
+                 "<th>content hash</th><th>items</th><th>collections</th><th>languages</th>"
+                 "<th>built</th><th>last check</th><th>builds</th><th>failed builds</th>"
+                 "<th>last error</th></tr>\n", r);
+    rc_store_each(st, r->pool, status_source, &c);
+    if (flags & AP_STATUS_SHORT) {
+        ap_rprintf(r, "RootCausesDataFiles: %d\n", c.n);
+        ap_rprintf(r, "RootCausesItems: %" APR_UINT64_T_FMT "\n", c.items);
+        ap_rprintf(r, "RootCausesBuilds: %" APR_UINT64_T_FMT "\n", c.builds);
+        ap_rprintf(r, "RootCausesBuildFailures: %" APR_UINT64_T_FMT "\n", c.failures);
+        ap_rprintf(r, "RootCausesCacheEntries: %" APR_UINT64_T_FMT "\n", cs.entries);
+        ap_rprintf(r, "RootCausesCacheBytes: %" APR_UINT64_T_FMT "\n", cs.bytes);
+        ap_rprintf(r, "RootCausesCacheHits: %" APR_UINT64_T_FMT "\n", cs.hits);
+        ap_rprintf(r, "RootCausesCacheMisses: %" APR_UINT64_T_FMT "\n", cs.misses);
+        return OK;
+    }
+    ap_rprintf(r, "</table>\n<p>Response cache (every process): %" APR_UINT64_T_FMT
+                  " entries, %" APR_UINT64_T_FMT " bytes, %" APR_UINT64_T_FMT " hits, %"
+                  APR_UINT64_T_FMT " misses</p>\n",
+               cs.entries, cs.bytes, cs.hits, cs.misses);
+    return OK;
+}
+
 /* ---------------------------------------------------------------- module */
 
-/* Each data file is checked at the shortest RootCausesReloadInterval of the sections that name
- * it (the section's own, else its server's, else the default); 0 in all: only at restart. */
-static int rc_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
+static int rc_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
 {
-    apr_array_header_t *uses = data_uses(pconf);
     (void)plog;
     (void)ptemp;
-    (void)s;
-    for (int i = 0; i < uses->nelts; i++)
-        rc_source_reset_interval(APR_ARRAY_IDX(uses, i, data_use).conf->source);
+    ap_mutex_register(pconf, RC_MUTEX, NULL, APR_LOCK_DEFAULT, 0);
+    rc_store_begin_config(rc_store_get(ap_pglobal));
+    memset(&shared, 0, sizeof(shared));
+    return OK;
+}
+
+/* The figures of the shared memory go back to the process before it goes (a graceful restart
+ * makes new shared memory). */
+static apr_status_t unshare_stats(void *data)
+{
+    rc_store_share(data, NULL);
+    return APR_SUCCESS;
+}
+
+/* Each data file is checked at the shortest RootCausesReloadInterval of the sections that name
+ * it (the section's own, else its server's, else the default); 0 in all: only at restart. The
+ * memory the processes share is made here. */
+static int rc_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
+{
+    rc_store *st = rc_store_get(s->process->pool);
+    apr_array_header_t *uses = per_config(pconf, "rootcauses-data-uses", make_uses);
+    rc_server_conf *sc = server_conf(s);
+    apr_int64_t cache_size = sc->cache_size == UNSET ? RC_CACHE_DEFAULT_BYTES : sc->cache_size;
+    apr_size_t stats_size = rc_store_stats_size(st);
+    apr_shm_t *shm;
+    apr_status_t rv;
+    char *mem;
+    (void)plog;
+    (void)ptemp;
+
     for (int i = 0; i < uses->nelts; i++) {
         const data_use *u = &APR_ARRAY_IDX(uses, i, data_use);
         const rc_conf *server = ap_get_module_config(u->server->lookup_defaults,
@@ -676,23 +1067,30 @@ static int rc_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp
                                                : RC_DEFAULT_RELOAD;
         rc_source_note_interval(u->conf->source, apr_time_from_sec(reload));
     }
+    rc_store_end_config(st);
+    rc_store_chown(st, (long)ap_unixd_config.user_id, (long)ap_unixd_config.group_id, log_store,
+                   s);
+    shared.status = sc->status != 0;
+
+    stats_size = (stats_size + 63) & ~(apr_size_t)63;
+    if ((rv = apr_shm_create(&shm, stats_size + (apr_size_t)cache_size, NULL, pconf)) !=
+        APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_ERR, rv, s,
+                     "RootCausesCacheSize: cannot get %" APR_INT64_T_FMT " bytes of shared "
+                     "memory for the response cache and the figures of server-status",
+                     cache_size);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    mem = apr_shm_baseaddr_get(shm);
+    rc_store_share(st, mem);
+    apr_pool_cleanup_register(pconf, st, unshare_stats, apr_pool_cleanup_null);
+    if (cache_size > 0) {
+        shared.cache = rc_cache_init(mem + stats_size, (apr_size_t)cache_size);
+        if ((rv = ap_global_mutex_create(&shared.mutex, NULL, RC_MUTEX, NULL, s, pconf, 0)) !=
+            APR_SUCCESS)
+            return HTTP_INTERNAL_SERVER_ERROR;
+    }
     return OK;
-}
-
-static void log_reload_error(void *ctx, const char *message)
-{
-    ap_log_error(APLOG_MARK, APLOG_ERR, 0, ctx,
-                 "RootCausesData: %s; still serving the last good version", message);
-}
-
-/* httpd's parent runs this about once a second: it reloads changed data too, so that the
- * processes it starts from then on begin with the last good version rather than the one the
- * server started with. */
-static int rc_monitor(apr_pool_t *p, server_rec *s)
-{
-    (void)p;
-    rc_store_check(rc_store_get(s->process->pool), log_reload_error, s);
-    return DECLINED;
 }
 
 #if APR_HAS_THREADS
@@ -708,7 +1106,7 @@ typedef struct loader {
 #define RC_LOADER_TICK apr_time_from_msec(200)
 
 /* Each process checks its data files from a thread of its own, so that no request waits for a
- * load: requests only take a reference on the current version. */
+ * check or a build: requests only take a reference on the current version. */
 static void *APR_THREAD_FUNC loader_main(apr_thread_t *t, void *data)
 {
     loader *l = data;
@@ -722,7 +1120,7 @@ static void *APR_THREAD_FUNC loader_main(apr_thread_t *t, void *data)
         apr_thread_mutex_unlock(l->lock);
         if (stop)
             break;
-        rc_store_check(l->store, log_reload_error, l->s);
+        rc_store_check(l->store, 1, log_store, l->s);
     }
     /* a plain return: apr_thread_join() frees the thread, which apr_thread_exit() would do
      * before the join reads it */
@@ -730,7 +1128,7 @@ static void *APR_THREAD_FUNC loader_main(apr_thread_t *t, void *data)
 }
 
 /* The thread uses the store, which lives in the process pool that exit() takes down: it must
- * be gone before. A load under way is finished first (loads happen only when files change). */
+ * be gone before. A build under way is finished first (builds happen only when files change). */
 static apr_status_t stop_loader(void *data)
 {
     loader *l = data;
@@ -742,30 +1140,45 @@ static apr_status_t stop_loader(void *data)
     apr_thread_join(&rv, l->thread);
     return APR_SUCCESS;
 }
+#endif
 
 static void rc_child_init(apr_pool_t *pchild, server_rec *s)
 {
-    loader *l;
     rc_store *st = rc_store_get(s->process->pool);
+#if APR_HAS_THREADS
+    loader *l;
+    sigset_t all, old;
+#endif
 
+    if (shared.mutex)
+        apr_global_mutex_child_init(&shared.mutex, apr_global_mutex_lockfile(shared.mutex),
+                                    pchild);
+    /* a process forked after a change serves the version built since, not its parent's */
+    rc_store_check(st, 0, log_store, s);
+#if APR_HAS_THREADS
     if (!rc_store_reloads(st))
         return;
     l = apr_pcalloc(pchild, sizeof(*l));
     l->s = s;
     l->store = st;
+    /* The thread blocks every signal: the MPM's (SIGTERM under prefork, say) are for the
+     * threads that expect them. It inherits the mask of the thread that makes it. */
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
     if (apr_thread_mutex_create(&l->lock, APR_THREAD_MUTEX_DEFAULT, pchild) != APR_SUCCESS ||
         apr_thread_cond_create(&l->wake, pchild) != APR_SUCCESS ||
         apr_thread_create(&l->thread, NULL, loader_main, l, pchild) != APR_SUCCESS) {
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
         ap_log_error(APLOG_MARK, APLOG_ERR, 0, s,
                      "RootCausesData: cannot start the thread that reloads changed data files; "
                      "they will be read again only at a restart");
         return;
     }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     /* registered after the mutex and cond var, so it runs before their cleanups */
     apr_pool_cleanup_register(pchild, l, stop_loader, apr_pool_cleanup_null);
-}
 #endif
-
+}
 
 static void rc_register_hooks(apr_pool_t *p)
 {
@@ -773,18 +1186,17 @@ static void rc_register_hooks(apr_pool_t *p)
     ap_hook_translate_name(rc_translate_name, NULL, NULL, APR_HOOK_FIRST);
     ap_hook_map_to_storage(rc_map_to_storage, NULL, NULL, APR_HOOK_FIRST);
     ap_hook_handler(rc_handler, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_pre_config(rc_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(rc_post_config, NULL, NULL, APR_HOOK_MIDDLE);
-    ap_hook_monitor(rc_monitor, NULL, NULL, APR_HOOK_MIDDLE);
-#if APR_HAS_THREADS
     ap_hook_child_init(rc_child_init, NULL, NULL, APR_HOOK_MIDDLE);
-#endif
+    APR_OPTIONAL_HOOK(ap, status_hook, rc_status_hook, NULL, NULL, APR_HOOK_MIDDLE);
 }
 
 module AP_MODULE_DECLARE_DATA rootcauses_module = {
     STANDARD20_MODULE_STUFF,
     create_dir_conf,
     merge_dir_conf,
-    NULL,
+    create_server_conf,
     NULL,
     rc_cmds,
     rc_register_hooks,

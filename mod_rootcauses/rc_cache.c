@@ -1,80 +1,189 @@
-/* rc_cache: a mutex-guarded hash in a pool of its own; entries are immutable once stored, so a
- * reader may use one after releasing the lock for as long as it holds its version. */
+/* rc_cache: a ring of entries with an index of bounded probes. An index slot names the ring
+ * offset of its entry; an entry the ring has moved past is gone, so eviction never touches the
+ * index, and a slot that points to a gone entry is free again. Offsets grow without wrapping (64
+ * bits); the ring position is the offset modulo its size. */
 #include "rc_cache.h"
 
 #include <string.h>
 
-#include <apr_hash.h>
 #include <apr_strings.h>
-#include <apr_thread_mutex.h>
+#include <xxhash.h>
+
+#define MAGIC 0x52434341u /* "RCCA" */
+#define PROBES 16
+#define ALIGN 8
+
+typedef struct slot {
+    apr_uint64_t hash;
+    apr_uint64_t at;     /* ring offset of the entry + 1; 0: never used */
+} slot;
+
+typedef struct entry {
+    apr_uint64_t hash;
+    apr_uint32_t size;   /* of the whole entry, aligned */
+    apr_uint32_t keylen, linklen, bodylen;
+    /* key, link, body follow */
+} entry;
 
 struct rc_cache {
-    apr_pool_t *pool;
-#if APR_HAS_THREADS
-    apr_thread_mutex_t *lock;
-#endif
-    apr_hash_t *entries;
-    apr_size_t used;
+    apr_uint32_t magic, nslots;
+    apr_uint64_t ring_size;
+    apr_uint64_t head, tail;  /* entries live in [tail, head) */
+    apr_uint64_t entries, hits, misses;
 };
 
-rc_cache *rc_cache_create(apr_pool_t *p)
+static slot *slots(rc_cache *c)
 {
-    rc_cache *c = apr_pcalloc(p, sizeof(*c));
-    apr_pool_create(&c->pool, p);
-#if APR_HAS_THREADS
-    if (apr_thread_mutex_create(&c->lock, APR_THREAD_MUTEX_DEFAULT, p) != APR_SUCCESS)
-        return NULL;
-#endif
-    c->entries = apr_hash_make(c->pool);
+    return (slot *)(void *)((char *)c + sizeof(*c));
+}
+
+static char *ring(rc_cache *c)
+{
+    return (char *)(slots(c) + c->nslots);
+}
+
+rc_cache *rc_cache_init(void *mem, apr_size_t size)
+{
+    rc_cache *c = mem;
+    apr_uint32_t nslots = 1;
+    memset(c, 0, sizeof(*c));
+    /* about one slot per 2 KB of ring, a power of two */
+    while ((apr_size_t)nslots * 2048 < size)
+        nslots *= 2;
+    c->magic = MAGIC;
+    c->nslots = nslots;
+    memset(slots(c), 0, sizeof(slot) * nslots);
+    c->ring_size = (size - sizeof(*c) - sizeof(slot) * nslots) & ~(apr_uint64_t)(ALIGN - 1);
     return c;
 }
 
-static void lock(rc_cache *c)
+static entry *entry_at(rc_cache *c, apr_uint64_t at)
 {
-#if APR_HAS_THREADS
-    apr_thread_mutex_lock(c->lock);
-#else
-    (void)c;
-#endif
+    return (entry *)(void *)(ring(c) + at % c->ring_size);
 }
 
-static void unlock(rc_cache *c)
+/* The live entry of s, or NULL. */
+static entry *live(rc_cache *c, const slot *s)
 {
-#if APR_HAS_THREADS
-    apr_thread_mutex_unlock(c->lock);
-#else
-    (void)c;
-#endif
-}
-
-const rc_cached *rc_cache_get(rc_cache *c, const char *key)
-{
-    const rc_cached *e;
-    if (!c)
+    if (!s->at || s->at - 1 < c->tail)
         return NULL;
-    lock(c);
-    e = apr_hash_get(c->entries, key, APR_HASH_KEY_STRING);
-    unlock(c);
-    return e;
+    return entry_at(c, s->at - 1);
 }
 
-void rc_cache_put(rc_cache *c, const char *key, apr_size_t len, const char *link,
-                  void (*fill)(void *ctx, char *buf, apr_size_t len), void *ctx)
+static int same_key(const entry *e, const char *key, apr_size_t keylen, apr_uint64_t h)
 {
-    apr_size_t cost = len + strlen(key) + (link ? strlen(link) : 0) + sizeof(rc_cached) + 64;
-    if (!c || len > RC_CACHE_MAX_ENTRY)
-        return;
-    lock(c);
-    if (c->used + cost <= RC_CACHE_BYTES && !apr_hash_get(c->entries, key, APR_HASH_KEY_STRING)) {
-        rc_cached *e = apr_palloc(c->pool, sizeof(*e));
-        char *body = apr_palloc(c->pool, len + 1);
-        fill(ctx, body, len);
-        body[len] = '\0';
-        e->body = body;
-        e->len = len;
-        e->link = link ? apr_pstrdup(c->pool, link) : NULL;
-        apr_hash_set(c->entries, apr_pstrdup(c->pool, key), APR_HASH_KEY_STRING, e);
-        c->used += cost;
+    return e->hash == h && e->keylen == keylen && !memcmp(e + 1, key, keylen);
+}
+
+int rc_cache_get(rc_cache *c, const rc_cache_lock *l, const char *key, apr_pool_t *p,
+                 rc_cached *out)
+{
+    apr_size_t keylen = strlen(key);
+    apr_uint64_t h = XXH3_64bits(key, keylen);
+    int found = 0;
+    l->lock(l->ctx);
+    for (int i = 0; i < PROBES; i++) {
+        slot *s = &slots(c)[(h + (apr_uint64_t)i) & (c->nslots - 1)];
+        entry *e = s->hash == h ? live(c, s) : NULL;
+        if (e && same_key(e, key, keylen, h)) {
+            const char *data = (const char *)(e + 1) + keylen;
+            out->link = e->linklen ? apr_pstrmemdup(p, data, e->linklen) : NULL;
+            out->len = e->bodylen;
+            out->body = apr_pmemdup(p, data + e->linklen, e->bodylen);
+            found = 1;
+            break;
+        }
     }
-    unlock(c);
+    if (found)
+        c->hits++;
+    else
+        c->misses++;
+    l->unlock(l->ctx);
+    return found;
+}
+
+/* Moves the tail past the oldest entry. */
+static void evict_one(rc_cache *c)
+{
+    entry *e = entry_at(c, c->tail);
+    c->tail += e->size;
+    if (e->keylen)  /* neither padding nor an entry replaced already */
+        c->entries--;
+}
+
+void rc_cache_put(rc_cache *c, const rc_cache_lock *l, const char *key, const char *body,
+                  apr_size_t len, const char *link)
+{
+    apr_size_t keylen = strlen(key), linklen = link ? strlen(link) : 0;
+    apr_uint64_t need = (sizeof(entry) + keylen + linklen + len + ALIGN - 1) & ~(apr_uint64_t)(ALIGN - 1);
+    apr_uint64_t h = XXH3_64bits(key, keylen), room;
+    slot *target = NULL;
+    entry *e;
+    char *data;
+
+    if (need > c->ring_size / 8)
+        return;
+    l->lock(l->ctx);
+    /* an entry does not wrap around the ring's end: pad to the start */
+    room = c->ring_size - c->head % c->ring_size;
+    if (room < need) {
+        while (c->head + room - c->tail > c->ring_size)
+            evict_one(c);
+        e = entry_at(c, c->head);
+        memset(e, 0, sizeof(*e));
+        e->size = (apr_uint32_t)room;
+        c->head += room;
+    }
+    while (c->head + need - c->tail > c->ring_size)
+        evict_one(c);
+    /* a slot: the key's own, else a free one, else the one of the oldest entry in reach */
+    for (int i = 0; i < PROBES; i++) {
+        slot *s = &slots(c)[(h + (apr_uint64_t)i) & (c->nslots - 1)];
+        entry *old = live(c, s);
+        if (old && same_key(old, key, keylen, h)) {
+            target = s;
+            break;
+        }
+        if (!old) {
+            if (!target || live(c, target))
+                target = s;
+        }
+        else if (!target || (live(c, target) && s->at < target->at))
+            target = s;
+    }
+    {
+        /* what the slot held can no longer be found: it no longer counts */
+        entry *old = live(c, target);
+        if (old) {
+            old->keylen = 0;
+            old->hash = 0;
+            c->entries--;
+        }
+    }
+    e = entry_at(c, c->head);
+    e->hash = h;
+    e->size = (apr_uint32_t)need;
+    e->keylen = (apr_uint32_t)keylen;
+    e->linklen = (apr_uint32_t)linklen;
+    e->bodylen = (apr_uint32_t)len;
+    data = (char *)(e + 1);
+    memcpy(data, key, keylen);
+    if (linklen)
+        memcpy(data + keylen, link, linklen);
+    memcpy(data + keylen + linklen, body, len);
+    target->hash = h;
+    target->at = c->head + 1;
+    c->head += need;
+    c->entries++;
+    l->unlock(l->ctx);
+}
+
+void rc_cache_get_stats(rc_cache *c, const rc_cache_lock *l, rc_cache_stats *out)
+{
+    l->lock(l->ctx);
+    out->entries = c->entries;
+    out->bytes = c->head - c->tail;
+    out->hits = c->hits;
+    out->misses = c->misses;
+    l->unlock(l->ctx);
 }

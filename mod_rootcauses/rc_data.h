@@ -1,13 +1,15 @@
-/* rc_data: one version of the data file, loaded, validated and indexed. APR + jansson only. */
+/* rc_data: one data version as the request path sees it: a view of its image (rc_image.h). The
+ * few site-wide records (languages, countries, pages, collections, navigation) are small C
+ * structs made when a process opens the image; items, strings and indexes are read in the image
+ * itself, which every process shares. APR only. */
 #ifndef RC_DATA_H
 #define RC_DATA_H
 
+#include <apr_hash.h>
 #include <apr_pools.h>
 #include <apr_time.h>
-#include <apr_hash.h>
-#include <apr_tables.h>
 
-#include "rc_date.h"
+#include "rc_image.h"
 
 /* Bytes that a writer hands out as they are. */
 typedef struct rc_piece {
@@ -15,114 +17,96 @@ typedef struct rc_piece {
     apr_size_t n;
 } rc_piece;
 
-/* Output rendered at load time in two halves, to be written around the mount point's path. */
-typedef struct rc_split {
-    rc_piece before, after;
-} rc_split;
+typedef rc_img_item rc_item;
 
 typedef struct rc_country {
-    const char *code;   /* two upper-case letters */
-    const char *name;
-    const char *folded; /* name folded for matching */
+    const char *code;
+    apr_uint32_t name;            /* text */
+    const apr_uint32_t *folded;   /* str per language: the name folded */
 } rc_country;
 
-typedef struct rc_document {
-    const char *title;
-    const char *href;
-    apr_int64_t bytes;  /* -1 when not given */
-} rc_document;
+typedef struct rc_page {
+    const char *slug;
+    apr_uint32_t title, nav;      /* text; text or 0 */
+    const apr_uint32_t *body;     /* str per language: the fragment */
+    const apr_int64_t *mtimes;    /* per language */
+} rc_page;
 
-typedef struct rc_person {
-    const char *name;
-    int country;        /* index into rc_data.countries, -1 when not given */
-    const char *position;
-} rc_person;
-
-typedef struct rc_item {
-    const char *id;
-    const char *title;
-    const char *date_text;  /* as written in the data */
-    rc_date date;
-    int *countries;         /* indexes into rc_data.countries, in data order */
-    int ncountries;
-    const char *kind, *summary, *source; /* NULL when not given */
-    rc_document *documents;
-    int ndocuments;
-    rc_person *persons;
-    int npersons;
-    const char *folded;     /* title, summary, persons' names and positions, folded, '\n'-joined */
-    rc_split json;          /* the item as JSON (SPEC §7), written at load around its "url" */
-    rc_split html_row;      /* its listing row, rendered once per version by rc_render_prepare() */
-} rc_item;
+typedef struct rc_kind {
+    const char *slug;
+    apr_uint32_t label;           /* text or 0 (the slug written for people) */
+} rc_kind;
 
 typedef struct rc_collection {
-    const char *slug, *title;
-    rc_item *items;
+    const char *slug;
+    apr_uint32_t title, nav;
     int nitems;
-    int *by_date_desc;      /* item indexes, newest first, ties by id ascending */
-    int *by_date_asc;       /* oldest first, ties by id ascending */
-    const char **kinds;     /* distinct kinds of its items, sorted */
+    const rc_item *items;         /* newest first */
     int nkinds;
-    int min_year, max_year; /* of its items' dates; 0 when it has none */
-    apr_hash_t *by_id;      /* id -> rc_item* */
-    struct rc_index *index; /* NULL when the data is beyond the index (see rc_index.h) */
+    const rc_kind *kinds;         /* sorted by slug */
+    const apr_uint32_t *by_id;    /* positions sorted by id */
+    const apr_uint32_t *asc;      /* oldest-first rank -> position */
+    const rc_img_index *index;    /* NULL when the data is beyond it */
+    const rc_img_words *words;
+    int min_year, max_year;
 } rc_collection;
-
-typedef struct rc_page {
-    const char *slug, *title;
-    const char *file;       /* absolute path */
-    const char *body;       /* the fragment, read at load */
-    apr_size_t body_len;
-    apr_time_t mtime;       /* newer of the data file's and the fragment's */
-} rc_page;
 
 /* One entry of the navigation: a page or a collection, in data order. */
 typedef struct rc_nav {
-    const char *slug, *title;
-    rc_page *page;          /* exactly one of page and collection is set */
-    rc_collection *collection;
+    const char *slug;
+    apr_uint32_t title, nav;
+    const rc_page *page;          /* exactly one of page and collection is set */
+    const rc_collection *collection;
 } rc_nav;
 
-/* A file the version was built from, to notice when it changes. */
-typedef struct rc_source_file {
-    const char *path;
-    apr_time_t mtime;
-    apr_off_t size;
-    apr_ino_t inode;
-} rc_source_file;
-
 typedef struct rc_data {
-    apr_pool_t *pool;
-    const char *path;       /* absolute path of the data file */
-    const char *title;
-    rc_country *countries;
+    rc_image img;
+    const rc_img_header *head;
+    const char *path;             /* the data file */
+    int nlang;
+    const char **langs;           /* the first is the default */
+    apr_uint32_t title;           /* text */
     int ncountries;
-    rc_page *pages;
+    rc_country *countries;
     int npages;
-    rc_collection *collections;
+    rc_page *pages;
     int ncollections;
-    rc_nav *nav;            /* pages and collections interleaved in data order */
+    rc_collection *collections;
     int nnav;
-    apr_hash_t *slugs;      /* slug -> rc_nav* */
-    apr_time_t mtime;       /* the data file's */
-    char hash[17];          /* hex digest of the data file and every fragment, for ETags */
-    rc_source_file *files;  /* the data file first, then each fragment */
-    int nfiles;
+    rc_nav *nav;
+    apr_hash_t *slugs;            /* slug -> rc_nav* */
+    apr_time_t mtime;             /* the data file's */
+    const char *hash;             /* hex digest of the data file and its page files */
+    char tag[17];                 /* the data's part of ETags: hex of the hash and the build id */
+    int nitems;                   /* in all collections */
 } rc_data;
 
-/* Loads and validates the data file at path (absolute) into pool p. On error returns a message
- * naming the file and either line:column (syntax) or the JSON path, the bad value and what was
- * expected; *out is then untouched. */
-const char *rc_data_load(apr_pool_t *p, const char *path, rc_data **out);
+/* The view of a checked image (rc_image_check), allocated from p. */
+rc_data *rc_data_open(apr_pool_t *p, const rc_image *img);
 
-/* The same; on error also appends to failed_files (rc_source_file, strings allocated from its
- * pool) every file the load read or tried to read, with its state then (zeros when missing). */
-const char *rc_data_load_files(apr_pool_t *p, const char *path, rc_data **out,
-                               apr_array_header_t *failed_files);
+/* ---- strings and texts ---- */
 
-/* Loads a data file from memory (for tests and fuzzing): page files are not read. */
-const char *rc_data_load_buffer(apr_pool_t *p, const char *name, const char *buf,
-                                apr_size_t len, rc_data **out);
+static inline const rc_img_str *rc_data_str(const rc_data *d, apr_uint32_t ref)
+{
+    return RC_AT(&d->img, rc_img_str, ref);
+}
+
+/* The NUL-terminated string ref, or NULL for 0. */
+static inline const char *rc_str(const rc_data *d, apr_uint32_t ref)
+{
+    return ref ? rc_data_str(d, ref)->s : NULL;
+}
+
+/* The string ref as it is, HTML-escaped or JSON-escaped (inside the quotes). */
+rc_piece rc_str_raw(const rc_data *d, apr_uint32_t ref);
+rc_piece rc_str_html(const rc_data *d, apr_uint32_t ref);
+rc_piece rc_str_json(const rc_data *d, apr_uint32_t ref);
+
+/* The string of text t in language lang, or of the default language when t has none in lang
+ * (then *fallback is 1, else 0); 0 when t is 0. */
+apr_uint32_t rc_text(const rc_data *d, apr_uint32_t t, int lang, int *fallback);
+
+/* ---- look-ups ---- */
 
 /* Index of the country whose code is code, or -1. */
 int rc_data_country(const rc_data *d, const char *code);
@@ -130,7 +114,31 @@ int rc_data_country(const rc_data *d, const char *code);
 /* The page or collection with that slug, or NULL. */
 const rc_nav *rc_data_nav(const rc_data *d, const char *slug);
 
-/* 1 if slug matches ^[a-z0-9][a-z0-9-]{0,63}$ */
-int rc_slug_valid(const char *slug);
+/* Index of the declared language code, or -1. */
+int rc_data_lang(const rc_data *d, const char *code);
+
+/* Position of the item with id in col, or -1. */
+int rc_item_find(const rc_data *d, const rc_collection *col, const char *id);
+
+static inline const apr_uint16_t *rc_item_countries(const rc_data *d, const rc_item *it)
+{
+    return RC_AT(&d->img, apr_uint16_t, it->countries);
+}
+
+static inline const rc_img_document *rc_item_documents(const rc_data *d, const rc_item *it)
+{
+    return RC_AT(&d->img, rc_img_document, it->documents);
+}
+
+static inline const rc_img_person *rc_item_persons(const rc_data *d, const rc_item *it)
+{
+    return RC_AT(&d->img, rc_img_person, it->persons);
+}
+
+/* The item's date precision: 0 year, 1 month, 2 day (rc_precision). */
+static inline int rc_item_prec(const rc_item *it)
+{
+    return it->end == it->start ? 2 : it->end - it->start < 100 ? 1 : 0;
+}
 
 #endif

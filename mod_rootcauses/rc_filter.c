@@ -1,50 +1,23 @@
-/* rc_filter: listings by index where the query allows it (every filter but q), else by a pass
- * over the collection. Both give the same result; the unit tests hold them to it. */
+/* rc_filter: three ways to the same answer, chosen by the query and the data:
+ *
+ *   - without q, by the index of keys and running counts (rc_index.h): O(log n + keys + page);
+ *   - with q, by bitsets over the positions (rc_words.h): the words' set, then the facets and
+ *     the total as popcounts of it with the countries', kinds' and precisions' bitsets over the
+ *     date ranges: O(n / 64 + page), a few thousand words even at a million items;
+ *   - the pass over every item, the reference the unit tests hold the others to, and the way
+ *     when the data is beyond the index (more than 64 countries or kinds).
+ *
+ * Positions are the items in newest-first order (col->items); oldest first is col->asc. */
 #include "rc_filter.h"
 #include "rc_index.h"
+#include "rc_words.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- the pass over every item ---- */
+#define ALL_PRECS (1u << RC_PREC_YEAR | 1u << RC_PREC_MONTH | 1u << RC_PREC_DAY)
 
-static int match_country(const rc_item *it, const char *want)
-{
-    if (!want)
-        return 1;
-    for (int i = 0; i < it->ncountries; i++)
-        if (want[it->countries[i]])
-            return 1;
-    return 0;
-}
-
-static int match_kind(const rc_item *it, const char **kinds)
-{
-    if (!kinds)
-        return 1;
-    if (!it->kind)
-        return 0;
-    for (; *kinds; kinds++)
-        if (!strcmp(*kinds, it->kind))
-            return 1;
-    return 0;
-}
-
-static int match_words(const rc_item *it, const char **words)
-{
-    if (!words)
-        return 1;
-    for (; *words; words++)
-        if (!strstr(it->folded, *words))
-            return 0;
-    return 1;
-}
-
-static int match_date(const rc_item *it, const rc_query *q)
-{
-    /* periods overlap when each starts before the other ends */
-    return (!q->from || it->date.end >= q->from) && (!q->to || it->date.start <= q->to);
-}
+/* ---------------------------------------------------------------- shared */
 
 static rc_result *new_result(apr_pool_t *p, const rc_data *d, const rc_collection *col)
 {
@@ -58,7 +31,7 @@ static rc_result *new_result(apr_pool_t *p, const rc_data *d, const rc_collectio
 
 /* Fills r->years, newest first, from n counts: per_year[i] is the count of years[i], or of year
  * first + i when years is NULL. */
-static void set_years(rc_result *r, const apr_uint32_t *per_year, int n, const int *years,
+static void set_years(rc_result *r, const apr_uint32_t *per_year, int n, const apr_int32_t *years,
                       int first)
 {
     for (int y = n - 1; y >= 0; y--)
@@ -68,105 +41,205 @@ static void set_years(rc_result *r, const apr_uint32_t *per_year, int n, const i
         }
 }
 
-/* The pass over the items order[0..n), which are in sort order. */
-static rc_result *scan(apr_pool_t *p, const rc_data *d, const rc_collection *col,
-                       const rc_query *q, const int *order, int n, apr_int64_t first, int count)
+/* The position of asc rank or desc position k in sort order. */
+static int pos_at(const rc_collection *col, int asc, int k)
 {
-    rc_result *r = new_result(p, d, col);
-    int *ids = apr_palloc(p, sizeof(int) * (n + 1));
-    int span = col->nitems ? col->max_year - col->min_year + 1 : 0;
-    apr_uint32_t *per_year = apr_pcalloc(p, sizeof(apr_uint32_t) * (span + 1));
+    return asc ? (int)col->asc[k] : k;
+}
 
-    for (int k = 0; k < n; k++) {
-        const rc_item *it = &col->items[order[k]];
-        int in_country, in_date;
-        if (!match_kind(it, q->kinds) || !match_words(it, q->words))
-            continue;
-        in_country = match_country(it, q->countries);
-        in_date = match_date(it, q);
-        if (in_date)
-            for (int i = 0; i < it->ncountries; i++)
-                r->country_counts[it->countries[i]]++;
-        if (in_country)
-            per_year[it->date.year - col->min_year]++;
-        if (in_country && in_date)
-            ids[r->total++] = order[k];
+/* The positions in [*a, *e) (newest-first) whose item starts in [lo, hi]. */
+static void start_range(const rc_collection *col, int lo, int hi, int *a, int *e)
+{
+    int l = 0, h = col->nitems;
+    while (l < h) {  /* first start <= hi */
+        int mid = l + (h - l) / 2;
+        if (col->items[mid].start > hi)
+            l = mid + 1;
+        else
+            h = mid;
     }
-    set_years(r, per_year, span, NULL, col->min_year);
-    r->first = first;
-    if (first >= r->total)
-        r->nids = 0;
-    else {
-        r->ids = ids + first;
-        r->nids = r->total - first < count ? (int)(r->total - first) : count;
+    *a = l;
+    h = col->nitems;
+    while (l < h) {  /* first start < lo */
+        int mid = l + (h - l) / 2;
+        if (col->items[mid].start >= lo)
+            l = mid + 1;
+        else
+            h = mid;
     }
-    return r;
+    *e = l;
+}
+
+/* ---------------------------------------------------------------- the pass over every item */
+
+typedef struct matcher {
+    const rc_data *d;
+    const rc_collection *col;
+    const rc_query *q;
+    const apr_uint64_t *words;  /* q's set over positions, or NULL */
+} matcher;
+
+static int match_country(const matcher *m, const rc_item *it)
+{
+    const apr_uint16_t *c;
+    if (!m->q->countries)
+        return 1;
+    c = rc_item_countries(m->d, it);
+    for (int i = 0; i < it->ncountries; i++)
+        if (m->q->countries[c[i]])
+            return 1;
+    return 0;
+}
+
+static int match_rest(const matcher *m, int pos)
+{
+    const rc_item *it = &m->col->items[pos];
+    if (m->q->kinds && (it->kind < 0 || !m->q->kind_checked[it->kind]))
+        return 0;
+    return !m->words || (m->words[pos >> 6] >> (pos & 63) & 1);
+}
+
+static int match_date(const rc_query *q, const rc_item *it)
+{
+    /* periods overlap when each starts before the other ends */
+    return (!q->from || it->end >= q->from) && (!q->to || it->start <= q->to);
+}
+
+static void matcher_init(apr_pool_t *p, matcher *m, const rc_data *d, const rc_collection *col,
+                         const rc_query *q)
+{
+    m->d = d;
+    m->col = col;
+    m->q = q;
+    m->words = q->words ? rc_words_match(p, &d->img, col->words, q->words) : NULL;
 }
 
 rc_result *rc_filter_scan(apr_pool_t *p, const rc_data *d, const rc_collection *col,
                           const rc_query *q, int sort_asc, apr_int64_t first, int count)
 {
-    const int *order = (sort_asc >= 0 ? sort_asc : q->sort_asc) ? col->by_date_asc
-                                                                   : col->by_date_desc;
-    return scan(p, d, col, q, order, col->nitems, first, count);
-}
+    int asc = sort_asc >= 0 ? sort_asc : q->sort_asc, n = col->nitems;
+    rc_result *r = new_result(p, d, col);
+    int span = n ? col->max_year - col->min_year + 1 : 0;
+    apr_uint32_t *per_year = apr_pcalloc(p, sizeof(apr_uint32_t) * (span + 1));
+    int *ids = apr_palloc(p, sizeof(int) * (count < n ? count + 1 : n + 1));
+    matcher m;
 
-static int cmp_int(const void *a, const void *b)
-{
-    int x = *(const int *)a, y = *(const int *)b;
-    return x < y ? -1 : x > y;
-}
-
-/* q by the byte-pair bitmaps: the items that can contain every word, checked with strstr and
- * put in sort order, then the pass over those few. */
-static rc_result *run_words(apr_pool_t *p, const rc_data *d, const rc_collection *col,
-                            const rc_query *q, int asc, apr_int64_t first, int count)
-{
-    const rc_grams *g = &col->index->grams;
-    const int *order = asc ? col->by_date_asc : col->by_date_desc;
-    const int *pos_of = asc ? g->pos_asc : g->pos_desc;
-    apr_uint64_t *cand = apr_palloc(p, sizeof(apr_uint64_t) * (g->words + 1));
-    int *pos, n = 0, ncand = 0;
-
-    memset(cand, 0xff, sizeof(apr_uint64_t) * g->words);
-    if (col->nitems % 64)
-        cand[g->words - 1] = ((apr_uint64_t)1 << (col->nitems % 64)) - 1;
-    for (const char **w = q->words; *w; w++)
-        for (const char *t = *w; t[0] && t[1]; t++) {
-            const apr_uint64_t *bits = g->bits + (apr_size_t)RC_GRAM(t[0], t[1]) * g->words;
-            for (int i = 0; i < g->words; i++)
-                cand[i] &= bits[i];
+    matcher_init(p, &m, d, col, q);
+    r->first = first;
+    for (int k = 0; k < n; k++) {
+        int pos = pos_at(col, asc, k);
+        const rc_item *it = &col->items[pos];
+        int in_country, in_date;
+        if (!match_rest(&m, pos))
+            continue;
+        in_country = match_country(&m, it);
+        in_date = match_date(q, it);
+        if (in_date) {
+            const apr_uint16_t *c = rc_item_countries(d, it);
+            for (int i = 0; i < it->ncountries; i++)
+                r->country_counts[c[i]]++;
         }
-    for (int i = 0; i < g->words; i++)
-        ncand += __builtin_popcountll(cand[i]);
-    pos = apr_palloc(p, sizeof(int) * (ncand + 1));  /* the candidates only, not every item */
-    for (int i = 0; i < g->words; i++)
-        for (apr_uint64_t bits = cand[i]; bits; bits &= bits - 1) {
-            int item = i * 64 + __builtin_ctzll(bits);
-            if (match_words(&col->items[item], q->words))
-                pos[n++] = pos_of[item];
+        if (in_country)
+            per_year[it->start / 10000 - col->min_year]++;
+        if (in_country && in_date) {
+            if (r->total >= first && r->nids < count)
+                ids[r->nids++] = pos;
+            r->total++;
         }
-    qsort(pos, n, sizeof(int), cmp_int);
-    for (int i = 0; i < n; i++)
-        pos[i] = order[pos[i]];
-    return scan(p, d, col, q, pos, n, first, count);
+    }
+    set_years(r, per_year, span, NULL, col->min_year);
+    r->ids = ids;
+    return r;
 }
 
-/* ---- by index ---- */
+void rc_filter_each(apr_pool_t *p, const rc_data *d, const rc_collection *col,
+                    const rc_query *q, int sort_asc, rc_each_fn fn, void *ctx)
+{
+    int asc = sort_asc >= 0 ? sort_asc : q->sort_asc, n = col->nitems;
+    matcher m;
+    matcher_init(p, &m, d, col, q);
+    for (int k = 0; k < n; k++) {
+        int pos = pos_at(col, asc, k);
+        const rc_item *it = &col->items[pos];
+        if (match_rest(&m, pos) && match_country(&m, it) && match_date(q, it) && !fn(ctx, pos))
+            return;
+    }
+}
+
+/* ---------------------------------------------------------------- date ranges */
 
 #define MAX_SEGMENTS 3
 
-/* Positions [a, e) where items match when their key is in the query's key set and their date
- * precision in precs (bit per rc_precision). */
+/* Positions [a, e) where items match when their date precision is in precs (bit per
+ * rc_precision); hist: positions per key (the index's way only). */
 typedef struct segment {
     int a, e;
     unsigned precs;
-    apr_uint32_t *hist;  /* positions per key */
+    apr_uint32_t *hist;
 } segment;
 
+typedef void (*range_fn)(const void *ctx, int lo, int hi, int *a, int *e);
+
+/* The date filter as up to three ranges of positions, in position order. Items starting at or
+ * after from's start match whatever their precision; of those starting before it only a year
+ * that contains from (starting on January 1 of from's year) or a month that contains it
+ * (starting on the first of from's month) overlaps it, so those two start dates are ranges of
+ * their own. */
+static int plan_dates(const rc_query *q, range_fn range, const void *ctx, segment *seg)
+{
+    int lo = q->from ? q->from : 0, hi = q->to ? q->to : 99991231, nseg = 0;
+    int month_start = lo / 100 * 100 + 1, year_start = lo / 10000 * 10000 + 101;
+    struct {
+        int lo, hi;
+        unsigned precs;
+    } want[MAX_SEGMENTS];
+    int nwant = 0;
+
+    want[nwant].lo = lo;
+    want[nwant].hi = hi;
+    want[nwant++].precs = ALL_PRECS;
+    if (q->from && month_start < lo && month_start == year_start) {
+        want[nwant].lo = want[nwant].hi = month_start;
+        want[nwant++].precs = 1u << RC_PREC_MONTH | 1u << RC_PREC_YEAR;
+    }
+    else {
+        if (q->from && month_start < lo) {
+            want[nwant].lo = want[nwant].hi = month_start;
+            want[nwant++].precs = 1u << RC_PREC_MONTH;
+        }
+        if (q->from && year_start < lo) {
+            want[nwant].lo = want[nwant].hi = year_start;
+            want[nwant++].precs = 1u << RC_PREC_YEAR;
+        }
+    }
+    for (int i = 0; i < nwant; i++) {
+        /* a range that starts after `to` ends matches nothing */
+        if (want[i].lo > hi)
+            continue;
+        range(ctx, want[i].lo, want[i].hi, &seg[nseg].a, &seg[nseg].e);
+        if (seg[nseg].a >= seg[nseg].e)
+            continue;
+        seg[nseg].precs = want[i].precs;
+        seg[nseg].hist = NULL;
+        nseg++;
+    }
+    for (int i = 1; i < nseg; i++)  /* in position order, so that ranks run across them */
+        for (int j = i; j > 0 && seg[j - 1].a > seg[j].a; j--) {
+            segment t = seg[j];
+            seg[j] = seg[j - 1];
+            seg[j - 1] = t;
+        }
+    return nseg;
+}
+
+/* ---------------------------------------------------------------- by index */
+
 typedef struct plan {
-    const rc_index *ix;
-    const rc_order_index *oi;
+    const rc_img_index *ix;
+    rc_order_view v;
+    const apr_uint64_t *key_countries;
+    const apr_int32_t *key_kind;
+    const unsigned char *key_prec;
     int nkeys;
     unsigned char *kind_ok;   /* per key: passes the kind filter */
     unsigned char *match;     /* per key: passes the kind and country filters */
@@ -174,61 +247,21 @@ typedef struct plan {
     int nseg;
 } plan;
 
-static int cmp_segment(const segment *x, const segment *y)
+static void view_range(const void *ctx, int lo, int hi, int *a, int *e)
 {
-    return x->a - y->a;
-}
-
-static void add_segment(apr_pool_t *p, plan *pl, int lo, int hi, unsigned precs)
-{
-    segment *s = &pl->seg[pl->nseg];
-    rc_index_range(pl->oi, lo, hi, &s->a, &s->e);
-    if (s->a >= s->e)
-        return;
-    s->precs = precs;
-    s->hist = apr_pcalloc(p, sizeof(apr_uint32_t) * pl->nkeys);
-    rc_index_histogram(pl->oi, pl->nkeys, s->a, s->e, s->hist);
-    pl->nseg++;
-}
-
-/* The date filter as up to three ranges of positions. Items starting at or after from's start
- * match whatever their precision; of those starting before it only a year that contains from
- * (starting on January 1 of from's year) or a month that contains it (starting on the first of
- * from's month) overlaps it, so those two start dates are ranges of their own. */
-static void plan_dates(apr_pool_t *p, plan *pl, const rc_query *q)
-{
-    const unsigned all = 1u << RC_PREC_YEAR | 1u << RC_PREC_MONTH | 1u << RC_PREC_DAY;
-    int lo = q->from ? q->from : 0, hi = q->to ? q->to : 99991231;
-    int month_start = lo / 100 * 100 + 1, year_start = lo / 10000 * 10000 + 101;
-
-    add_segment(p, pl, lo, hi, all);
-    if (q->from && month_start < lo && month_start == year_start)
-        add_segment(p, pl, month_start, month_start, 1u << RC_PREC_MONTH | 1u << RC_PREC_YEAR);
-    else {
-        if (q->from && month_start < lo)
-            add_segment(p, pl, month_start, month_start, 1u << RC_PREC_MONTH);
-        if (q->from && year_start < lo)
-            add_segment(p, pl, year_start, year_start, 1u << RC_PREC_YEAR);
-    }
-    /* in position order, so that ranks run across them */
-    for (int i = 1; i < pl->nseg; i++)
-        for (int j = i; j > 0 && cmp_segment(&pl->seg[j - 1], &pl->seg[j]) > 0; j--) {
-            segment t = pl->seg[j];
-            pl->seg[j] = pl->seg[j - 1];
-            pl->seg[j - 1] = t;
-        }
+    rc_index_range(ctx, lo, hi, a, e);
 }
 
 static int matches_at(const plan *pl, const segment *s, int pos)
 {
-    int k = pl->oi->key[pos];
-    return pl->match[k] && (s->precs >> pl->ix->keys.prec[k] & 1);
+    int k = pl->v.key[pos];
+    return pl->match[k] && (s->precs >> pl->key_prec[k] & 1);
 }
 
-/* Positions in [0, block * RC_INDEX_BLOCK) whose key is one of keys. */
+/* Positions in [0, block * pl->v.block) whose key is one of keys. */
 static apr_int64_t block_count(const plan *pl, const int *keys, int nkeys, int block)
 {
-    const apr_uint32_t *row = pl->oi->blocks + (apr_size_t)block * pl->nkeys;
+    const apr_uint32_t *row = pl->v.blocks + (apr_size_t)block * pl->nkeys;
     apr_int64_t n = 0;
     for (int i = 0; i < nkeys; i++)
         n += row[keys[i]];
@@ -239,20 +272,20 @@ static apr_int64_t block_count(const plan *pl, const int *keys, int nkeys, int b
 static void collect(apr_pool_t *p, const plan *pl, const segment *s, apr_int64_t skip,
                     int count, int *out, int *nout)
 {
-    const rc_order_index *oi = pl->oi;
-    int *keys = apr_palloc(p, sizeof(int) * (pl->nkeys + 1)), nk = 0;
-    int pos = s->a, last_block = (s->e - 1) / RC_INDEX_BLOCK;
+    const rc_order_view *v = &pl->v;
+    int *keys = apr_palloc(p, sizeof(int) * (pl->nkeys + 1)), nk = 0, B = v->block;
+    int pos = s->a, last_block = (s->e - 1) / B;
 
     for (int k = 0; k < pl->nkeys; k++)
-        if (pl->match[k] && (s->precs >> pl->ix->keys.prec[k] & 1))
+        if (pl->match[k] && (s->precs >> pl->key_prec[k] & 1))
             keys[nk++] = k;
 
     /* Jump close to the first wanted match: the last block boundary with at most `skip`
      * matches between s->a and it. */
     if (skip > 0) {
-        int first_block = s->a / RC_INDEX_BLOCK + 1, lo = first_block, hi = last_block;
+        int first_block = s->a / B + 1, lo = first_block, hi = last_block;
         apr_int64_t before = 0, base;
-        for (int q = (first_block - 1) * RC_INDEX_BLOCK; q < s->a; q++)
+        for (int q = (first_block - 1) * B; q < s->a; q++)
             before += matches_at(pl, s, q);
         base = block_count(pl, keys, nk, first_block - 1) + before;
         while (lo <= hi) {
@@ -262,26 +295,24 @@ static void collect(apr_pool_t *p, const plan *pl, const segment *s, apr_int64_t
             else
                 hi = mid - 1;
         }
-        if (hi >= first_block) {  /* block boundary hi has at most skip matches before it */
+        if (hi >= first_block) {
             skip -= block_count(pl, keys, nk, hi) - base;
-            pos = hi * RC_INDEX_BLOCK;
+            pos = hi * B;
         }
     }
     while (pos < s->e && *nout < count) {
         /* a whole block without a match is skipped by its counts, when summing the counts of
          * the keys wanted costs less than reading the block's keys */
-        if (2 * nk < RC_INDEX_BLOCK && pos % RC_INDEX_BLOCK == 0 &&
-            pos / RC_INDEX_BLOCK < last_block &&
-            block_count(pl, keys, nk, pos / RC_INDEX_BLOCK + 1) ==
-                block_count(pl, keys, nk, pos / RC_INDEX_BLOCK)) {
-            pos += RC_INDEX_BLOCK;
+        if (2 * nk < B && pos % B == 0 && pos / B < last_block &&
+            block_count(pl, keys, nk, pos / B + 1) == block_count(pl, keys, nk, pos / B)) {
+            pos += B;
             continue;
         }
         if (matches_at(pl, s, pos)) {
             if (skip > 0)
                 skip--;
             else
-                out[(*nout)++] = oi->order[pos];
+                out[(*nout)++] = v->order ? (int)v->order[pos] : pos;
         }
         pos++;
     }
@@ -290,59 +321,59 @@ static void collect(apr_pool_t *p, const plan *pl, const segment *s, apr_int64_t
 static rc_result *run_indexed(apr_pool_t *p, const rc_data *d, const rc_collection *col,
                               const rc_query *q, int asc, apr_int64_t first, int count)
 {
-    const rc_index *ix = col->index;
+    const rc_image *img = &d->img;
+    const rc_img_index *ix = col->index;
     rc_result *r = new_result(p, d, col);
+    const apr_int32_t *years = RC_AT(img, apr_int32_t, ix->years);
+    const apr_uint32_t *year_counts = RC_AT(img, apr_uint32_t, ix->year_counts);
     plan pl;
     apr_uint32_t *per_year;
     apr_int64_t skip = first;
+    apr_uint64_t want_countries = 0;
     int *ids;
 
     memset(&pl, 0, sizeof(pl));
     pl.ix = ix;
-    pl.oi = asc ? &ix->asc : &ix->desc;
-    pl.nkeys = ix->keys.n;
-    pl.kind_ok = apr_palloc(p, pl.nkeys + 1);
-    pl.match = apr_palloc(p, pl.nkeys + 1);
-    {
-        apr_uint64_t want_countries = 0;
-        char *want_kinds = apr_pcalloc(p, col->nkinds + 1);
-        if (q->countries)
-            for (int c = 0; c < d->ncountries; c++)
-                if (q->countries[c])
-                    want_countries |= (apr_uint64_t)1 << c;
-        if (q->kinds)
-            for (int i = 0; i < col->nkinds; i++)
-                for (const char **k = q->kinds; *k; k++)
-                    if (!strcmp(*k, col->kinds[i]))
-                        want_kinds[i] = 1;
-        for (int k = 0; k < pl.nkeys; k++) {
-            int kind = ix->keys.kind[k];
-            pl.kind_ok[k] = !q->kinds || (kind >= 0 && want_kinds[kind]);
-            pl.match[k] = pl.kind_ok[k] && (!q->countries || (ix->keys.countries[k] & want_countries));
-        }
+    rc_index_view(img, ix, col->nitems, asc, &pl.v);
+    pl.nkeys = (int)ix->nkeys;
+    pl.key_countries = RC_AT(img, apr_uint64_t, ix->key_countries);
+    pl.key_kind = RC_AT(img, apr_int32_t, ix->key_kind);
+    pl.key_prec = RC_AT(img, unsigned char, ix->key_prec);
+    pl.kind_ok = apr_palloc(p, (apr_size_t)pl.nkeys + 1);
+    pl.match = apr_palloc(p, (apr_size_t)pl.nkeys + 1);
+    if (q->countries)
+        for (int c = 0; c < d->ncountries; c++)
+            if (q->countries[c])
+                want_countries |= (apr_uint64_t)1 << c;
+    for (int k = 0; k < pl.nkeys; k++) {
+        int kind = pl.key_kind[k];
+        pl.kind_ok[k] = !q->kinds || (kind >= 0 && q->kind_checked[kind]);
+        pl.match[k] = pl.kind_ok[k] && (!q->countries || (pl.key_countries[k] & want_countries));
     }
-    plan_dates(p, &pl, q);
+    pl.nseg = plan_dates(q, view_range, &pl.v, pl.seg);
 
     /* total and the country facet, over the date ranges */
     for (int i = 0; i < pl.nseg; i++) {
-        const segment *s = &pl.seg[i];
+        segment *s = &pl.seg[i];
+        s->hist = apr_pcalloc(p, sizeof(apr_uint32_t) * (apr_size_t)pl.nkeys);
+        rc_index_histogram(&pl.v, s->a, s->e, s->hist);
         for (int k = 0; k < pl.nkeys; k++) {
             apr_uint64_t bits;
-            if (!s->hist[k] || !(s->precs >> ix->keys.prec[k] & 1) || !pl.kind_ok[k])
+            if (!s->hist[k] || !(s->precs >> pl.key_prec[k] & 1) || !pl.kind_ok[k])
                 continue;
             if (pl.match[k])
                 r->total += (int)s->hist[k];
-            for (bits = ix->keys.countries[k]; bits; bits &= bits - 1)
+            for (bits = pl.key_countries[k]; bits; bits &= bits - 1)
                 r->country_counts[__builtin_ctzll(bits)] += (int)s->hist[k];
         }
     }
     /* the year facet, over every date */
-    per_year = apr_pcalloc(p, sizeof(apr_uint32_t) * (ix->keys.nyears + 1));
+    per_year = apr_pcalloc(p, sizeof(apr_uint32_t) * (ix->nyears + 1));
     for (int k = 0; k < pl.nkeys; k++)
         if (pl.match[k])
-            for (int y = 0; y < ix->keys.nyears; y++)
-                per_year[y] += ix->keys.year_counts[(apr_size_t)k * ix->keys.nyears + y];
-    set_years(r, per_year, ix->keys.nyears, ix->keys.years, 0);
+            for (apr_uint32_t y = 0; y < ix->nyears; y++)
+                per_year[y] += year_counts[(apr_size_t)k * ix->nyears + y];
+    set_years(r, per_year, (int)ix->nyears, years, 0);
 
     /* the slice */
     r->first = first;
@@ -353,7 +384,7 @@ static rc_result *run_indexed(apr_pool_t *p, const rc_data *d, const rc_collecti
         segment *s = &pl.seg[i];
         apr_int64_t in_seg = 0;
         for (int k = 0; k < pl.nkeys; k++)
-            if (pl.match[k] && (s->precs >> ix->keys.prec[k] & 1))
+            if (pl.match[k] && (s->precs >> pl.key_prec[k] & 1))
                 in_seg += s->hist[k];
         if (skip >= in_seg) {
             skip -= in_seg;
@@ -366,14 +397,200 @@ static rc_result *run_indexed(apr_pool_t *p, const rc_data *d, const rc_collecti
     return r;
 }
 
+/* ---------------------------------------------------------------- by bitsets (q) */
+
+static void col_range(const void *ctx, int lo, int hi, int *a, int *e)
+{
+    start_range(ctx, lo, hi, a, e);
+}
+
+/* The bit mask of positions [a, e) within 64-bit word w. */
+static apr_uint64_t range_mask(int a, int e, apr_size_t w)
+{
+    apr_uint64_t m = ~(apr_uint64_t)0;
+    apr_size_t lo = w * 64, hi = lo + 64;
+    if ((apr_size_t)a > lo)
+        m &= ~(apr_uint64_t)0 << (a - lo);
+    if ((apr_size_t)e < hi)
+        m &= (apr_size_t)e <= lo ? 0 : ~(apr_uint64_t)0 >> (hi - (apr_size_t)e);
+    return m;
+}
+
+/* Popcount of set over positions [a, e). */
+static apr_uint64_t count_range(const apr_uint64_t *set, int a, int e)
+{
+    apr_size_t wa, we;
+    apr_uint64_t n;
+    if (a >= e)
+        return 0;
+    wa = (apr_size_t)a / 64;
+    we = (apr_size_t)(e - 1) / 64;
+    if (wa == we)
+        return (apr_uint64_t)__builtin_popcountll(set[wa] & range_mask(a, e, wa));
+    n = (apr_uint64_t)__builtin_popcountll(set[wa] & range_mask(a, e, wa)) +
+        (apr_uint64_t)__builtin_popcountll(set[we] & range_mask(a, e, we));
+    return n + rc_bits_count(set, NULL, wa + 1, we);
+}
+
+/* The positions of the oldest-first groups: [*ga, *ge) is the group of equal start dates that
+ * holds pos. */
+static void group_of(const rc_collection *col, int pos, int *ga, int *ge)
+{
+    int s = col->items[pos].start;
+    start_range(col, s, s, ga, ge);
+}
+
+static rc_result *run_bits(apr_pool_t *p, const rc_data *d, const rc_collection *col,
+                           const rc_query *q, int asc, apr_int64_t first, int count)
+{
+    const rc_image *img = &d->img;
+    const rc_img_words *wd = col->words;
+    apr_size_t nb = wd->nbits;
+    rc_result *r = new_result(p, d, col);
+    apr_uint64_t *t = rc_words_match(p, img, wd, q->words); /* q, then its kinds */
+    apr_uint64_t *m = apr_palloc(p, sizeof(apr_uint64_t) * (nb + 1)); /* and its countries */
+    segment seg[MAX_SEGMENTS];
+    int nseg, *ids;
+
+    if (q->kinds) {
+        for (apr_size_t w = 0; w < nb; w++) {
+            apr_uint64_t k = 0;
+            for (int i = 0; i < col->nkinds; i++)
+                if (q->kind_checked[i])
+                    k |= rc_words_bits(img, wd, wd->kind_bits, i)[w];
+            t[w] &= k;
+        }
+    }
+    if (q->countries) {
+        memset(m, 0, sizeof(apr_uint64_t) * nb);
+        for (int c = 0; c < d->ncountries; c++)
+            if (q->countries[c]) {
+                const apr_uint64_t *cb = rc_words_bits(img, wd, wd->country_bits, c);
+                for (apr_size_t w = 0; w < nb; w++)
+                    m[w] |= t[w] & cb[w];
+            }
+    }
+    else
+        memcpy(m, t, sizeof(apr_uint64_t) * nb);
+
+    /* total and the country facet over the date ranges, restricted to their precisions */
+    nseg = plan_dates(q, col_range, col, seg);
+    for (int i = 0; i < nseg; i++) {
+        const segment *s = &seg[i];
+        apr_size_t wa = (apr_size_t)s->a / 64, we = (apr_size_t)(s->e - 1) / 64;
+        for (apr_size_t w = wa; w <= we; w++) {
+            apr_uint64_t mask = range_mask(s->a, s->e, w), tw;
+            if (s->precs != ALL_PRECS) {
+                apr_uint64_t pm = 0;
+                for (int k = 0; k < 3; k++)
+                    if (s->precs >> k & 1)
+                        pm |= rc_words_bits(img, wd, wd->prec_bits, k)[w];
+                mask &= pm;
+            }
+            if (!(tw = t[w] & mask))
+                continue;
+            r->total += __builtin_popcountll(m[w] & mask);
+            for (int c = 0; c < d->ncountries; c++)
+                r->country_counts[c] +=
+                    __builtin_popcountll(tw & rc_words_bits(img, wd, wd->country_bits, c)[w]);
+        }
+    }
+    /* the year facet over every date: a year's items are contiguous positions */
+    {
+        int pos = 0, span = col->nitems ? col->max_year - col->min_year + 1 : 0;
+        apr_uint32_t *per_year = apr_pcalloc(p, sizeof(apr_uint32_t) * (span + 1));
+        while (pos < col->nitems) {
+            int y = col->items[pos].start / 10000, a, e;
+            start_range(col, y * 10000 + 101, y * 10000 + 1231, &a, &e);
+            per_year[y - col->min_year] = (apr_uint32_t)count_range(m, a, e);
+            pos = e > pos ? e : pos + 1;
+        }
+        set_years(r, per_year, span, NULL, col->min_year);
+    }
+
+    /* the slice: matches are m's bits within the segments (and their precisions) */
+    r->first = first;
+    if (count > r->total)
+        count = r->total;
+    ids = apr_palloc(p, sizeof(int) * (count + 1));
+    r->ids = ids;
+    if (first >= r->total || count <= 0)
+        return r;
+    {
+        /* the matching set as one bitset: m within the segments */
+        apr_uint64_t *hit = apr_pcalloc(p, sizeof(apr_uint64_t) * (nb + 1));
+        for (int i = 0; i < nseg; i++) {
+            const segment *s = &seg[i];
+            for (apr_size_t w = (apr_size_t)s->a / 64; w <= (apr_size_t)(s->e - 1) / 64; w++) {
+                apr_uint64_t mask = range_mask(s->a, s->e, w);
+                if (s->precs != ALL_PRECS) {
+                    apr_uint64_t pm = 0;
+                    for (int k = 0; k < 3; k++)
+                        if (s->precs >> k & 1)
+                            pm |= rc_words_bits(img, wd, wd->prec_bits, k)[w];
+                    mask &= pm;
+                }
+                hit[w] |= m[w] & mask;
+            }
+        }
+        if (!asc) {
+            apr_int64_t skip = first;
+            for (apr_size_t w = 0; w < nb && r->nids < count; w++) {
+                apr_uint64_t bits = hit[w];
+                int c = __builtin_popcountll(bits);
+                if (skip >= c) {
+                    skip -= c;
+                    continue;
+                }
+                for (; bits && r->nids < count; bits &= bits - 1) {
+                    if (skip > 0) {
+                        skip--;
+                        continue;
+                    }
+                    ids[r->nids++] = (int)(w * 64) + __builtin_ctzll(bits);
+                }
+            }
+        }
+        else {
+            /* oldest first: groups of one start date from the last, each in position order */
+            apr_int64_t skip = first;
+            int end = col->nitems;
+            while (end > 0 && r->nids < count) {
+                int ga, ge;
+                apr_int64_t c;
+                group_of(col, end - 1, &ga, &ge);
+                c = (apr_int64_t)count_range(hit, ga, ge);
+                if (skip >= c)
+                    skip -= c;
+                else
+                    for (int pos = ga; pos < ge && r->nids < count; pos++)
+                        if (hit[pos >> 6] >> (pos & 63) & 1) {
+                            if (skip > 0)
+                                skip--;
+                            else
+                                ids[r->nids++] = pos;
+                        }
+                end = ga;
+            }
+        }
+    }
+    return r;
+}
+
+/* ---------------------------------------------------------------- choice */
+
 rc_result *rc_filter_run(apr_pool_t *p, const rc_data *d, const rc_collection *col,
                          const rc_query *q, int sort_asc, apr_int64_t first, int count)
 {
     int asc = sort_asc >= 0 ? sort_asc : q->sort_asc;
-    if (col->index && q->words)
-        return run_words(p, d, col, q, asc, first, count);
-    /* a listing of everything in CSV reads every item anyway */
-    if (!col->index || count == RC_ALL)
+    const rc_img_words *wd = col->words;
+    if (q->words) {
+        if (wd->country_bits && (wd->kind_bits || !col->nkinds) && d->ncountries <= 64 &&
+            col->nkinds <= 64)
+            return run_bits(p, d, col, q, asc, first, count);
+        return rc_filter_scan(p, d, col, q, asc, first, count);
+    }
+    if (!col->index)
         return rc_filter_scan(p, d, col, q, asc, first, count);
     return run_indexed(p, d, col, q, asc, first, count);
 }

@@ -16,7 +16,7 @@ typedef struct rc_result {
     const rc_collection *col;
     int total;              /* items matching every filter */
     apr_int64_t first;      /* rank of ids[0] in the whole result */
-    const int *ids;         /* the requested slice, as item indexes in sort order */
+    const int *ids;         /* the requested slice, as positions (col->items) in sort order */
     int nids;
     int *country_counts;    /* per declared country: matches ignoring the country filter */
     rc_year_count *years;   /* newest year first, only years with a count; ignores from/to */
@@ -30,9 +30,16 @@ typedef struct rc_result {
 rc_result *rc_filter_run(apr_pool_t *p, const rc_data *d, const rc_collection *col,
                          const rc_query *q, int sort_asc, apr_int64_t first, int count);
 
-/* The same by a pass over every item: what the indexes must agree with, and the way for q. */
+/* The same by a pass over every item: what the indexes must agree with, and the way when the
+ * data is beyond them. */
 rc_result *rc_filter_scan(apr_pool_t *p, const rc_data *d, const rc_collection *col,
                           const rc_query *q, int sort_asc, apr_int64_t first, int count);
+
+/* Calls fn with each matching position in sort order, without keeping them (CSV); stops when fn
+ * returns 0. */
+typedef int (*rc_each_fn)(void *ctx, int pos);
+void rc_filter_each(apr_pool_t *p, const rc_data *d, const rc_collection *col,
+                    const rc_query *q, int sort_asc, rc_each_fn fn, void *ctx);
 
 /* ceil(total / per_page) */
 apr_int64_t rc_result_pages(const rc_result *r, int per_page);

@@ -17,6 +17,16 @@ typedef struct {
 extern const rc_fold_entry rc_fold_table[];
 extern const apr_size_t rc_fold_table_size;
 extern const char rc_fold_blob[];
+/* A range [first, last] of code points outside ASCII that are letters or digits (general
+ * categories L* and N*). */
+typedef struct {
+    apr_uint32_t first, last;
+} rc_alnum_range;
+
+/* Sorted, for binary search. */
+extern const rc_alnum_range rc_alnum_ranges[];
+extern const apr_size_t rc_alnum_ranges_size;
+
 /* The Unicode version the table was generated from, e.g. "14.0.0". */
 extern const char rc_fold_unicode_version[];
 

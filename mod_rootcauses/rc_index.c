@@ -1,182 +1,221 @@
 /* rc_index: keys, running counts and date bounds for each collection and sort order. */
 #include "rc_index.h"
+#include "rc_vec.h"
 
 #include <string.h>
 
-#include <apr_hash.h>
 #include <apr_strings.h>
-#include <apr_tables.h>
+#include <xxhash.h>
 
-/* The key of an item: its country set, kind and precision packed into a hash key. */
+/* The key of an item: its country set, kind and precision. */
 typedef struct key_bits {
     apr_uint64_t countries;
-    int kind;
-    int prec;
+    apr_int32_t kind;
+    apr_int32_t prec;
 } key_bits;
 
-static int kind_index(const rc_collection *col, const char *kind)
+typedef struct keys_ctx {
+    rc_vec keys;  /* key_bits */
+    const key_bits *want;
+} keys_ctx;
+
+static int key_eq(void *ctx, apr_uint32_t id)
 {
-    int lo = 0, hi = col->nkinds;
-    if (!kind)
-        return -1;
-    while (lo < hi) {  /* col->kinds is sorted */
-        int mid = (lo + hi) / 2, c = strcmp(col->kinds[mid], kind);
-        if (c == 0)
-            return mid;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return -1;
+    keys_ctx *k = ctx;
+    return !memcmp(&RC_VEC_AT(&k->keys, key_bits, id), k->want, sizeof(key_bits));
 }
 
-static void build_order(apr_pool_t *p, rc_order_index *oi, const rc_collection *col,
-                        const int *order, int asc, const apr_uint16_t *item_key, int nkeys)
+/* Rows of running counts every `block` positions: a row costs nkeys counters, so the more keys
+ * the longer the blocks (fewer rows), up to 2048. */
+static int block_for(int nkeys)
 {
-    int n = col->nitems, nblocks = n / RC_INDEX_BLOCK + 1;
-    apr_uint32_t *running = apr_pcalloc(p, sizeof(apr_uint32_t) * nkeys);
-
-    oi->order = order;
-    oi->n = n;
-    oi->asc = asc;
-    oi->key = apr_palloc(p, sizeof(apr_uint16_t) * (n + 1));
-    oi->start = apr_palloc(p, sizeof(int) * (n + 1));
-    oi->blocks = apr_palloc(p, sizeof(apr_uint32_t) * (apr_size_t)nblocks * nkeys);
-    for (int pos = 0; pos < n; pos++) {
-        if (pos % RC_INDEX_BLOCK == 0)
-            memcpy(oi->blocks + (apr_size_t)(pos / RC_INDEX_BLOCK) * nkeys, running,
-                   sizeof(apr_uint32_t) * nkeys);
-        oi->key[pos] = item_key[order[pos]];
-        oi->start[pos] = col->items[order[pos]].date.start;
-        running[oi->key[pos]]++;
-    }
-    if (n % RC_INDEX_BLOCK == 0)
-        memcpy(oi->blocks + (apr_size_t)(n / RC_INDEX_BLOCK) * nkeys, running,
-               sizeof(apr_uint32_t) * nkeys);
+    int block = 256;
+    while (block < nkeys && block < 2048)
+        block *= 2;
+    return block;
 }
 
-static void build_grams(apr_pool_t *p, rc_grams *g, const rc_collection *col)
+static apr_uint32_t write_order(rc_imgw *w, const rc_index_input *in, int asc,
+                                const apr_uint16_t *item_key, int nkeys, int block,
+                                rc_img_order *out)
 {
-    int n = col->nitems;
-    g->words = (n + 63) / 64;
-    g->bits = apr_pcalloc(p, sizeof(apr_uint64_t) * ((apr_size_t)RC_GRAM_BITS * g->words + 1));
-    g->pos_desc = apr_palloc(p, sizeof(int) * (n + 1));
-    g->pos_asc = apr_palloc(p, sizeof(int) * (n + 1));
-    for (int pos = 0; pos < n; pos++) {
-        g->pos_desc[col->by_date_desc[pos]] = pos;
-        g->pos_asc[col->by_date_asc[pos]] = pos;
-    }
-    for (int i = 0; i < n; i++) {
-        const char *t = col->items[i].folded;
-        apr_uint64_t bit = (apr_uint64_t)1 << (i % 64);
-        for (; t[0] && t[1]; t++)
-            g->bits[(apr_size_t)RC_GRAM(t[0], t[1]) * g->words + i / 64] |= bit;
-    }
-}
+    int n = in->n, nblocks = n / block + 1;
+    apr_uint16_t *key = malloc(sizeof(apr_uint16_t) * (n + 1));
+    apr_int32_t *start = malloc(sizeof(apr_int32_t) * (n + 1));
+    apr_uint32_t *running = calloc((apr_size_t)nkeys, sizeof(apr_uint32_t));
+    apr_uint32_t *blocks = malloc(sizeof(apr_uint32_t) * (apr_size_t)nblocks * nkeys + 1);
+    int ok = key && start && running && blocks;
 
-rc_index *rc_index_build(apr_pool_t *p, const rc_data *d, const rc_collection *col)
-{
-    apr_pool_t *tmp;
-    apr_hash_t *seen;
-    apr_array_header_t *keys;
-    apr_uint16_t *item_key;
-    rc_index *ix;
-
-    if (d->ncountries > 64)
-        return NULL;
-    apr_pool_create(&tmp, p);
-    seen = apr_hash_make(tmp);
-    keys = apr_array_make(tmp, 64, sizeof(key_bits));
-    item_key = apr_palloc(tmp, sizeof(apr_uint16_t) * (col->nitems + 1));
-    for (int i = 0; i < col->nitems; i++) {
-        const rc_item *it = &col->items[i];
-        key_bits kb;
-        apr_uint16_t *known;
-        memset(&kb, 0, sizeof(kb));
-        for (int c = 0; c < it->ncountries; c++)
-            kb.countries |= (apr_uint64_t)1 << it->countries[c];
-        kb.kind = kind_index(col, it->kind);
-        kb.prec = it->date.day ? RC_PREC_DAY : it->date.month ? RC_PREC_MONTH : RC_PREC_YEAR;
-        if (!(known = apr_hash_get(seen, &kb, sizeof(kb)))) {
-            if (keys->nelts >= RC_INDEX_MAX_KEYS) {
-                apr_pool_destroy(tmp);
-                return NULL;
-            }
-            known = apr_palloc(tmp, sizeof(*known));
-            *known = (apr_uint16_t)keys->nelts;
-            *(key_bits *)apr_array_push(keys) = kb;
-            apr_hash_set(seen, apr_pmemdup(tmp, &kb, sizeof(kb)), sizeof(kb), known);
+    memset(out, 0, sizeof(*out));
+    if (ok) {
+        for (int pos = 0; pos < n; pos++) {
+            int item = asc ? (int)in->asc[pos] : pos;
+            if (pos % block == 0)
+                memcpy(blocks + (apr_size_t)(pos / block) * nkeys, running,
+                       sizeof(apr_uint32_t) * nkeys);
+            key[pos] = item_key[item];
+            start[pos] = in->start[item];
+            running[key[pos]]++;
         }
-        item_key[i] = *known;
+        if (n % block == 0)
+            memcpy(blocks + (apr_size_t)(n / block) * nkeys, running,
+                   sizeof(apr_uint32_t) * nkeys);
+        out->order = asc ? in->asc_off : 0;
+        out->key = rc_imgw_put(w, key, sizeof(apr_uint16_t) * n, 4);
+        out->start = rc_imgw_put(w, start, sizeof(apr_int32_t) * n, 4);
+        out->blocks = rc_imgw_put(w, blocks, sizeof(apr_uint32_t) * (apr_size_t)nblocks * nkeys, 4);
     }
-
-    ix = apr_pcalloc(p, sizeof(*ix));
-    ix->keys.n = keys->nelts;
-    ix->keys.countries = apr_palloc(p, sizeof(apr_uint64_t) * (keys->nelts + 1));
-    ix->keys.kind = apr_palloc(p, sizeof(int) * (keys->nelts + 1));
-    ix->keys.prec = apr_palloc(p, keys->nelts + 1);
-    for (int k = 0; k < keys->nelts; k++) {
-        const key_bits *kb = &APR_ARRAY_IDX(keys, k, key_bits);
-        ix->keys.countries[k] = kb->countries;
-        ix->keys.kind[k] = kb->kind;
-        ix->keys.prec[k] = (unsigned char)kb->prec;
-    }
-    /* years present only: dates may span millennia with few distinct years */
-    {
-        int span = col->nitems ? col->max_year - col->min_year + 1 : 0;
-        int *dense = apr_pcalloc(tmp, sizeof(int) * (span + 1));
-        for (int i = 0; i < col->nitems; i++)
-            dense[col->items[i].date.year - col->min_year] = 1;
-        ix->keys.years = apr_palloc(p, sizeof(int) * (span + 1));
-        for (int y = 0; y < span; y++)
-            if (dense[y]) {
-                dense[y] = ix->keys.nyears;
-                ix->keys.years[ix->keys.nyears++] = col->min_year + y;
-            }
-        ix->keys.year_counts = apr_pcalloc(
-            p, sizeof(apr_uint32_t) * ((apr_size_t)ix->keys.nyears * keys->nelts + 1));
-        for (int i = 0; i < col->nitems; i++)
-            ix->keys.year_counts[(apr_size_t)item_key[i] * ix->keys.nyears +
-                                 dense[col->items[i].date.year - col->min_year]]++;
-    }
-
-    build_order(p, &ix->desc, col, col->by_date_desc, 0, item_key, keys->nelts);
-    build_order(p, &ix->asc, col, col->by_date_asc, 1, item_key, keys->nelts);
-    build_grams(p, &ix->grams, col);
-    apr_pool_destroy(tmp);
-    return ix;
+    free(key);
+    free(start);
+    free(running);
+    free(blocks);
+    return ok && !rc_imgw_error(w);
 }
 
-void rc_index_histogram(const rc_order_index *oi, int nkeys, int a, int e, apr_uint32_t *hist)
+apr_uint32_t rc_index_write(apr_pool_t *tmp, rc_imgw *w, const rc_index_input *in)
 {
-    int ba = a / RC_INDEX_BLOCK, be = e / RC_INDEX_BLOCK;
+    apr_pool_t *p;
+    keys_ctx kc;
+    rc_table seen;
+    apr_uint16_t *item_key;
+    rc_img_index ix;
+    apr_uint64_t *kcountries;
+    apr_int32_t *kkind, *years, *dense;
+    unsigned char *kprec;
+    apr_uint32_t *year_counts, at = 0;
+    int nkeys, ok = 1, min_year = 0, max_year = 0, span;
+
+    if (in->ncountries > 64)
+        return 0;
+    apr_pool_create(&p, tmp);
+    rc_vec_init(p, &kc.keys, sizeof(key_bits));
+    item_key = apr_palloc(p, sizeof(apr_uint16_t) * (in->n + 1));
+    if (!rc_table_init(p, &seen, 256))
+        goto fail;
+    for (int i = 0; i < in->n; i++) {
+        key_bits kb;
+        apr_uint32_t id;
+        memset(&kb, 0, sizeof(kb));
+        kb.countries = in->countries[i];
+        kb.kind = in->kind[i];
+        kb.prec = in->prec[i];
+        kc.want = &kb;
+        id = rc_table_find(&seen, XXH3_64bits(&kb, sizeof(kb)), key_eq, &kc, 1,
+                           (apr_uint32_t)kc.keys.n);
+        if (id == RC_TABLE_NOMEM)
+            goto fail;
+        if (id == kc.keys.n) {
+            key_bits *k;
+            if (kc.keys.n >= RC_INDEX_MAX_KEYS || !(k = rc_vec_push(&kc.keys)))
+                goto beyond;
+            *k = kb;
+        }
+        item_key[i] = (apr_uint16_t)id;
+        {
+            int y = in->start[i] / 10000;
+            if (!min_year || y < min_year)
+                min_year = y;
+            if (y > max_year)
+                max_year = y;
+        }
+    }
+    nkeys = (int)kc.keys.n;
+    memset(&ix, 0, sizeof(ix));
+    ix.nkeys = (apr_uint32_t)nkeys;
+    ix.block = (apr_uint32_t)block_for(nkeys);
+    kcountries = apr_palloc(p, sizeof(apr_uint64_t) * (nkeys + 1));
+    kkind = apr_palloc(p, sizeof(apr_int32_t) * (nkeys + 1));
+    kprec = apr_palloc(p, nkeys + 1);
+    for (int k = 0; k < nkeys; k++) {
+        const key_bits *kb = &RC_VEC_AT(&kc.keys, key_bits, k);
+        kcountries[k] = kb->countries;
+        kkind[k] = kb->kind;
+        kprec[k] = (unsigned char)kb->prec;
+    }
+    ix.key_countries = rc_imgw_put(w, kcountries, sizeof(apr_uint64_t) * nkeys, 8);
+    ix.key_kind = rc_imgw_put(w, kkind, sizeof(apr_int32_t) * nkeys, 4);
+    ix.key_prec = rc_imgw_put(w, kprec, (apr_size_t)nkeys, 1);
+
+    /* years present only: dates may span millennia with few distinct years */
+    span = in->n ? max_year - min_year + 1 : 0;
+    dense = apr_pcalloc(p, sizeof(apr_int32_t) * (span + 1));
+    years = apr_palloc(p, sizeof(apr_int32_t) * (span + 1));
+    for (int i = 0; i < in->n; i++)
+        dense[in->start[i] / 10000 - min_year] = 1;
+    for (int y = 0; y < span; y++)
+        if (dense[y]) {
+            dense[y] = (apr_int32_t)ix.nyears;
+            years[ix.nyears++] = min_year + y;
+        }
+    year_counts = calloc((apr_size_t)ix.nyears * nkeys + 1, sizeof(apr_uint32_t));
+    if (!year_counts)
+        goto fail;
+    for (int i = 0; i < in->n; i++)
+        year_counts[(apr_size_t)item_key[i] * ix.nyears + dense[in->start[i] / 10000 - min_year]]++;
+    ix.years = rc_imgw_put(w, years, sizeof(apr_int32_t) * ix.nyears, 4);
+    ix.year_counts = rc_imgw_put(w, year_counts, sizeof(apr_uint32_t) * ix.nyears * nkeys, 4);
+    free(year_counts);
+
+    ok = write_order(w, in, 0, item_key, nkeys, (int)ix.block, &ix.desc) &&
+         write_order(w, in, 1, item_key, nkeys, (int)ix.block, &ix.asc);
+    if (ok)
+        at = rc_imgw_put(w, &ix, sizeof(ix), 8);
+    apr_pool_destroy(p);
+    return at;
+beyond:
+    apr_pool_destroy(p);
+    return 0;
+fail:
+    apr_pool_destroy(p);
+    /* out of memory: no index (the pass over the items answers) rather than no data */
+    return 0;
+}
+
+/* ---- query ---- */
+
+void rc_index_view(const rc_image *img, const rc_img_index *ix, int n, int asc,
+                   rc_order_view *v)
+{
+    const rc_img_order *o = asc ? &ix->asc : &ix->desc;
+    v->order = o->order ? RC_AT(img, apr_uint32_t, o->order) : NULL;
+    v->key = RC_AT(img, apr_uint16_t, o->key);
+    v->start = RC_AT(img, apr_int32_t, o->start);
+    v->blocks = RC_AT(img, apr_uint32_t, o->blocks);
+    v->n = n;
+    v->nkeys = (int)ix->nkeys;
+    v->block = (int)ix->block;
+    v->asc = asc;
+}
+
+void rc_index_histogram(const rc_order_view *v, int a, int e, apr_uint32_t *hist)
+{
+    int ba = a / v->block, be = e / v->block;
     if (a >= e)
         return;
     if (ba == be) {  /* within one block: read the keys */
         for (int pos = a; pos < e; pos++)
-            hist[oi->key[pos]]++;
+            hist[v->key[pos]]++;
         return;
     }
     {
-        const apr_uint32_t *from = oi->blocks + (apr_size_t)ba * nkeys;
-        const apr_uint32_t *to = oi->blocks + (apr_size_t)be * nkeys;
-        for (int k = 0; k < nkeys; k++)
+        const apr_uint32_t *from = v->blocks + (apr_size_t)ba * v->nkeys;
+        const apr_uint32_t *to = v->blocks + (apr_size_t)be * v->nkeys;
+        for (int k = 0; k < v->nkeys; k++)
             hist[k] += to[k] - from[k];
     }
-    for (int pos = ba * RC_INDEX_BLOCK; pos < a; pos++)
-        hist[oi->key[pos]]--;
-    for (int pos = be * RC_INDEX_BLOCK; pos < e; pos++)
-        hist[oi->key[pos]]++;
+    for (int pos = ba * v->block; pos < a; pos++)
+        hist[v->key[pos]]--;
+    for (int pos = be * v->block; pos < e; pos++)
+        hist[v->key[pos]]++;
 }
 
 /* First position in [0, n) where before(start) stops holding (before is monotone). */
-static int partition(const rc_order_index *oi, int date, int (*before)(int start, int date))
+static int partition(const rc_order_view *v, int date, int (*before)(int start, int date))
 {
-    int lo = 0, hi = oi->n;
+    int lo = 0, hi = v->n;
     while (lo < hi) {
         int mid = lo + (hi - lo) / 2;
-        if (before(oi->start[mid], date))
+        if (before(v->start[mid], date))
             lo = mid + 1;
         else
             hi = mid;
@@ -189,15 +228,15 @@ static int ge(int start, int date) { return start >= date; }
 static int lt(int start, int date) { return start < date; }
 static int le(int start, int date) { return start <= date; }
 
-void rc_index_range(const rc_order_index *oi, int lo, int hi, int *a, int *e)
+void rc_index_range(const rc_order_view *v, int lo, int hi, int *a, int *e)
 {
-    if (oi->asc) {
-        *a = partition(oi, lo, lt);  /* first start >= lo */
-        *e = partition(oi, hi, le);  /* first start > hi */
+    if (v->asc) {
+        *a = partition(v, lo, lt);  /* first start >= lo */
+        *e = partition(v, hi, le);  /* first start > hi */
     }
     else {
-        *a = partition(oi, hi, gt);  /* first start <= hi */
-        *e = partition(oi, lo, ge);  /* first start < lo */
+        *a = partition(v, hi, gt);  /* first start <= hi */
+        *e = partition(v, lo, ge);  /* first start < lo */
     }
     if (*e < *a)
         *e = *a;

@@ -1,73 +1,63 @@
-/* rc_index: per-collection indexes built once per data version, so that a listing filtered by
- * date, country and kind costs O(log n + keys + page) instead of a pass over every item.
+/* rc_index: per-collection indexes written once per data version into its image, so that a
+ * listing filtered by date, country and kind costs O(log n + keys + page) instead of a pass over
+ * every item.
  *
  * Each item gets a key: the combination of its country set, kind and date precision. For one
  * sort order, positions are the items in that order; the index keeps each position's key, each
- * position's start date (for binary search), and every 256 positions the running count of each
- * key. The count of any key over any range of positions is then two look-ups and at most 510
- * key reads, and every filter of SPEC §6 but q is a predicate on keys over at most three ranges
+ * position's start date (for binary search), and every `block` positions the running count of
+ * each key. The count of any key over any range of positions is then two look-ups and at most
+ * 2 x block key reads, and every filter but q is a predicate on keys over at most three ranges
  * of positions (see rc_filter.c). APR only. */
 #ifndef RC_INDEX_H
 #define RC_INDEX_H
 
 #include <apr_pools.h>
 
-#include "rc_data.h"
+#include "rc_build.h"
+#include "rc_image.h"
 
-#define RC_INDEX_BLOCK 256
 #define RC_INDEX_MAX_KEYS 4096
 
 typedef enum rc_precision { RC_PREC_YEAR = 0, RC_PREC_MONTH = 1, RC_PREC_DAY = 2 } rc_precision;
 
-/* What a key stands for; shared by both orders of a collection. */
-typedef struct rc_keys {
+/* ---- build ---- */
+
+/* What the index is made of, per position (newest first). */
+typedef struct rc_index_input {
     int n;
-    apr_uint64_t *countries; /* per key: bit i set when the key's items have country i */
-    int *kind;               /* per key: index into the collection's kinds, -1 for none */
-    unsigned char *prec;     /* per key: rc_precision */
-    int nyears;              /* distinct years the items' dates start in */
-    int *years;              /* those years, ascending */
-    apr_uint32_t *year_counts; /* n x nyears (key-major): items of key k starting in years[y] */
-} rc_keys;
+    int ncountries;
+    const apr_uint64_t *countries; /* country bitmask (the index takes up to 64 countries) */
+    const int *kind;               /* kind index, -1 for none */
+    const unsigned char *prec;     /* rc_precision */
+    const int *start;              /* YYYYMMDD */
+    const apr_uint32_t *asc;       /* oldest-first rank -> position */
+    apr_uint32_t asc_off;          /* where asc is in the image already */
+} rc_index_input;
 
-typedef struct rc_order_index {
-    const int *order;        /* position -> item index */
-    int n;
-    int asc;                 /* dates ascending (1) or descending (0) */
-    apr_uint16_t *key;       /* position -> key */
-    int *start;              /* position -> start date as YYYYMMDD */
-    apr_uint32_t *blocks;    /* (n / RC_INDEX_BLOCK + 1) x nkeys running counts */
-} rc_order_index;
+/* Writes the index; returns the offset of its rc_img_index, or 0 when the data is beyond it
+ * (more than 64 countries or RC_INDEX_MAX_KEYS keys: listings then take the pass over the
+ * items) or on a write error (rc_imgw_error says). */
+apr_uint32_t rc_index_write(apr_pool_t *tmp, rc_imgw *w, const rc_index_input *in);
 
-/* For q: which items' folded text has a byte pair that hashes to each of RC_GRAM_BITS values.
- * An item can contain a word only if it has every one of the word's pairs, so the AND of a
- * word's bitmaps leaves the few items that strstr() then checks. */
-#define RC_GRAM_BITS 256
+/* ---- query ---- */
 
-typedef struct rc_grams {
-    int words;               /* 64-bit words per bitmap: (nitems + 63) / 64 */
-    apr_uint64_t *bits;      /* RC_GRAM_BITS bitmaps of `words` words, item-indexed */
-    int *pos_desc, *pos_asc; /* item -> its position in each order */
-} rc_grams;
+/* One sort order of an index, as the request path reads it. */
+typedef struct rc_order_view {
+    const apr_uint32_t *order;     /* position -> item (newest-first position); NULL: identity */
+    const apr_uint16_t *key;
+    const apr_int32_t *start;
+    const apr_uint32_t *blocks;
+    int n, nkeys, block, asc;
+} rc_order_view;
 
-typedef struct rc_index {
-    rc_keys keys;
-    rc_order_index desc, asc;
-    rc_grams grams;
-} rc_index;
-
-/* The hash of a byte pair, in [0, RC_GRAM_BITS). */
-#define RC_GRAM(a, b) ((((unsigned)(unsigned char)(a) * 31u) ^ (unsigned char)(b)) & (RC_GRAM_BITS - 1))
-
-/* Builds the index of col, or returns NULL when the data is beyond it (more than 64 countries
- * or RC_INDEX_MAX_KEYS keys); the filter then scans. */
-rc_index *rc_index_build(apr_pool_t *p, const rc_data *d, const rc_collection *col);
+void rc_index_view(const rc_image *img, const rc_img_index *ix, int n, int asc,
+                   rc_order_view *v);
 
 /* Adds to hist[k] the number of positions in [a, e) whose key is k. */
-void rc_index_histogram(const rc_order_index *oi, int nkeys, int a, int e, apr_uint32_t *hist);
+void rc_index_histogram(const rc_order_view *v, int a, int e, apr_uint32_t *hist);
 
 /* The positions [*a, *e) whose start date lies in [lo, hi] (YYYYMMDD); they are contiguous in
  * either order. */
-void rc_index_range(const rc_order_index *oi, int lo, int hi, int *a, int *e);
+void rc_index_range(const rc_order_view *v, int lo, int hi, int *a, int *e);
 
 #endif

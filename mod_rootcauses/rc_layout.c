@@ -10,7 +10,7 @@
 
 static const char builtin[] =
     "<!DOCTYPE html>\n"
-    "<html lang=\"en\">\n"
+    "<html lang=\"<!--#rootcauses lang-->\">\n"
     "<head>\n"
     "<meta charset=\"utf-8\">\n"
     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -20,11 +20,12 @@ static const char builtin[] =
     "<!--#rootcauses head-->"
     "</head>\n"
     "<body>\n"
-    "<a class=\"skip-link\" href=\"#content\">Skip to main content</a>\n"
+    "<a class=\"skip-link\" href=\"#content\"><!--#rootcauses skip--></a>\n"
     "<header class=\"site-header\"><div class=\"wrap\">"
-    "<a class=\"site-name\" href=\"<!--#rootcauses base-->/\"><!--#rootcauses site--></a>"
+    "<a class=\"site-name\" href=\"<!--#rootcauses home-->/\"><!--#rootcauses site--></a>"
+    "<!--#rootcauses languages-->"
     "</div></header>\n"
-    "<nav class=\"site-nav\" aria-label=\"Main\"><div class=\"wrap\">"
+    "<nav class=\"site-nav\" aria-label=\"<!--#rootcauses nav-label-->\"><div class=\"wrap\">"
     "<!--#rootcauses nav-->"
     "</div></nav>\n"
     "<main id=\"content\" class=\"wrap\" tabindex=\"-1\">\n"
@@ -39,8 +40,10 @@ static const struct {
     const char *name;
     rc_marker marker;
 } markers[] = {
-    {"title", RC_SEG_TITLE}, {"nav", RC_SEG_NAV},   {"content", RC_SEG_CONTENT},
-    {"head", RC_SEG_HEAD},   {"base", RC_SEG_BASE}, {"site", RC_SEG_SITE},
+    {"title", RC_SEG_TITLE},         {"nav", RC_SEG_NAV},         {"content", RC_SEG_CONTENT},
+    {"head", RC_SEG_HEAD},           {"base", RC_SEG_BASE},       {"site", RC_SEG_SITE},
+    {"lang", RC_SEG_LANG},           {"languages", RC_SEG_LANGUAGES}, {"home", RC_SEG_HOME},
+    {"skip", RC_SEG_SKIP},           {"nav-label", RC_SEG_NAV_LABEL}, {"menu", RC_SEG_MENU},
 };
 
 #define OPEN "<!--#rootcauses "
@@ -50,7 +53,7 @@ const char *rc_layout_parse(apr_pool_t *p, const char *name, const char *text, a
                             rc_layout **out)
 {
     apr_array_header_t *segs = apr_array_make(p, 16, sizeof(rc_segment));
-    int seen[8] = {0};
+    int seen[16] = {0};
     const char *s = text, *end = text + len;
     rc_layout *l;
     unsigned char digest[APR_MD5_DIGESTSIZE];
@@ -84,7 +87,8 @@ const char *rc_layout_parse(apr_pool_t *p, const char *name, const char *text, a
             apr_size_t shown = close ? (apr_size_t)(close - m) + 3 : (apr_size_t)(end - m);
             return apr_psprintf(p,
                                 "layout %s: unknown marker %.*s; expected one of "
-                                "<!--#rootcauses title-->, nav, content, head, base, site",
+                                "<!--#rootcauses title-->, nav, content, head, base, site, "
+                                "lang, languages, home, skip, nav-label, menu",
                                 name, (int)(shown > 60 ? 60 : shown), m);
         }
         if (markers[found].marker <= RC_SEG_CONTENT && seen[markers[found].marker]++)
@@ -115,13 +119,14 @@ const char *rc_layout_load(apr_pool_t *p, const char *path, rc_layout **out)
     apr_file_t *f;
     apr_finfo_t fi;
     apr_status_t rv;
-    char *buf, err[120];
+    char *buf, msg[120];
+    const char *err;
     apr_size_t len;
 
     if ((rv = apr_file_open(&f, path, APR_FOPEN_READ | APR_FOPEN_BINARY, 0, p)) != APR_SUCCESS ||
-        (rv = apr_file_info_get(&fi, APR_FINFO_SIZE, f)) != APR_SUCCESS)
+        (rv = apr_file_info_get(&fi, APR_FINFO_SIZE | APR_FINFO_MTIME, f)) != APR_SUCCESS)
         return apr_psprintf(p, "layout %s: cannot read it: %s", path,
-                            apr_strerror(rv, err, sizeof(err)));
+                            apr_strerror(rv, msg, sizeof(msg)));
     if (fi.size > (1 << 20)) {
         apr_file_close(f);
         return apr_psprintf(p, "layout %s: larger than 1 MiB", path);
@@ -132,9 +137,12 @@ const char *rc_layout_load(apr_pool_t *p, const char *path, rc_layout **out)
     apr_file_close(f);
     if (rv != APR_SUCCESS)
         return apr_psprintf(p, "layout %s: cannot read it: %s", path,
-                            apr_strerror(rv, err, sizeof(err)));
+                            apr_strerror(rv, msg, sizeof(msg)));
     buf[len] = '\0';
-    return rc_layout_parse(p, path, buf, len, out);
+    if ((err = rc_layout_parse(p, path, buf, len, out)) != NULL)
+        return err;
+    (*out)->mtime = fi.mtime;
+    return NULL;
 }
 
 const rc_layout *rc_layout_builtin(apr_pool_t *p)

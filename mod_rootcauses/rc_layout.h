@@ -13,7 +13,13 @@ typedef enum rc_marker {
     RC_SEG_CONTENT,  /* <!--#rootcauses content-->: the page's content */
     RC_SEG_HEAD,     /* <!--#rootcauses head-->: extra <head> elements (optional) */
     RC_SEG_BASE,     /* <!--#rootcauses base-->: the mount point's path, escaped (optional) */
-    RC_SEG_SITE      /* <!--#rootcauses site-->: the site title, escaped (optional) */
+    RC_SEG_SITE,     /* <!--#rootcauses site-->: the site title, escaped (optional) */
+    RC_SEG_LANG,     /* <!--#rootcauses lang-->: the page's language code, for <html lang> */
+    RC_SEG_LANGUAGES, /* <!--#rootcauses languages-->: the language switch (none for one) */
+    RC_SEG_HOME,     /* <!--#rootcauses home-->: the site's path in the page's language */
+    RC_SEG_SKIP,     /* <!--#rootcauses skip-->: "Skip to main content", translated */
+    RC_SEG_NAV_LABEL, /* <!--#rootcauses nav-label-->: the main navigation's name, translated */
+    RC_SEG_MENU      /* <!--#rootcauses menu-->: "Menu", translated */
 } rc_marker;
 
 typedef struct rc_segment {
@@ -25,7 +31,8 @@ typedef struct rc_layout {
     const char *name;   /* file name, or "built-in" */
     rc_segment *segs;
     int nsegs;
-    char hash[9];       /* hex, goes into ETags so a new layout changes them */
+    char hash[9];       /* hex of its content, goes into ETags so a new layout changes them */
+    apr_time_t mtime;   /* the file's; 0 for the built-in layout */
 } rc_layout;
 
 /* Splits text into segments. title, nav and content must each occur exactly once. */

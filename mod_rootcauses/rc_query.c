@@ -2,6 +2,7 @@
 #include "rc_query.h"
 #include "rc_date.h"
 #include "rc_text.h"
+#include "rc_words.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -13,9 +14,9 @@ typedef struct parse_ctx {
     apr_pool_t *p;
     const rc_data *d;
     const rc_collection *col;
+    const rc_msgs *m;
     rc_query *q;
     apr_array_header_t *kinds, *words, *q_texts;
-    int saw_country;
 } parse_ctx;
 
 /* A value as messages show it: cut at 60 bytes so that a hostile query cannot make a huge
@@ -55,19 +56,26 @@ static const char *shown(apr_pool_t *p, const char *v)
     return out;
 }
 
-static void add_error(parse_ctx *c, const char *param, const char *value, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+/* 1 if param has an error already: one message per parameter is enough to act on, and what
+ * a message costs (the list of valid choices) is paid once however many bad values come. */
+static int has_error(const parse_ctx *c, const char *param)
+{
+    for (int i = 0; i < c->q->errors->nelts; i++) {
+        const rc_query_error *old = &APR_ARRAY_IDX(c->q->errors, i, rc_query_error);
+        if (param && old->param && !strcmp(old->param, param))
+            return 1;
+    }
+    return 0;
+}
+
+static void add_error(parse_ctx *c, const char *param, const char *value, const char *fmt, ...);
 
 static void add_error(parse_ctx *c, const char *param, const char *value, const char *fmt, ...)
 {
     rc_query_error *e;
     va_list ap;
-    /* One message per parameter is enough to act on. */
-    for (int i = 0; i < c->q->errors->nelts; i++) {
-        rc_query_error *old = &APR_ARRAY_IDX(c->q->errors, i, rc_query_error);
-        if (param && old->param && !strcmp(old->param, param))
-            return;
-    }
+    if (has_error(c, param))
+        return;
     e = apr_array_push(c->q->errors);
     e->param = param;
     e->value = value;
@@ -96,8 +104,7 @@ static int parse_whole(const char *s, apr_int64_t max, apr_int64_t *out)
 static int single(parse_ctx *c, const char *name, const char **slot, const char *value)
 {
     if (*slot) {
-        add_error(c, name, value, "%s: given more than once (\"%s\" and \"%s\"); give it once",
-                  name, shown(c->p, *slot), shown(c->p, value));
+        add_error(c, name, value, c->m->e_repeated, name, shown(c->p, *slot), shown(c->p, value));
         return 0;
     }
     *slot = value;
@@ -106,10 +113,12 @@ static int single(parse_ctx *c, const char *name, const char **slot, const char 
 
 static const char *country_choices(parse_ctx *c)
 {
+    int lang = rc_data_lang(c->d, c->m->code);
     const char *s = "";
     for (int i = 0; i < c->d->ncountries; i++)
         s = apr_pstrcat(c->p, s, i ? ", " : "", c->d->countries[i].code, " (",
-                        c->d->countries[i].name, ")", NULL);
+                        rc_str(c->d, rc_text(c->d, c->d->countries[i].name, lang, NULL)), ")",
+                        NULL);
     return s;
 }
 
@@ -117,24 +126,27 @@ static const char *kind_choices(parse_ctx *c)
 {
     const char *s = "";
     for (int i = 0; i < c->col->nkinds; i++)
-        s = apr_pstrcat(c->p, s, i ? ", " : "", c->col->kinds[i], NULL);
-    return c->col->nkinds ? s : "none (no item of this listing has a kind)";
+        s = apr_pstrcat(c->p, s, i ? ", " : "", c->col->kinds[i].slug, NULL);
+    return c->col->nkinds ? s : c->m->e_no_kinds;
 }
 
+/* A country by code (any case) or by name in any language, folded; -1 when none. */
 static int find_country(parse_ctx *c, const char *v)
 {
+    const char *folded;
     if (strlen(v) == 2) {
         char code[3] = {apr_toupper(v[0]), apr_toupper(v[1]), '\0'};
         int i = rc_data_country(c->d, code);
         if (i >= 0)
             return i;
     }
-    {
-        const char *folded = rc_fold(c->p, v, strlen(v));
-        for (int i = 0; i < c->d->ncountries; i++)
-            if (!strcmp(folded, c->d->countries[i].folded))
+    folded = rc_fold(c->p, v, strlen(v));
+    for (int i = 0; i < c->d->ncountries; i++)
+        for (int l = 0; l < c->d->nlang; l++) {
+            const char *name = rc_str(c->d, c->d->countries[i].folded[l]);
+            if (name && !strcmp(folded, name))
                 return i;
-    }
+        }
     return -1;
 }
 
@@ -149,10 +161,11 @@ static void each_element(parse_ctx *c, const char *name, const char *v,
 
 static void add_country(parse_ctx *c, const char *name, const char *v)
 {
-    int i = find_country(c, v);
-    if (i < 0) {
-        add_error(c, name, v, "%s: \"%s\" is not a country of this site; valid: %s", name,
-                  shown(c->p, v), country_choices(c));
+    int i;
+    if (has_error(c, name))
+        return;
+    if ((i = find_country(c, v)) < 0) {
+        add_error(c, name, v, c->m->e_country, name, shown(c->p, v), country_choices(c));
         return;
     }
     if (!c->q->countries)  /* only now: "country=," filters nothing */
@@ -162,32 +175,50 @@ static void add_country(parse_ctx *c, const char *name, const char *v)
 
 static void add_kind(parse_ctx *c, const char *name, const char *v)
 {
-    for (int i = 0; i < c->col->nkinds; i++)
-        if (!strcmp(c->col->kinds[i], v)) {
-            if (!c->q->kind_checked[i]) {
-                c->q->kind_checked[i] = 1;
-                APR_ARRAY_PUSH(c->kinds, const char *) = c->col->kinds[i];
+    int lo = 0, hi = c->col->nkinds;
+    if (has_error(c, name))
+        return;
+    while (lo < hi) {  /* the kinds are sorted */
+        int mid = (lo + hi) / 2, cmp = strcmp(c->col->kinds[mid].slug, v);
+        if (cmp == 0) {
+            if (!c->q->kind_checked[mid]) {
+                c->q->kind_checked[mid] = 1;
+                APR_ARRAY_PUSH(c->kinds, const char *) = c->col->kinds[mid].slug;
             }
             return;
         }
-    add_error(c, name, v, "%s: \"%s\" is not a kind in %s; valid: %s", name, shown(c->p, v),
-              c->col->title, kind_choices(c));
+        if (cmp < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    add_error(c, name, v, c->m->e_kind, name, shown(c->p, v),
+              rc_str(c->d, rc_text(c->d, c->col->title, rc_data_lang(c->d, c->m->code), NULL)),
+              kind_choices(c));
 }
 
+/* q: each value's words, folded, added to the distinct words of the query. */
 static void add_words(parse_ctx *c, const char *name, const char *v)
 {
     apr_size_t chars = rc_utf8_length(v, strlen(v));
-    char *folded, *last, *tok;
+    const char **words;
+    int n;
     if (chars > RC_Q_MAX_CHARS) {
-        add_error(c, name, v, "%s: \"%s\" is %lu characters long; the limit is %d", name,
-                  shown(c->p, v), (unsigned long)chars, RC_Q_MAX_CHARS);
+        add_error(c, name, v, c->m->e_q_long, name, shown(c->p, v), (unsigned long)chars,
+                  RC_Q_MAX_CHARS);
         return;
     }
     APR_ARRAY_PUSH(c->q_texts, const char *) = v;
-    folded = rc_fold(c->p, v, strlen(v));
-    for (tok = apr_strtok(folded, " \t\r\n\f\v", &last); tok;
-         tok = apr_strtok(NULL, " \t\r\n\f\v", &last))
-        APR_ARRAY_PUSH(c->words, const char *) = tok;
+    if (c->words->nelts > RC_Q_MAX_WORDS)
+        return;  /* too many already */
+    words = rc_words_split(c->p, rc_fold(c->p, v, strlen(v)), &n);
+    for (int i = 0; i < n && c->words->nelts <= RC_Q_MAX_WORDS; i++) {
+        int seen = 0;
+        for (int k = 0; k < c->words->nelts && !seen; k++)
+            seen = !strcmp(APR_ARRAY_IDX(c->words, k, const char *), words[i]);
+        if (!seen)
+            APR_ARRAY_PUSH(c->words, const char *) = words[i];
+    }
 }
 
 /* C0 controls but white space (which separates the words of q), DEL, and C1 controls. */
@@ -230,8 +261,8 @@ static int date_bound(parse_ctx *c, const char *name, const char *v, rc_date *d)
     if (!v)
         return 0;
     if ((why = rc_date_parse(v, d)) != NULL) {
-        add_error(c, name, v, "%s: \"%s\" is not a date: %s%s", name, shown(c->p, v), why,
-                  why[0] == 'n' ? " (expected YYYY, YYYY-MM or YYYY-MM-DD)" : "");
+        add_error(c, name, v, c->m->e_date, name, shown(c->p, v),
+                  why[0] == 'n' ? c->m->e_date_calendar : c->m->e_date_syntax);
         return 0;
     }
     return 1;
@@ -249,32 +280,25 @@ static void finish_values(parse_ctx *c, int default_per_page)
     if (has_to)
         q->to = to.end;
     if (has_from && has_to && from.start > to.end)
-        add_error(c, "from", q->from_text,
-                  "from: \"%s\" starts after to \"%s\" ends; swap them or widen the range",
-                  shown(c->p, q->from_text), shown(c->p, q->to_text));
+        add_error(c, "from", q->from_text, c->m->e_from_after_to, shown(c->p, q->from_text),
+                  shown(c->p, q->to_text));
 
     if (q->sort_text) {
         if (!strcmp(q->sort_text, "date"))
             q->sort_asc = 1;
         else if (strcmp(q->sort_text, "-date"))
-            add_error(c, "sort", q->sort_text,
-                      "sort: \"%s\" is not a sort order; expected \"-date\" (newest first) or "
-                      "\"date\" (oldest first)",
-                      shown(c->p, q->sort_text));
+            add_error(c, "sort", q->sort_text, c->m->e_sort, shown(c->p, q->sort_text));
     }
     q->page = 1;
     if (q->page_text && (!parse_whole(q->page_text, RC_MAX_PAGE - 1, &q->page) || q->page < 1)) {
-        add_error(c, "page", q->page_text,
-                  "page: \"%s\" is not a page number; expected a whole number from 1",
-                  shown(c->p, q->page_text));
+        add_error(c, "page", q->page_text, c->m->e_page, shown(c->p, q->page_text));
         q->page = 1;
     }
     q->per_page = default_per_page;
     if (q->per_page_text) {
         apr_int64_t n = 0;
         if (!parse_whole(q->per_page_text, RC_MAX_PER_PAGE, &n) || n < 1 || n > RC_MAX_PER_PAGE)
-            add_error(c, "per_page", q->per_page_text,
-                      "per_page: \"%s\" is out of range; expected a whole number from 1 to %d",
+            add_error(c, "per_page", q->per_page_text, c->m->e_per_page,
                       shown(c->p, q->per_page_text), RC_MAX_PER_PAGE);
         else
             q->per_page = (int)n;
@@ -299,7 +323,7 @@ static void build_canonical(parse_ctx *c)
     for (int i = 0; i < c->col->nkinds; i++)
         if (q->kind_checked[i])
             APR_ARRAY_PUSH(parts, const char *) =
-                apr_pstrcat(c->p, "kind=", rc_escape_query(c->p, c->col->kinds[i]), NULL);
+                apr_pstrcat(c->p, "kind=", rc_escape_query(c->p, c->col->kinds[i].slug), NULL);
     /* one q per value given: joined, values of up to 200 characters each could exceed it */
     for (int i = 0; i < c->q_texts->nelts; i++)
         APR_ARRAY_PUSH(parts, const char *) = apr_pstrcat(
@@ -314,10 +338,12 @@ static void build_canonical(parse_ctx *c)
         q->canonical_with_per_page = apr_psprintf(c->p, "per_page=%d", q->per_page);
     else
         q->canonical_with_per_page = q->canonical;
+    q->key = apr_psprintf(c->p, "%s&page=%" APR_INT64_T_FMT "&per_page=%d", q->canonical,
+                          q->page, q->per_page);
 }
 
 rc_query *rc_query_parse(apr_pool_t *p, const rc_data *d, const rc_collection *col,
-                         const char *args, int default_per_page)
+                         const char *args, int default_per_page, const rc_msgs *m)
 {
     parse_ctx c;
     rc_query *q = apr_pcalloc(p, sizeof(*q));
@@ -327,6 +353,7 @@ rc_query *rc_query_parse(apr_pool_t *p, const rc_data *d, const rc_collection *c
     c.p = p;
     c.d = d;
     c.col = col;
+    c.m = m;
     c.q = q;
     c.kinds = apr_array_make(p, 4, sizeof(const char *));
     c.words = apr_array_make(p, 4, sizeof(const char *));
@@ -335,8 +362,8 @@ rc_query *rc_query_parse(apr_pool_t *p, const rc_data *d, const rc_collection *c
     q->kind_checked = apr_pcalloc(p, col->nkinds + 1);
 
     if (args && strlen(args) > RC_MAX_QUERY_BYTES) {
-        add_error(&c, NULL, NULL, "The query string is %lu bytes long; the limit is %d bytes",
-                  (unsigned long)strlen(args), RC_MAX_QUERY_BYTES);
+        add_error(&c, NULL, NULL, m->e_query_long, (unsigned long)strlen(args),
+                  RC_MAX_QUERY_BYTES);
         args = NULL;
     }
     if (args) {
@@ -358,28 +385,20 @@ rc_query *rc_query_parse(apr_pool_t *p, const rc_data *d, const rc_collection *c
             if (!is_known)
                 continue;
             if (++nparams > RC_MAX_PARAMS) {
-                add_error(&c, NULL, NULL,
-                          "The query string has more than %d filter parameters; give fewer",
-                          RC_MAX_PARAMS);
+                add_error(&c, NULL, NULL, m->e_too_many, RC_MAX_PARAMS);
                 break;
             }
             value = rc_unescape(p, raw_value, strlen(raw_value), 1, &vlen);
             if (!value) {
-                add_error(&c, name, raw_value,
-                          "%s: bad %%-encoding in \"%s\" (%% must be followed by two hex "
-                          "digits)",
-                          name, shown(p, raw_value));
+                add_error(&c, name, raw_value, m->e_encoding, name, shown(p, raw_value));
                 continue;
             }
             if (!rc_utf8_valid(value, vlen)) {
-                add_error(&c, name, raw_value, "%s: \"%s\" is not valid UTF-8 text", name,
-                          shown(p, raw_value));
+                add_error(&c, name, raw_value, m->e_utf8, name, shown(p, raw_value));
                 continue;
             }
             if (has_control(value)) {
-                add_error(&c, name, raw_value,
-                          "%s: \"%s\" contains control characters; give plain text", name,
-                          shown(p, value));
+                add_error(&c, name, raw_value, m->e_control, name, shown(p, value));
                 continue;
             }
             if (vlen == 0)
@@ -393,7 +412,9 @@ rc_query *rc_query_parse(apr_pool_t *p, const rc_data *d, const rc_collection *c
         APR_ARRAY_PUSH(c.kinds, const char *) = NULL;
         q->kinds = (const char **)c.kinds->elts;
     }
-    if (c.words->nelts) {
+    if (c.words->nelts > RC_Q_MAX_WORDS)
+        add_error(&c, "q", q->q_text, m->e_q_words, "q", c.words->nelts, RC_Q_MAX_WORDS);
+    else if (c.words->nelts) {
         APR_ARRAY_PUSH(c.words, const char *) = NULL;
         q->words = (const char **)c.words->elts;
     }

@@ -6,6 +6,7 @@
 #include <apr_tables.h>
 
 #include "rc_data.h"
+#include "rc_i18n.h"
 
 #define RC_Q_MAX_CHARS 200      /* per q value, in characters */
 #define RC_MAX_QUERY_BYTES 65536 /* the whole query string (httpd's LimitRequestLine is lower) */
@@ -26,7 +27,7 @@ typedef struct rc_query {
     char *countries;      /* ncountries flags, or NULL when country is not given */
     int from, to;         /* YYYYMMDD bounds, 0 when not given */
     const char **kinds;   /* NULL-terminated, or NULL when kind is not given */
-    const char **words;   /* folded words of q, NULL-terminated, or NULL */
+    const char **words;   /* q's distinct folded words, NULL-terminated, or NULL */
     int sort_asc;
     apr_int64_t page;
     int per_page;
@@ -38,15 +39,18 @@ typedef struct rc_query {
      * already %-encoded, for links */
     const char *canonical;
     const char *canonical_with_per_page; /* adds per_page when it was given */
+    /* what the response depends on: canonical with page and per_page, for the response cache */
+    const char *key;
 
     apr_array_header_t *errors; /* of rc_query_error; empty when the query is good */
 } rc_query;
 
-/* Parses the raw query string (may be NULL) for a listing of col with default_per_page.
- * Never fails: errors are collected in q->errors, and the rest still parsed so that a form can
- * show every value back. */
+/* Parses the raw query string (may be NULL) for a listing of col with default_per_page; messages
+ * in m's language (lang: its index in the data's languages, for the kinds' labels). Never
+ * fails: errors are collected in q->errors (the first error of each parameter), and the rest
+ * still parsed so that a form can show every value back. */
 rc_query *rc_query_parse(apr_pool_t *p, const rc_data *d, const rc_collection *col,
-                         const char *args, int default_per_page);
+                         const char *args, int default_per_page, const rc_msgs *m);
 
 /* The canonical query string with page=n added (n <= 1 leaves page out). */
 const char *rc_query_link(apr_pool_t *p, const rc_query *q, apr_int64_t page);

@@ -1,5 +1,6 @@
 /* rc_render: the writers. They write into an APR bucket brigade and know nothing of httpd; the
- * glue passes httpd's ap_filter_flush as the flush callback when a writer streams. */
+ * glue passes httpd's ap_filter_flush as the flush callback when a writer streams, and a bucket
+ * maker that keeps the data version alive for bytes of the image handed out as they are. */
 #ifndef RC_RENDER_H
 #define RC_RENDER_H
 
@@ -7,6 +8,7 @@
 
 #include "rc_data.h"
 #include "rc_filter.h"
+#include "rc_i18n.h"
 #include "rc_layout.h"
 #include "rc_query.h"
 
@@ -15,18 +17,12 @@ typedef struct rc_out {
     apr_brigade_flush flush;  /* NULL: keep everything in bb (the length is then known) */
     void *flush_ctx;
     apr_pool_t *pool;
+    /* A bucket for n bytes at s, which lie in the data version's image and stay valid while a
+     * bucket holds it (the glue's version bucket); NULL: bytes are copied. */
+    apr_bucket *(*image_bucket)(void *ctx, const char *s, apr_size_t n, apr_bucket_alloc_t *a);
+    void *image_ctx;
+    int failed;               /* a flush failed (the client went away): writers stop */
 } rc_out;
-
-/* What a response needs to know of where it is served. */
-typedef struct rc_site {
-    const rc_data *data;
-    const rc_layout *layout;
-    const char *base_url;   /* the mount point's path %-encoded, without a trailing '/' */
-    const char *base_html;  /* base_url escaped for HTML attributes */
-    const char *base_json;  /* base_url escaped for a JSON string */
-    int base_csv_plain;     /* 1 when base_url needs no CSV quoting */
-    const char *origin;     /* "http://host:port" for absolute URLs (Atom) */
-} rc_site;
 
 /* The mount point's path in the forms the writers need; made once per configuration. */
 typedef struct rc_base {
@@ -37,13 +33,24 @@ typedef struct rc_base {
 /* Fills b from mount (the mount point's path, decoded; trailing '/' are dropped). */
 void rc_base_init(apr_pool_t *p, rc_base *b, const char *mount);
 
-/* Fills site for one response. */
-void rc_site_set(rc_site *site, const rc_data *d, const rc_layout *layout, const rc_base *b,
-                 const char *origin);
+/* What a response needs to know of where and in which language it is served. */
+typedef struct rc_site {
+    const rc_data *data;
+    const rc_layout *layout;
+    int lang;                /* index into data->langs */
+    const rc_msgs *m;
+    const rc_base *base;     /* the mount point */
+    const char *home_url;    /* base->url, plus "/es" in a language other than the default */
+    const char *home_html, *home_json;
+    const char *origin;      /* "http://host:port" for absolute URLs, "" when unknown */
+    const char *here;        /* the path below home of this response ("/reports"), for the
+                              * language switch and alternates; NULL: none */
+    const char *here_args;   /* its query string for the switch ("" for none) */
+} rc_site;
 
-/* rc_base_init and rc_site_set in one. */
-void rc_site_init(apr_pool_t *p, rc_site *site, const rc_data *d, const rc_layout *layout,
-                  const char *base, const char *origin);
+/* Fills site for one response in language lang. */
+void rc_site_set(apr_pool_t *p, rc_site *site, const rc_data *d, const rc_layout *layout,
+                 const rc_base *b, int lang, const char *origin);
 
 /* ---- output helpers ---- */
 void rc_out_write(rc_out *o, const char *s, apr_size_t n);
@@ -53,39 +60,64 @@ void rc_out_printf(rc_out *o, const char *fmt, ...) __attribute__((format(printf
 void rc_out_strs(rc_out *o, ...) __attribute__((sentinel));
 void rc_out_int(rc_out *o, apr_int64_t n);
 void rc_out_html(rc_out *o, const char *s);            /* escaped for HTML */
-void rc_out_piece(rc_out *o, const rc_piece *piece);   /* immutable bytes, not copied */
+void rc_out_piece(rc_out *o, const rc_piece *piece);   /* bytes of the image, not copied */
 
-/* Pre-renders every item's listing row into d's pool. */
-void rc_render_prepare(rc_data *d);
+/* Text t of the data in the site's language, HTML-escaped; a fallback to the default language
+ * is marked with its lang (in a span, unless attr: inside an attribute nothing can be). */
+void rc_out_text(rc_out *o, const rc_site *s, apr_uint32_t t, int attr);
+/* The same, JSON-escaped (without quotes). */
+void rc_out_text_json(rc_out *o, const rc_site *s, apr_uint32_t t);
+/* Text t as a plain string in the site's language ("" for none). */
+const char *rc_site_text(const rc_site *s, apr_uint32_t t);
+/* A string of the data, HTML-escaped / JSON-escaped. */
+void rc_out_str(rc_out *o, const rc_site *s, apr_uint32_t ref);
+void rc_out_str_json(rc_out *o, const rc_site *s, apr_uint32_t ref);
 
-/* An item's CSV row up to its url cell, escaped, from p. */
-const char *rc_csv_row_head(apr_pool_t *p, const rc_data *d, const rc_item *it);
-
-/* "200 KB", "1.2 MB", "512 bytes" */
-const char *rc_human_size(apr_pool_t *p, apr_int64_t bytes);
-/* "report-to-congress" -> "Report to congress" */
-const char *rc_human_kind(apr_pool_t *p, const char *kind);
+/* The label of kind k of col in the site's language (the data's, else the slug for people);
+ * *fallback (may be NULL) is 1 when it is not in that language. */
+const char *rc_kind_label(apr_pool_t *p, const rc_site *s, const rc_collection *col, int k,
+                          int *fallback);
 
 /* ---- HTML ---- */
 void rc_html_page(rc_out *o, const rc_site *s, const rc_page *page);
-/* r is NULL when q has errors: the form is shown with the messages, and no results. */
-/* The renderers show r's slice (r->ids); rc_filter_run picks it. */
+/* r is NULL when q has errors: the form is shown with the messages, and no results. The
+ * renderers show r's slice (r->ids). */
 void rc_html_listing(rc_out *o, const rc_site *s, const rc_collection *col, const rc_query *q,
                      const rc_result *r);
 void rc_html_item(rc_out *o, const rc_site *s, const rc_collection *col, const rc_item *it);
 void rc_html_error(rc_out *o, const rc_site *s, int status, const char *message);
 
+/* 1 when a listing is filtered or paged: not for search engines' indexes. */
+int rc_listing_noindex(const rc_query *q);
+
 /* ---- JSON ---- */
 void rc_json_listing(rc_out *o, const rc_site *s, const rc_query *q, const rc_result *r);
-void rc_json_item(rc_out *o, const rc_site *s, const rc_item *it);
+void rc_json_item(rc_out *o, const rc_site *s, const rc_collection *col, const rc_item *it);
 void rc_json_error(rc_out *o, int status, const char *param, const char *message);
 
-/* ---- CSV (streams when o->flush is set) ---- */
-void rc_csv_listing(rc_out *o, const rc_site *s, const rc_result *r);
+/* ---- CSV (streams when o->flush is set; stops when a flush fails) ---- */
+void rc_csv_listing(rc_out *o, const rc_site *s, const rc_collection *col, const rc_query *q);
+/* The download's file name: the collection and the filter in ASCII letters, digits and '-',
+ * "section-353-gt-from-2021.csv". */
+const char *rc_csv_filename(apr_pool_t *p, const rc_site *s, const rc_collection *col,
+                            const rc_query *q);
 
 /* ---- Atom ---- */
 #define RC_ATOM_ENTRIES 50
 void rc_atom_listing(rc_out *o, const rc_site *s, const rc_collection *col, const rc_query *q,
                      const rc_result *r);
+
+/* ---- sitemap and API description ---- */
+
+#define RC_SITEMAP_URLS 50000  /* the most one sitemap file may list (sitemaps.org) */
+
+/* How many parts B/sitemap.xml has: 0 when it is one sitemap, else it is an index of
+ * B/sitemap.xml?part=1..n. */
+int rc_sitemap_parts(const rc_data *d);
+/* The sitemap (part 0), or part n (1..rc_sitemap_parts). */
+void rc_sitemap(rc_out *o, const rc_site *s, int part);
+
+/* OpenAPI 3.1 description of the JSON (and CSV and Atom) listings and items of this data. */
+void rc_openapi(rc_out *o, const rc_site *s);
 
 #endif

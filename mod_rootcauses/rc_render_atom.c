@@ -1,5 +1,6 @@
-/* rc_render_atom: an Atom 1.0 feed of the newest RC_ATOM_ENTRIES matching items, with absolute
- * links built from the request's origin. */
+/* rc_render_atom: an Atom 1.0 feed of the newest RC_ATOM_ENTRIES matching items, in the
+ * response's language, with absolute links built from the request's origin and a title that
+ * names the filter in words. */
 #include "rc_render.h"
 #include "rc_text.h"
 
@@ -11,50 +12,92 @@ static void xml(rc_out *o, const char *s)
     rc_out_puts(o, rc_escape_xml(o->pool, s));
 }
 
+/* "Section 353 Reports and Actions: Guatemala, from 2021" */
+static const char *feed_title(apr_pool_t *p, const rc_site *s, const rc_collection *col,
+                              const rc_query *q)
+{
+    const rc_data *d = s->data;
+    const rc_msgs *m = s->m;
+    apr_array_header_t *parts = apr_array_make(p, 6, sizeof(const char *));
+    if (q->countries) {
+        const char *names = "";
+        for (int i = 0; i < d->ncountries; i++)
+            if (q->countries[i])
+                names = apr_pstrcat(p, names, *names ? ", " : "",
+                                    rc_site_text(s, d->countries[i].name), NULL);
+        APR_ARRAY_PUSH(parts, const char *) = names;
+    }
+    if (q->from_text)
+        APR_ARRAY_PUSH(parts, const char *) = apr_psprintf(p, m->atom_from, q->from_text);
+    if (q->to_text)
+        APR_ARRAY_PUSH(parts, const char *) = apr_psprintf(p, m->atom_to, q->to_text);
+    if (q->kinds) {
+        const char *kinds = "";
+        for (int i = 0; i < col->nkinds; i++)
+            if (q->kind_checked[i])
+                kinds = apr_pstrcat(p, kinds, *kinds ? ", " : "",
+                                    rc_kind_label(p, s, col, i, NULL), NULL);
+        APR_ARRAY_PUSH(parts, const char *) = apr_psprintf(p, m->atom_kind, kinds);
+    }
+    if (q->q_text)
+        APR_ARRAY_PUSH(parts, const char *) = apr_psprintf(p, m->atom_q, q->q_text);
+    {
+        const char *title = rc_site_text(s, col->title);
+        for (int i = 0; i < parts->nelts; i++)
+            title = apr_pstrcat(p, title, i ? ", " : ": ", APR_ARRAY_IDX(parts, i, const char *),
+                                NULL);
+        return title;
+    }
+}
+
 void rc_atom_listing(rc_out *o, const rc_site *s, const rc_collection *col, const rc_query *q,
                      const rc_result *r)
 {
     const rc_data *d = s->data;
     const char *origin = rc_escape_xml(o->pool, s->origin);
-    const char *base = rc_escape_xml(o->pool, s->base_url);
+    const char *home = rc_escape_xml(o->pool, s->home_url);
     const char *qs = rc_escape_xml(o->pool, q->canonical);
     const char *sep = *q->canonical ? "?" : "";
+    const char *title = feed_title(o->pool, s, col, q);
     apr_time_exp_t tm;
     int n = r->nids < RC_ATOM_ENTRIES ? r->nids : RC_ATOM_ENTRIES;
 
     apr_time_exp_gmt(&tm, d->mtime);
-    rc_out_puts(o, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
-                   "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<title>");
-    xml(o, col->title);
-    rc_out_puts(o, " – ");
-    xml(o, d->title);
-    rc_out_printf(o, "</title>\n<id>%s%s/%s.atom%s%s</id>\n", origin, base, col->slug, sep, qs);
-    rc_out_printf(o, "<link rel=\"self\" type=\"application/atom+xml\" href=\"%s%s/%s.atom%s%s\"/>\n",
-                  origin, base, col->slug, sep, qs);
-    rc_out_printf(o, "<link rel=\"alternate\" type=\"text/html\" href=\"%s%s/%s%s%s\"/>\n", origin,
-                  base, col->slug, sep, qs);
+    rc_out_strs(o, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+                   "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"",
+                d->langs[s->lang], "\">\n<title>", NULL);
+    xml(o, title);
+    rc_out_strs(o, "</title>\n<id>", origin, home, "/", col->slug, ".atom", sep, qs, "</id>\n",
+                NULL);
+    rc_out_strs(o, "<link rel=\"self\" type=\"application/atom+xml\" href=\"", origin, home, "/",
+                col->slug, ".atom", sep, qs, "\"/>\n", NULL);
+    rc_out_strs(o, "<link rel=\"alternate\" type=\"text/html\" href=\"", origin, home, "/",
+                col->slug, sep, qs, "\"/>\n", NULL);
     rc_out_printf(o, "<updated>%04d-%02d-%02dT%02d:%02d:%02dZ</updated>\n<author><name>",
                   tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-    xml(o, d->title);
+    xml(o, rc_site_text(s, d->title));
     rc_out_puts(o, "</name></author>\n");
     for (int k = 0; k < n; k++) {
         const rc_item *it = &col->items[r->ids[k]];
+        const char *id = rc_str(d, it->id);
+        const apr_uint16_t *countries = rc_item_countries(d, it);
+        rc_date date;
+        rc_date_from_period(it->start, it->end, &date);
         rc_out_puts(o, "<entry>\n<title>");
-        xml(o, it->title);
-        rc_out_printf(o, "</title>\n<id>%s%s/%s/%s</id>\n"
-                         "<link rel=\"alternate\" type=\"text/html\" href=\"%s%s/%s/%s\"/>\n"
-                         "<updated>%s</updated>\n",
-                      origin, base, col->slug, it->id, origin, base, col->slug, it->id,
-                      rc_date_rfc3339(o->pool, &it->date));
+        xml(o, rc_site_text(s, it->title));
+        rc_out_strs(o, "</title>\n<id>", origin, home, "/", col->slug, "/", id, "</id>\n"
+                    "<link rel=\"alternate\" type=\"text/html\" href=\"", origin, home, "/",
+                    col->slug, "/", id, "\"/>\n<updated>", rc_date_rfc3339(o->pool, &date),
+                    "</updated>\n", NULL);
         if (it->summary) {
             rc_out_puts(o, "<summary>");
-            xml(o, it->summary);
+            xml(o, rc_site_text(s, it->summary));
             rc_out_puts(o, "</summary>\n");
         }
         for (int i = 0; i < it->ncountries; i++) {
-            const rc_country *ct = &d->countries[it->countries[i]];
-            rc_out_printf(o, "<category term=\"%s\" label=\"", ct->code);
-            xml(o, ct->name);
+            const rc_country *ct = &d->countries[countries[i]];
+            rc_out_strs(o, "<category term=\"", ct->code, "\" label=\"", NULL);
+            xml(o, rc_site_text(s, ct->name));
             rc_out_puts(o, "\"/>\n");
         }
         rc_out_puts(o, "</entry>\n");

@@ -96,15 +96,58 @@ static void redirect(rc_route *out, const char *location)
     out->location = location;
 }
 
+/* The path below a language's home: the default language's is the mount point, another's
+ * B/es. Returns NULL when path is not in a declared language other than the default. */
+static const char *language(const rc_data *d, const char *path, int *lang)
+{
+    char code[3];
+    if (path[0] != '/' || !path[1] || !path[2] || (path[3] && path[3] != '/'))
+        return NULL;
+    code[0] = path[1];
+    code[1] = path[2];
+    code[2] = '\0';
+    if ((*lang = rc_data_lang(d, code)) <= 0)
+        return NULL;
+    return path + 3;
+}
+
+static void route(const rc_router *rt, const rc_data *d, apr_pool_t *p, const char *path,
+                  rc_route *out);
+
 void rc_route_path(const rc_router *rt, const rc_data *d, apr_pool_t *p, const char *path,
                    rc_route *out)
+{
+    const char *rest;
+    int lang = 0;
+    memset(out, 0, sizeof(*out));
+    if (!strcmp(path, "/sitemap.xml")) {
+        out->kind = RC_SITEMAP;
+        return;
+    }
+    if (!strcmp(path, "/openapi.json")) {
+        out->kind = RC_OPENAPI;
+        out->format = RC_JSON;
+        return;
+    }
+    if ((rest = language(d, path, &lang)) != NULL) {
+        route(rt, d, p, rest, out);
+        out->lang = lang;
+        if (out->kind == RC_REDIRECT)
+            out->location = apr_pstrcat(p, "/", d->langs[lang], out->location, NULL);
+        return;
+    }
+    route(rt, d, p, path, out);
+}
+
+static void route(const rc_router *rt, const rc_data *d, apr_pool_t *p, const char *path,
+                  rc_route *out)
 {
     pcre2_general_context *gctx;
     pcre2_match_data *md;
     size_t len = strlen(path);
     const rc_nav *nav;
 
-    memset(out, 0, sizeof(*out));
+    out->here = path;
     if (len == 0) {
         redirect(out, "/");
         return;
@@ -134,6 +177,7 @@ void rc_route_path(const rc_router *rt, const rc_data *d, apr_pool_t *p, const c
             return;
         }
         out->format = format_of(ext);
+        out->here = apr_pstrcat(p, "/", slug, NULL);
         if (nav->page) {
             out->kind = RC_PAGE;
             out->page = nav->page;
@@ -148,11 +192,12 @@ void rc_route_path(const rc_router *rt, const rc_data *d, apr_pool_t *p, const c
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
         const char *slug = group(p, path, ov, 1), *id = group(p, path, ov, 2);
         int json = ov[6] != PCRE2_UNSET && ov[7] > ov[6];
-        int slash = ov[9] > ov[8];
+        int slash = ov[9] > ov[8], pos;
         const rc_item *item;
         if (!(nav = rc_data_nav(d, slug)) || !nav->collection ||
-            !(item = apr_hash_get(nav->collection->by_id, id, APR_HASH_KEY_STRING)))
+            (pos = rc_item_find(d, nav->collection, id)) < 0)
             return;
+        item = &nav->collection->items[pos];
         if (slash) {
             redirect(out, apr_pstrndup(p, path, len - 1));
             return;
@@ -161,5 +206,6 @@ void rc_route_path(const rc_router *rt, const rc_data *d, apr_pool_t *p, const c
         out->format = json ? RC_JSON : RC_HTML;
         out->collection = nav->collection;
         out->item = item;
+        out->here = apr_pstrcat(p, "/", slug, "/", id, NULL);
     }
 }

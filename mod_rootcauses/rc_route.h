@@ -1,5 +1,6 @@
 /* rc_route: maps the path below the mount point to what answers it. The patterns are compiled
- * with PCRE2 (JIT where available) once per process; matching reads them only. APR only. */
+ * with PCRE2 (JIT where available) once per configuration; matching reads them only. APR
+ * only. */
 #ifndef RC_ROUTE_H
 #define RC_ROUTE_H
 
@@ -14,7 +15,9 @@ typedef enum rc_route_kind {
     RC_REDIRECT,  /* 301 to location (below the mount point) */
     RC_PAGE,
     RC_LISTING,
-    RC_ITEM
+    RC_ITEM,
+    RC_SITEMAP,   /* B/sitemap.xml */
+    RC_OPENAPI    /* B/openapi.json */
 } rc_route_kind;
 
 typedef struct rc_route {
@@ -24,6 +27,8 @@ typedef struct rc_route {
     const rc_page *page;         /* RC_PAGE */
     const rc_collection *collection; /* RC_LISTING, RC_ITEM */
     const rc_item *item;         /* RC_ITEM */
+    int lang;                    /* the language: index into the data's languages */
+    const char *here;            /* the path below the language's home ("/reports", "/") */
 } rc_route;
 
 typedef struct rc_router rc_router;
@@ -31,8 +36,8 @@ typedef struct rc_router rc_router;
 /* Compiles the route table into p (freed by a cleanup on p). Returns NULL or an error. */
 const char *rc_router_create(apr_pool_t *p, rc_router **out);
 
-/* Routes path (the request path below the mount point: "", "/", "/reports.json", ...) against
- * the data version d. Scratch memory comes from p. */
+/* Routes path (the request path below the mount point: "", "/", "/reports.json",
+ * "/es/reports", ...) against the data version d. Scratch memory comes from p. */
 void rc_route_path(const rc_router *rt, const rc_data *d, apr_pool_t *p, const char *path,
                    rc_route *out);
 

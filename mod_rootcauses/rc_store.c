@@ -1,66 +1,79 @@
 /* rc_store: the store lives in the process pool so that versions survive a graceful restart,
  * but the module's .so is unloaded and loaded again then: nothing here may point into it (no
- * cleanups with our functions, no string literals kept in a version).
+ * cleanups with our functions in the process pool, no string literals kept in a version).
  *
- * Versions are reference-counted so a request in flight keeps the version it started
- * with while new requests already see the next one; the old version's pool goes when its last
+ * Versions are reference-counted so a request in flight keeps the version it started with
+ * while new requests already see the next one; the old version's mapping goes when its last
  * request ends. */
 #include "rc_store.h"
-#include "rc_cache.h"
-#include "rc_render.h"
+#include "rc_build.h"
 
+#include <errno.h>
 #include <string.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
+#include <sys/file.h>
+#include <unistd.h>
 
-#include <apr_allocator.h>
 #include <apr_atomic.h>
 #include <apr_file_info.h>
+#include <apr_file_io.h>
 #include <apr_hash.h>
+#include <apr_mmap.h>
+#include <apr_portable.h>
 #include <apr_strings.h>
 #include <apr_thread_mutex.h>
+#include <xxhash.h>
 
 #define RC_STORE_KEY "rootcauses-store"
-#define RC_KEEP_FREE (1 << 20)
+#define RC_ERR_MAGIC "RCERR1"
 
 struct rc_store {
     apr_pool_t *pool;
-    apr_hash_t *sources;  /* path -> rc_source*; only changed at configuration time */
+    apr_hash_t *sources;      /* path -> rc_source*; only changed at configuration time */
+    const char *cache;        /* the cache folder, NULL: versions in memory */
+    int testing;              /* httpd -t: read the cache, write nothing */
+#if APR_HAS_THREADS
+    apr_thread_mutex_t *check_lock; /* one checker at a time */
+#endif
 };
 
 struct rc_source {
     rc_store *store;
     const char *path;
+    const char *key;           /* cache file names without the suffix */
 #if APR_HAS_THREADS
-    apr_thread_mutex_t *lock;  /* guards current, last_check, loading */
+    apr_thread_mutex_t *lock;  /* guards current */
 #endif
     rc_version *current;       /* holds one reference of its own */
-    apr_interval_time_t interval; /* for rc_store_check; -1 until one is noted */
+    apr_interval_time_t interval; /* -1 until one is noted; 0: never checked */
     apr_time_t last_check;
-    int loading;               /* a thread is loading a new version */
-    /* the files of the last failed load as they were then (data file and page files, zeros
-     * for missing ones), so that a broken version is neither parsed nor logged again until
-     * one of them changes; in bad_pool, touched only by the thread that holds `loading` */
-    apr_pool_t *bad_pool;
-    apr_array_header_t *bad;   /* of rc_source_file; NULL when the last load succeeded */
+    int named;                 /* by the configuration being read */
+    apr_uint64_t logged;       /* hash of the last broken version this process logged */
+    rc_source_stats local;     /* the figures until they move into shared memory */
+    rc_source_stats *stats;
 };
 
-static void lock(rc_source *src)
+/* A file's state as the image or an .err file records it. */
+typedef struct stamp {
+    const char *path;
+    apr_int64_t mtime, size;
+    apr_uint64_t inode, dev;
+} stamp;
+
+static void lock(apr_thread_mutex_t *m)
 {
 #if APR_HAS_THREADS
-    apr_thread_mutex_lock(src->lock);
+    apr_thread_mutex_lock(m);
 #else
-    (void)src;
+    (void)m;
 #endif
 }
 
-static void unlock(rc_source *src)
+static void unlock(apr_thread_mutex_t *m)
 {
 #if APR_HAS_THREADS
-    apr_thread_mutex_unlock(src->lock);
+    apr_thread_mutex_unlock(m);
 #else
-    (void)src;
+    (void)m;
 #endif
 }
 
@@ -74,26 +87,55 @@ rc_store *rc_store_get(apr_pool_t *process_pool)
     st = apr_pcalloc(process_pool, sizeof(*st));
     st->pool = process_pool;
     st->sources = apr_hash_make(process_pool);
+#if APR_HAS_THREADS
+    apr_thread_mutex_create(&st->check_lock, APR_THREAD_MUTEX_DEFAULT, process_pool);
+#endif
     apr_pool_userdata_set(st, RC_STORE_KEY, apr_pool_cleanup_null, process_pool);
     return st;
+}
+
+void rc_store_set_cache(rc_store *st, const char *dir, int testing)
+{
+    st->cache = dir ? apr_pstrdup(st->pool, dir) : NULL;
+    st->testing = testing;
+}
+
+/* "data-3f2a9c1d5e6b7a8c": the file's name for people, a hash of its path for uniqueness. */
+static const char *key_of(apr_pool_t *p, const char *path)
+{
+    const char *base = strrchr(path, '/');
+    char *name = apr_pstrdup(p, base ? base + 1 : path), *dot = strrchr(name, '.');
+    if (dot && dot != name)
+        *dot = '\0';
+    for (char *c = name; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9')))
+            *c = '-';
+    if (strlen(name) > 40)
+        name[40] = '\0';
+    return apr_psprintf(p, "%s-%016" APR_UINT64_T_HEX_FMT, name,
+                        (apr_uint64_t)XXH3_64bits(path, strlen(path)));
 }
 
 rc_source *rc_store_source(rc_store *st, const char *path)
 {
     rc_source *src = apr_hash_get(st->sources, path, APR_HASH_KEY_STRING);
-    if (src)
-        return src;
-    src = apr_pcalloc(st->pool, sizeof(*src));
-    src->store = st;
-    src->path = apr_pstrdup(st->pool, path);
+    if (!src) {
+        src = apr_pcalloc(st->pool, sizeof(*src));
+        src->store = st;
+        src->path = apr_pstrdup(st->pool, path);
+        src->key = key_of(st->pool, path);
 #if APR_HAS_THREADS
-    apr_thread_mutex_create(&src->lock, APR_THREAD_MUTEX_DEFAULT, st->pool);
+        apr_thread_mutex_create(&src->lock, APR_THREAD_MUTEX_DEFAULT, st->pool);
 #endif
-    apr_pool_create_unmanaged_ex(&src->bad_pool, NULL, NULL);
-    src->interval = -1;
-    apr_hash_set(st->sources, src->path, APR_HASH_KEY_STRING, src);
+        src->interval = -1;
+        src->stats = &src->local;
+        apr_hash_set(st->sources, src->path, APR_HASH_KEY_STRING, src);
+    }
+    src->named = 1;
     return src;
 }
+
+/* ---------------------------------------------------------------- versions */
 
 void rc_version_release(rc_version *v)
 {
@@ -107,149 +149,442 @@ apr_status_t rc_version_release_cleanup(void *v)
     return APR_SUCCESS;
 }
 
-/* A new version from the file, or NULL with *err set (err allocated from p) and the files the
- * failed load depended on in src->bad. */
-static rc_version *load_version(rc_source *src, apr_pool_t *p, const char **err)
+rc_version *rc_source_acquire(rc_source *src)
 {
-    const char *path = src->path;
+    rc_version *v;
+    lock(src->lock);
+    if ((v = src->current) != NULL)
+        apr_atomic_inc32(&v->refs);
+    unlock(src->lock);
+    return v;
+}
+
+/* Makes v (with its own reference) the current version. */
+static void set_current(rc_source *src, rc_version *v)
+{
+    rc_version *old;
+    lock(src->lock);
+    old = src->current;
+    src->current = v;
+    unlock(src->lock);
+    rc_version_release(old);
+}
+
+/* A version's pool: unmanaged, so that no parent's list of children is touched by two threads
+ * at once, and so that it can be destroyed from whichever thread drops the last reference. */
+static rc_version *new_version(void)
+{
     apr_pool_t *pool;
     rc_version *v;
-    rc_data *d;
-    const char *e;
-
-    /* Unmanaged: no parent whose child list two threads could touch at once, and it can be
-     * destroyed from whichever thread drops the last reference. */
-    if (apr_pool_create_unmanaged_ex(&pool, NULL, NULL) != APR_SUCCESS) {
-        *err = "out of memory";
+    if (apr_pool_create_unmanaged_ex(&pool, NULL, NULL) != APR_SUCCESS)
         return NULL;
-    }
-    /* The load's scratch memory (a subpool) goes back to the system, not to this pool's free
-     * list, where it would stay for the version's whole life. */
-    apr_allocator_max_free_set(apr_pool_allocator_get(pool), RC_KEEP_FREE);
-    apr_pool_clear(src->bad_pool);
-    src->bad = apr_array_make(src->bad_pool, 4, sizeof(rc_source_file));
-    if ((e = rc_data_load_files(pool, path, &d, src->bad)) != NULL) {
-        *err = apr_pstrdup(p, e);
-        apr_pool_destroy(pool);
-        return NULL;
-    }
-    src->bad = NULL;
-    rc_render_prepare(d);
-#ifdef __GLIBC__
-    /* jansson's tree of the whole file was malloc'ed and freed: give those pages back now,
-     * before httpd forks children that would each keep them */
-    malloc_trim(0);
-#endif
     v = apr_pcalloc(pool, sizeof(*v));
     v->pool = pool;
-    v->data = d;
-    v->cache = rc_cache_create(pool);
     apr_atomic_set32(&v->refs, 1);
     return v;
 }
 
-/* 1 if any of the files differs from what was noted (a missing file is all zeros). */
-static int files_changed(const rc_source_file *files, int n, apr_pool_t *p)
+/* ---------------------------------------------------------------- files' states */
+
+static int stat_file(apr_pool_t *p, const char *path, stamp *s)
 {
-    for (int i = 0; i < n; i++) {
-        apr_finfo_t fi;
-        const rc_source_file *f = &files[i];
-        if (apr_stat(&fi, f->path, APR_FINFO_MTIME | APR_FINFO_SIZE | APR_FINFO_INODE, p) !=
-            APR_SUCCESS)
-            memset(&fi, 0, sizeof(fi));
-        if (fi.mtime != f->mtime || fi.size != f->size || fi.inode != f->inode)
-            return 1;
+    apr_finfo_t fi;
+    s->path = path;
+    if (apr_stat(&fi, path, APR_FINFO_MTIME | APR_FINFO_SIZE | APR_FINFO_INODE | APR_FINFO_DEV,
+                 p) != APR_SUCCESS) {
+        s->mtime = s->size = 0;
+        s->inode = s->dev = 0;
+        return 0;
     }
-    return 0;
+    s->mtime = fi.mtime;
+    s->size = fi.size;
+    s->inode = (apr_uint64_t)fi.inode;
+    s->dev = (apr_uint64_t)fi.device;
+    return 1;
 }
 
-static int changed(const rc_version *v, apr_pool_t *p)
+static int same_stamp(apr_pool_t *p, const stamp *was)
 {
-    return files_changed(v->data->files, v->data->nfiles, p);
+    stamp now;
+    stat_file(p, was->path, &now);
+    return now.mtime == was->mtime && now.size == was->size && now.inode == was->inode &&
+           now.dev == was->dev;
 }
 
-/* 1 while the files of the last failed load are as they were then. */
-static int known_bad(const rc_source *src, apr_pool_t *p)
+/* 1 while every file an image was built from is as it was then. */
+static int image_current(apr_pool_t *p, const rc_image *img)
 {
-    return src->bad && !files_changed((const rc_source_file *)src->bad->elts, src->bad->nelts, p);
+    const rc_img_header *h = rc_img_head(img);
+    const rc_img_file *f = RC_AT(img, rc_img_file, h->files);
+    for (apr_uint32_t i = 0; i < h->nfiles; i++) {
+        stamp s;
+        s.path = RC_AT(img, rc_img_str, f[i].path)->s;
+        s.mtime = f[i].mtime;
+        s.size = f[i].size;
+        s.inode = f[i].inode;
+        s.dev = f[i].dev;
+        if (!same_stamp(p, &s))
+            return 0;
+    }
+    return 1;
 }
 
-const char *rc_source_load(rc_source *src, int keep_old, int *kept)
+static const char *cache_file(apr_pool_t *p, const rc_source *src, const char *suffix)
+{
+    return apr_pstrcat(p, src->store->cache, "/", src->key, suffix, NULL);
+}
+
+/* ---------------------------------------------------------------- images in the cache */
+
+/* Maps the source's image from the cache folder if it is good and built from the files as they
+ * are now (or, with any_age, as they were at any time: the last good version). NULL when there is
+ * none; *why then says what was wrong with the one there (NULL when there was none). */
+static rc_version *map_image(rc_source *src, apr_pool_t *p, int any_age, const char **why)
+{
+    const char *name = cache_file(p, src, ".img");
+    apr_file_t *f;
+    apr_finfo_t fi;
+    apr_mmap_t *mm;
+    rc_version *v;
+    rc_img_header h;
+    apr_size_t n = sizeof(h);
+    rc_image img;
+
+    *why = NULL;
+    if (!src->store->cache ||
+        apr_file_open(&f, name, APR_FOPEN_READ | APR_FOPEN_BINARY, 0, p) != APR_SUCCESS)
+        return NULL;
+    if (apr_file_info_get(&fi, APR_FINFO_SIZE, f) != APR_SUCCESS ||
+        apr_file_read_full(f, &h, n, &n) != APR_SUCCESS || (apr_off_t)h.size != fi.size ||
+        memcmp(h.magic, RC_IMG_MAGIC, 8) || strncmp(h.build_id, rc_build_id, sizeof(h.build_id))) {
+        apr_file_close(f);
+        *why = "damaged, truncated or built by another build of the module";
+        return NULL;
+    }
+    if (!(v = new_version())) {
+        apr_file_close(f);
+        return NULL;
+    }
+    if (apr_mmap_create(&mm, f, 0, (apr_size_t)fi.size, APR_MMAP_READ, v->pool) != APR_SUCCESS) {
+        apr_file_close(f);
+        apr_pool_destroy(v->pool);
+        *why = "cannot be mapped into memory";
+        return NULL;
+    }
+    apr_file_close(f);  /* the mapping stays */
+    img.base = mm->mm;
+    img.size = mm->size;
+    /* the files' states first: a stale image need not be summed */
+    if (!any_age && !image_current(p, &img)) {
+        apr_pool_destroy(v->pool);
+        return NULL;
+    }
+    if ((*why = rc_image_check(img.base, img.size)) != NULL) {
+        apr_pool_destroy(v->pool);
+        return NULL;
+    }
+    v->mapped = 1;
+    v->data = rc_data_open(v->pool, &img);
+    return v;
+}
+
+/* ---------------------------------------------------------------- broken versions */
+
+/* The .err file: what a failed build read and why it failed. */
+static void write_err(rc_source *src, apr_pool_t *p, const apr_array_header_t *files,
+                      const char *message)
+{
+    const char *name = cache_file(p, src, ".err");
+    const char *tmp = apr_psprintf(p, "%s.tmp-%" APR_PID_T_FMT, name, getpid());
+    apr_file_t *f;
+    const char *text = apr_pstrcat(p, RC_ERR_MAGIC, "\n", rc_build_id, "\n", NULL);
+    for (int i = 0; i < files->nelts; i++) {
+        const rc_file_state *fs = &APR_ARRAY_IDX(files, i, rc_file_state);
+        text = apr_psprintf(p, "%s%" APR_INT64_T_FMT "\t%" APR_INT64_T_FMT "\t%" APR_UINT64_T_FMT
+                            "\t%" APR_UINT64_T_FMT "\t%s\n", text, fs->mtime, fs->size, fs->inode,
+                            fs->dev, fs->path);
+    }
+    text = apr_pstrcat(p, text, "\n", message, NULL);
+    if (apr_file_open(&f, tmp, APR_FOPEN_WRITE | APR_FOPEN_CREATE | APR_FOPEN_TRUNCATE,
+                      APR_FPROT_UREAD | APR_FPROT_UWRITE | APR_FPROT_GREAD | APR_FPROT_WREAD,
+                      p) != APR_SUCCESS)
+        return;
+    if (apr_file_write_full(f, text, strlen(text), NULL) == APR_SUCCESS &&
+        apr_file_close(f) == APR_SUCCESS)
+        apr_file_rename(tmp, name, p);
+    else {
+        apr_file_close(f);
+        apr_file_remove(tmp, p);
+    }
+}
+
+/* The message of the source's .err file if it says that the files as they are now do not build
+ * (with this build of the module); NULL otherwise. *id gets a hash of the file, to log it once. */
+static const char *read_err(rc_source *src, apr_pool_t *p, apr_uint64_t *id)
+{
+    const char *name = cache_file(p, src, ".err");
+    apr_file_t *f;
+    apr_finfo_t fi;
+    char *buf, *line, *next;
+    apr_size_t n;
+
+    if (!src->store->cache ||
+        apr_file_open(&f, name, APR_FOPEN_READ | APR_FOPEN_BINARY, 0, p) != APR_SUCCESS)
+        return NULL;
+    if (apr_file_info_get(&fi, APR_FINFO_SIZE, f) != APR_SUCCESS || fi.size > (1 << 20)) {
+        apr_file_close(f);
+        return NULL;
+    }
+    n = (apr_size_t)fi.size;
+    buf = apr_palloc(p, n + 1);
+    if (apr_file_read_full(f, buf, n, &n) != APR_SUCCESS) {
+        apr_file_close(f);
+        return NULL;
+    }
+    apr_file_close(f);
+    buf[n] = '\0';
+    *id = XXH3_64bits(buf, n);
+    /* RC_ERR_MAGIC, the build id, one line per file, an empty line, the message */
+    if (strncmp(buf, RC_ERR_MAGIC "\n", sizeof(RC_ERR_MAGIC)) ||
+        !(next = strchr(buf + sizeof(RC_ERR_MAGIC), '\n')))
+        return NULL;
+    *next = '\0';
+    if (strcmp(buf + sizeof(RC_ERR_MAGIC), rc_build_id))
+        return NULL;
+    for (line = next + 1; (next = strchr(line, '\n')) != NULL; line = next + 1) {
+        stamp s;
+        char *end;
+        if (next == line)
+            return line + 1;  /* the message */
+        *next = '\0';
+        s.mtime = apr_strtoi64(line, &end, 10);
+        s.size = apr_strtoi64(end, &end, 10);
+        s.inode = (apr_uint64_t)apr_strtoi64(end, &end, 10);
+        s.dev = (apr_uint64_t)apr_strtoi64(end, &end, 10);
+        if (*end != '\t')
+            return NULL;
+        s.path = end + 1;
+        if (!same_stamp(p, &s))
+            return NULL;
+    }
+    return NULL;
+}
+
+/* ---------------------------------------------------------------- builds */
+
+static void note_error(rc_source *src, const char *message)
+{
+    rc_source_stats *st = src->stats;
+    while (apr_atomic_cas32(&st->lock, 1, 0) != 0)
+        ;  /* held for a copy of at most 1 KB */
+    apr_cpystrn(st->last_error, message ? message : "", sizeof(st->last_error));
+    st->last_error_at = message ? apr_time_now() : 0;
+    apr_atomic_set32(&st->lock, 0);
+}
+
+/* Builds the source into memory: a version of this process alone. */
+static rc_version *build_memory(rc_source *src, apr_pool_t *p, const char **err)
+{
+    rc_version *v = new_version();
+    rc_imgw *w;
+    if (!v) {
+        *err = "out of memory";
+        return NULL;
+    }
+    w = rc_imgw_memory(v->pool);
+    if ((*err = rc_build_file(p, src->path, w, NULL)) != NULL) {
+        apr_pool_destroy(v->pool);
+        return NULL;
+    }
+    v->data = rc_data_open(v->pool, rc_imgw_image(w));
+    return v;
+}
+
+/* Builds the source's image into the cache folder (the caller holds its lock). Returns NULL
+ * and sets *err to the build's message when the data is broken, or *trouble when the cache
+ * folder cannot take it (then the caller builds in memory). */
+static rc_version *build_cached(rc_source *src, apr_pool_t *p, const char **err,
+                                const char **trouble)
+{
+    const char *name = cache_file(p, src, ".img");
+    const char *tmp = apr_psprintf(p, "%s.tmp-%" APR_PID_T_FMT, name, getpid());
+    apr_array_header_t *files = apr_array_make(p, 8, sizeof(rc_file_state));
+    apr_file_t *f;
+    apr_status_t rv;
+    char msg[120];
+    rc_imgw *w;
+    rc_version *v;
+    const char *why;
+
+    *err = *trouble = NULL;
+    if ((rv = apr_file_open(&f, tmp, APR_FOPEN_WRITE | APR_FOPEN_CREATE | APR_FOPEN_TRUNCATE |
+                                         APR_FOPEN_BINARY,
+                            APR_FPROT_UREAD | APR_FPROT_UWRITE | APR_FPROT_GREAD |
+                                APR_FPROT_WREAD, p)) != APR_SUCCESS) {
+        *trouble = apr_psprintf(p, "cannot write %s: %s", tmp, apr_strerror(rv, msg, sizeof(msg)));
+        return NULL;
+    }
+    w = rc_imgw_file(p, f);
+    *err = rc_build_file(p, src->path, w, files);
+    rv = apr_file_close(f);
+    if (*err) {
+        apr_file_remove(tmp, p);
+        if (rc_imgw_io_failed(w)) {  /* the folder's trouble, not the data's */
+            *trouble = *err;
+            *err = NULL;
+            return NULL;
+        }
+        apr_atomic_inc32(&src->stats->failures);
+        note_error(src, *err);
+        write_err(src, p, files, *err);
+        return NULL;
+    }
+    if (rv != APR_SUCCESS || (rv = apr_file_rename(tmp, name, p)) != APR_SUCCESS) {
+        apr_file_remove(tmp, p);
+        *trouble = apr_psprintf(p, "cannot write %s: %s", name, apr_strerror(rv, msg, sizeof(msg)));
+        return NULL;
+    }
+    apr_file_remove(cache_file(p, src, ".err"), p);
+    apr_atomic_inc32(&src->stats->builds);
+    note_error(src, NULL);
+    if (!(v = map_image(src, p, 1, &why))) {
+        *trouble = apr_psprintf(p, "cannot read back %s: %s", name, why ? why : "gone");
+        return NULL;
+    }
+    return v;
+}
+
+/* The source's lock file, locked (blocking or not); NULL when it is not (busy, or no folder). */
+static apr_file_t *take_lock(rc_source *src, apr_pool_t *p, int wait)
+{
+    apr_file_t *f;
+    apr_os_file_t fd;
+    const char *name = cache_file(p, src, ".lock");
+    /* flock() rather than apr_file_lock(): fcntl() locks, which APR uses, belong to the process,
+     * so two threads of one process would both get them; flock() needs no write access either */
+    if (apr_file_open(&f, name, APR_FOPEN_READ | APR_FOPEN_WRITE | APR_FOPEN_CREATE,
+                      APR_FPROT_UREAD | APR_FPROT_UWRITE | APR_FPROT_GREAD | APR_FPROT_WREAD,
+                      p) != APR_SUCCESS &&
+        apr_file_open(&f, name, APR_FOPEN_READ, 0, p) != APR_SUCCESS)
+        return NULL;
+    apr_os_file_get(&fd, f);
+    while (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0) {
+        if (errno != EINTR) {
+            apr_file_close(f);
+            return NULL;
+        }
+    }
+    return f;
+}
+
+static void drop_lock(apr_file_t *f)
+{
+    apr_os_file_t fd;
+    apr_os_file_get(&fd, f);
+    flock(fd, LOCK_UN);
+    apr_file_close(f);
+}
+
+/* Logs a broken version once per process. */
+static void log_broken(rc_source *src, apr_uint64_t id, const char *message, rc_log_fn log,
+                       void *ctx)
+{
+    if (id != src->logged) {
+        src->logged = id;
+        if (log)
+            log(ctx, 0, message);
+    }
+}
+
+/* The version for the files as they are now: NULL with *err when they do not build (or with
+ * neither when another process is building them and wait is 0). */
+static rc_version *next_version(rc_source *src, apr_pool_t *p, int may_build, int wait,
+                                const char **err, apr_uint64_t *err_id, rc_log_fn log,
+                                void *ctx)
+{
+    rc_store *st = src->store;
+    rc_version *v;
+    apr_file_t *lk;
+    const char *why, *trouble = NULL;
+
+    *err = NULL;
+    *err_id = 0;
+    if (st->cache) {
+        if ((v = map_image(src, p, 0, &why)) != NULL)
+            return v;
+        if ((*err = read_err(src, p, err_id)) != NULL)
+            return NULL;
+        if (st->testing)
+            return build_memory(src, p, err);
+        if (!may_build)
+            return NULL;
+        if (!(lk = take_lock(src, p, wait))) {
+            if (!wait)
+                return NULL;  /* another process builds it */
+            trouble = "cannot take the build lock";
+        }
+        else {
+            /* someone may have built it while we waited */
+            if ((v = map_image(src, p, 0, &why)) == NULL &&
+                (*err = read_err(src, p, err_id)) == NULL)
+                v = build_cached(src, p, err, &trouble);
+            drop_lock(lk);
+            if (v || *err) {
+                if (*err && !*err_id)
+                    *err_id = XXH3_64bits(*err, strlen(*err));
+                return v;
+            }
+        }
+        if (log)
+            log(ctx, 1, apr_psprintf(p, "the cache folder %s: %s; this process builds its own "
+                                        "copy of %s in memory", st->cache, trouble, src->path));
+    }
+    if (!may_build && !st->testing)
+        return NULL;
+    v = build_memory(src, p, err);
+    if (*err) {
+        apr_atomic_inc32(&src->stats->failures);
+        note_error(src, *err);
+        *err_id = XXH3_64bits(*err, strlen(*err));
+    }
+    else
+        apr_atomic_inc32(&src->stats->builds);
+    return v;
+}
+
+/* 1 when the current version's files changed. */
+static int changed(rc_source *src, apr_pool_t *p)
+{
+    rc_version *v = src->current;  /* only the checker replaces it */
+    return !v || !image_current(p, &v->data->img);
+}
+
+const char *rc_source_load(rc_source *src, int keep_old, int *kept, rc_log_fn log, void *ctx)
 {
     apr_pool_t *tmp;
     const char *err = NULL;
+    apr_uint64_t id;
     rc_version *v;
 
     *kept = 0;
     apr_pool_create(&tmp, src->store->pool);
-    if (src->current && !changed(src->current, tmp)) {
+    if (!changed(src, tmp)) {
         apr_pool_destroy(tmp);
         return NULL;
     }
-    v = load_version(src, src->store->pool, &err);
-    if (v) {
-        rc_version *old = src->current;
-        src->current = v;
-        rc_version_release(old);
-    }
-    else {
+    v = next_version(src, tmp, 1, 1, &err, &id, log, ctx);
+    if (v)
+        set_current(src, v);
+    else if (err) {
+        src->logged = id;  /* the caller reports it */
         if (keep_old && src->current)
             *kept = 1;
-        else {
-            rc_version_release(src->current);
-            src->current = NULL;
-        }
+        else
+            set_current(src, NULL);
+        err = apr_pstrdup(src->store->pool, err);
     }
     apr_pool_destroy(tmp);
     return err;
-}
-
-rc_version *rc_source_acquire(rc_source *src, apr_interval_time_t interval, rc_log_fn log,
-                              void *log_ctx)
-{
-    rc_version *v;
-    int check = 0;
-    apr_time_t now = interval > 0 ? apr_time_now() : 0;
-
-    lock(src);
-    if (interval > 0 && !src->loading && now - src->last_check >= interval) {
-        src->last_check = now;
-        src->loading = check = 1;
-    }
-    v = src->current;
-    if (v)
-        apr_atomic_inc32(&v->refs);
-    unlock(src);
-
-    if (check) {
-        apr_pool_t *tmp;
-        /* unmanaged for the same reason as a version's pool */
-        apr_pool_create_unmanaged_ex(&tmp, NULL, NULL);
-        if (v && changed(v, tmp) && !known_bad(src, tmp)) {
-            const char *err = NULL;
-            rc_version *next = load_version(src, tmp, &err);
-            lock(src);
-            if (next) {
-                rc_version *old = src->current;
-                src->current = next;
-                apr_atomic_inc32(&next->refs);  /* this request's */
-                unlock(src);
-                rc_version_release(old);        /* the source's reference */
-                rc_version_release(v);          /* this request's reference to old */
-                v = next;
-            }
-            else {
-                unlock(src);
-                if (log)
-                    log(log_ctx, err);
-            }
-        }
-        lock(src);
-        src->loading = 0;
-        unlock(src);
-        apr_pool_destroy(tmp);
-    }
-    return v;
 }
 
 void rc_source_note_interval(rc_source *src, apr_interval_time_t interval)
@@ -258,26 +593,125 @@ void rc_source_note_interval(rc_source *src, apr_interval_time_t interval)
         src->interval = interval;
 }
 
-void rc_source_reset_interval(rc_source *src)
+void rc_store_begin_config(rc_store *st)
 {
-    src->interval = -1;
+    for (apr_hash_index_t *hi = apr_hash_first(NULL, st->sources); hi; hi = apr_hash_next(hi)) {
+        rc_source *src = apr_hash_this_val(hi);
+        src->interval = -1;
+        src->named = 0;
+    }
 }
 
-void rc_store_check(rc_store *st, rc_log_fn log, void *log_ctx)
+void rc_store_end_config(rc_store *st)
 {
-    apr_hash_index_t *hi;
-    for (hi = apr_hash_first(NULL, st->sources); hi; hi = apr_hash_next(hi)) {
+    apr_hash_index_t *hi = apr_hash_first(NULL, st->sources);
+    while (hi) {
         rc_source *src = apr_hash_this_val(hi);
-        if (src->interval > 0 && src->current)
-            rc_version_release(rc_source_acquire(src, src->interval, log, log_ctx));
+        hi = apr_hash_next(hi);
+        if (!src->named) {
+            apr_hash_set(st->sources, src->path, APR_HASH_KEY_STRING, NULL);
+            set_current(src, NULL);
+        }
     }
+}
+
+static void check_source(rc_source *src, int may_build, rc_log_fn log, void *ctx,
+                         apr_pool_t *p)
+{
+    apr_time_t now = apr_time_now();
+    const char *err;
+    apr_uint64_t id;
+    rc_version *v;
+
+    if (src->interval <= 0 || now - src->last_check < src->interval)
+        return;
+    src->last_check = now;
+    src->stats->last_check = now;
+    if (!changed(src, p))
+        return;
+    v = next_version(src, p, may_build, 0, &err, &id, log, ctx);
+    if (v)
+        set_current(src, v);
+    else if (err)
+        log_broken(src, id, err, log, ctx);
+}
+
+void rc_store_check(rc_store *st, int may_build, rc_log_fn log, void *ctx)
+{
+    apr_pool_t *p, *scratch;
+    lock(st->check_lock);
+    /* unmanaged: this runs in the loader thread while request threads create pools */
+    apr_pool_create_unmanaged_ex(&p, NULL, NULL);
+    apr_pool_create(&scratch, p);
+    for (apr_hash_index_t *hi = apr_hash_first(p, st->sources); hi; hi = apr_hash_next(hi)) {
+        check_source(apr_hash_this_val(hi), may_build, log, ctx, scratch);
+        apr_pool_clear(scratch);
+    }
+    apr_pool_destroy(p);
+    unlock(st->check_lock);
 }
 
 int rc_store_reloads(const rc_store *st)
 {
-    apr_hash_index_t *hi;
-    for (hi = apr_hash_first(NULL, st->sources); hi; hi = apr_hash_next(hi))
+    for (apr_hash_index_t *hi = apr_hash_first(NULL, st->sources); hi; hi = apr_hash_next(hi))
         if (((const rc_source *)apr_hash_this_val(hi))->interval > 0)
             return 1;
     return 0;
+}
+
+apr_size_t rc_store_stats_size(const rc_store *st)
+{
+    return sizeof(rc_source_stats) * (apr_hash_count(st->sources) + 1);
+}
+
+void rc_store_share(rc_store *st, void *mem)
+{
+    rc_source_stats *slot = mem;
+    for (apr_hash_index_t *hi = apr_hash_first(NULL, st->sources); hi; hi = apr_hash_next(hi)) {
+        rc_source *src = apr_hash_this_val(hi);
+        if (!mem) {  /* back into the process, before the shared memory goes */
+            if (src->stats != &src->local)
+                memcpy(&src->local, src->stats, sizeof(src->local));
+            src->local.lock = 0;
+            src->stats = &src->local;
+            continue;
+        }
+        memcpy(slot, src->stats, sizeof(*slot));
+        slot->lock = 0;
+        src->stats = slot++;
+    }
+}
+
+void rc_store_chown(rc_store *st, long uid, long gid, rc_log_fn log, void *ctx)
+{
+    apr_pool_t *p;
+    apr_dir_t *dir;
+    apr_finfo_t fi;
+    if (!st->cache || st->testing || geteuid() != 0)
+        return;
+    apr_pool_create(&p, st->pool);
+    if (chown(st->cache, (uid_t)uid, (gid_t)gid) != 0 && log)
+        log(ctx, 1, apr_psprintf(p, "cannot give the cache folder %s to the server's user: %s",
+                                 st->cache, strerror(errno)));
+    if (apr_dir_open(&dir, st->cache, p) == APR_SUCCESS) {
+        while (apr_dir_read(&fi, APR_FINFO_NAME | APR_FINFO_TYPE, dir) == APR_SUCCESS)
+            if (fi.filetype == APR_REG) {
+                const char *path = apr_pstrcat(p, st->cache, "/", fi.name, NULL);
+                if (chown(path, (uid_t)uid, (gid_t)gid) != 0 && log)
+                    log(ctx, 1, apr_psprintf(p, "cannot give %s to the server's user: %s", path,
+                                             strerror(errno)));
+            }
+        apr_dir_close(dir);
+    }
+    apr_pool_destroy(p);
+}
+
+void rc_store_each(rc_store *st, apr_pool_t *p, rc_source_fn fn, void *ctx)
+{
+    for (apr_hash_index_t *hi = apr_hash_first(p, st->sources); hi; hi = apr_hash_next(hi)) {
+        rc_source *src = apr_hash_this_val(hi);
+        rc_version *v = rc_source_acquire(src);
+        fn(ctx, src->path, v, src->stats);
+        rc_version_release(v);
+    }
 }

@@ -223,6 +223,79 @@ char *rc_fold(apr_pool_t *p, const char *s, apr_size_t len)
     return out;
 }
 
+/* ---- words ---- */
+
+int rc_is_alnum(apr_uint32_t cp)
+{
+    apr_size_t lo = 0, hi = rc_alnum_ranges_size;
+
+    if (cp < 0x80) {
+        return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
+    }
+    while (lo < hi) {
+        apr_size_t mid = lo + (hi - lo) / 2;
+        if (rc_alnum_ranges[mid].last < cp) {
+            lo = mid + 1;
+        }
+        else if (rc_alnum_ranges[mid].first > cp) {
+            hi = mid;
+        }
+        else {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The length of the character at s[i] and whether it is a letter or digit. */
+static apr_size_t word_char(const unsigned char *s, apr_size_t n, int *alnum)
+{
+    apr_uint32_t cp;
+    apr_size_t len;
+
+    if (s[0] < 0x80) {
+        *alnum = rc_is_alnum(s[0]);
+        return 1;
+    }
+    len = utf8_decode(s, n, &cp);
+    if (len == 0) {
+        *alnum = 0;
+        return 1;
+    }
+    *alnum = rc_is_alnum(cp);
+    return len;
+}
+
+int rc_next_word(const char *s, apr_size_t len, apr_size_t *pos, apr_size_t *start,
+                 apr_size_t *end)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    apr_size_t i = *pos, cl;
+    int alnum = 0;
+
+    while (i < len) {
+        cl = word_char(u + i, len - i, &alnum);
+        if (alnum) {
+            break;
+        }
+        i += cl;
+    }
+    if (i >= len) {
+        *pos = len;
+        return 0;
+    }
+    *start = i;
+    while (i < len) {
+        cl = word_char(u + i, len - i, &alnum);
+        if (!alnum) {
+            break;
+        }
+        i += cl;
+    }
+    *end = *pos = i;
+    return 1;
+}
+
 /* ---- escaping ---- */
 
 static const char *html_entity(unsigned char c)
@@ -406,7 +479,8 @@ const char *rc_escape_csv(apr_pool_t *p, const char *s)
 {
     apr_size_t i, quotes = 0;
     int quote = 0;
-    int formula = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@';
+    int formula = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' ||
+                  s[0] == '\r';
     char *out, *o;
 
     for (i = 0; s[i]; i++) {
@@ -436,6 +510,96 @@ const char *rc_escape_csv(apr_pool_t *p, const char *s)
     }
     if (quote) {
         *o++ = '"';
+    }
+    *o = '\0';
+    return out;
+}
+
+const char *rc_escape_json(apr_pool_t *p, const char *s, apr_size_t len)
+{
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *u = (const unsigned char *)s;
+    apr_size_t i, size = 0;
+    char *out, *o;
+
+    for (i = 0; i < len; i++) {
+        if (u[i] == '"' || u[i] == '\\' || u[i] == '\n' || u[i] == '\r' || u[i] == '\t') {
+            size += 2;
+        }
+        else if (u[i] < 0x20) {
+            size += 6;
+        }
+        else {
+            size++;
+        }
+    }
+    if (size == len && s[len] == '\0') {
+        return s;
+    }
+    o = out = apr_palloc(p, size + 1);
+    for (i = 0; i < len; i++) {
+        switch (u[i]) {
+        case '"':
+        case '\\':
+            *o++ = '\\';
+            *o++ = (char)u[i];
+            break;
+        case '\n':
+            *o++ = '\\';
+            *o++ = 'n';
+            break;
+        case '\r':
+            *o++ = '\\';
+            *o++ = 'r';
+            break;
+        case '\t':
+            *o++ = '\\';
+            *o++ = 't';
+            break;
+        default:
+            if (u[i] < 0x20) {
+                memcpy(o, "\\u00", 4);
+                o[4] = hex[u[i] >> 4];
+                o[5] = hex[u[i] & 15];
+                o += 6;
+            }
+            else {
+                *o++ = (char)u[i];
+            }
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+const char *rc_escape_log(apr_pool_t *p, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    const unsigned char *u = (const unsigned char *)s;
+    apr_size_t n = strlen(s), i = 0, cl;
+    apr_uint32_t cp;
+    char *out = apr_palloc(p, 4 * n + 1), *o = out;
+
+    while (i < n) {
+        if (u[i] >= 0x20 && u[i] < 0x7F) {
+            if (u[i] == '\\') {
+                *o++ = '\\';
+            }
+            *o++ = (char)u[i++];
+            continue;
+        }
+        cl = u[i] >= 0x80 ? utf8_decode(u + i, n - i, &cp) : 0;
+        if (cl > 0 && !(cp >= 0x80 && cp < 0xA0)) {
+            memcpy(o, u + i, cl);
+            o += cl;
+            i += cl;
+            continue;
+        }
+        *o++ = '\\';
+        *o++ = 'x';
+        *o++ = hex[u[i] >> 4];
+        *o++ = hex[u[i] & 15];
+        i++;
     }
     *o = '\0';
     return out;

@@ -18,6 +18,15 @@ apr_size_t rc_utf8_length(const char *s, apr_size_t len);
  * decomposition are lower-cased. The result is allocated from p and NUL-terminated. */
 char *rc_fold(apr_pool_t *p, const char *s, apr_size_t len);
 
+/* 1 if cp is a letter or a digit (Unicode general categories L* and N*). */
+int rc_is_alnum(apr_uint32_t cp);
+
+/* The next word of s[0..len) at or after *pos: a maximal run of letters and digits. Returns 1
+ * and sets *start and *end (the word is s[*start..*end)), and *pos to *end; 0 when there is
+ * none. Meant for folded text, but any valid UTF-8 works (bytes that are not are separators). */
+int rc_next_word(const char *s, apr_size_t len, apr_size_t *pos, apr_size_t *start,
+                 apr_size_t *end);
+
 /* Escapers: return s itself when nothing needs escaping, else a copy from p. */
 /* HTML text and double-quoted attribute values: & < > " ' */
 const char *rc_escape_html(apr_pool_t *p, const char *s);
@@ -29,8 +38,16 @@ const char *rc_escape_query(apr_pool_t *p, const char *s);
 /* A path segment: everything but unreserved characters and "/" percent-encoded. */
 const char *rc_escape_path(apr_pool_t *p, const char *s);
 /* A CSV cell (RFC 4180): quoted when it contains , " CR or LF (quotes doubled); a cell that starts
- * with = + - or @ gets a leading ' (inside the quotes when quoted) so spreadsheets do not run it. */
+ * with = + - @, a tab or a carriage return gets a leading ' (inside the quotes when quoted) so
+ * that spreadsheets do not run it as a formula. */
 const char *rc_escape_csv(apr_pool_t *p, const char *s);
+/* The inside of a JSON string (without the quotes): " \ and control characters escaped, the
+ * rest (valid UTF-8) as it is. */
+const char *rc_escape_json(apr_pool_t *p, const char *s, apr_size_t len);
+/* For a log line: control characters, DEL and bytes that are not UTF-8 as \xNN, a backslash as
+ * \\, so that a value cannot forge a line (httpd's ap_escape_logitem does the same inside
+ * httpd; the core has no httpd header). */
+const char *rc_escape_log(apr_pool_t *p, const char *s);
 
 /* Percent-decode s[0..len) ('+' as space when plus_is_space). Returns NULL if an escape is
  * malformed (% not followed by two hex digits). *out_len gets the decoded length; the result

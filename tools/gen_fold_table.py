@@ -9,6 +9,10 @@ The table lists every code point outside ASCII (rc_fold lower-cases ASCII itself
 differs from itself, sorted for binary search, except the Hangul syllables U+AC00..U+D7A3: their
 decomposition is arithmetic (Unicode 3.12) and rc_text.c computes it, which saves 11172 rows.
 
+It also lists the code points outside ASCII that are letters or digits (Unicode general
+categories L* and N*) as sorted ranges: a word of the q parameter and of the searched text is a
+maximal run of them (rc_words).
+
 The build does not run Python: the generated file is checked in. Run this script again, with the
 Python whose Unicode version you want, when that version changes:
 
@@ -118,6 +122,24 @@ def main():
         w("    {0x%05X, %d, %d},\n" % (cp, where[s], len(s)))
     w("};\n\n")
     w("const apr_size_t rc_fold_table_size = sizeof(rc_fold_table) / sizeof(rc_fold_table[0]);\n")
+
+    # Letters and digits outside ASCII, as ranges [first, last].
+    ranges = []
+    for cp in range(0x80, 0x110000):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        if unicodedata.category(chr(cp))[0] in "LN":
+            if ranges and ranges[-1][1] == cp - 1:
+                ranges[-1][1] = cp
+            else:
+                ranges.append([cp, cp])
+    w("\n/* %d ranges of code points outside ASCII in general categories L* and N*, ascending */\n"
+      % len(ranges))
+    w("const rc_alnum_range rc_alnum_ranges[] = {\n")
+    for first, last in ranges:
+        w("    {0x%05X, 0x%05X},\n" % (first, last))
+    w("};\n\n")
+    w("const apr_size_t rc_alnum_ranges_size = sizeof(rc_alnum_ranges) / sizeof(rc_alnum_ranges[0]);\n")
 
 
 if __name__ == "__main__":

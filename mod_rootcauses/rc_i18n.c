@@ -1,0 +1,252 @@
+/* rc_i18n: the module's own words in English and Spanish. */
+#include "rc_i18n.h"
+
+#include <string.h>
+
+#include <apr_lib.h>
+#include <apr_strings.h>
+
+static const rc_msgs english = {
+    "en",
+    "English",
+    {"January", "February", "March", "April", "May", "June", "July", "August", "September",
+     "October", "November", "December"},
+    0,
+    "%s %d",
+    "%s %d, %d",
+    '.',
+
+    "Skip to main content",
+    "Main",
+    "Menu",
+    "Language",
+    "About this site",
+
+    "Filter",
+    "%d active",
+    "Country",
+    "Date",
+    "A year (2021), a month (2022-07) or a day (2022-03-09)",
+    "From",
+    "To",
+    "Kind",
+    "Search text",
+    "Words that begin words of the title, summary or persons",
+    "Sort",
+    "Newest first",
+    "Oldest first",
+    "Apply filters",
+    "Clear filters",
+    "Results",
+    "No results",
+    "1 result",
+    "%d results",
+    "Showing %s–%s of %s results",
+    "%s; page %s is past the last page (%s)",
+    "Download these results:",
+    "Atom feed",
+    "Previous",
+    "Next",
+    "Pagination",
+    "There is a problem",
+    "Error:",
+    "No results: correct the filter above",
+
+    "Documents",
+    "Persons",
+    "Persons named in this item",
+    "Name",
+    "Position",
+    "Countries",
+    "Original publication",
+    "This item as",
+    "byte",
+    "bytes",
+
+    "Page not found",
+    "There is no page at this address.",
+    "Method not allowed",
+    "The method %s is not allowed here; use GET or HEAD.",
+    "Bad request",
+    "Service unavailable",
+    "The site's data is not loaded yet; try again in a moment.",
+    "Go to the overview",
+
+    "from %s",
+    "to %s",
+    "kind: %s",
+    "matching “%s”",
+    "and",
+
+    "%s: given more than once (\"%s\" and \"%s\"); give it once",
+    "%s: \"%s\" is not a country of this site; valid: %s",
+    "%s: \"%s\" is not a kind in %s; valid: %s",
+    "none (no item of this listing has a kind)",
+    "%s: \"%s\" is %lu characters long; the limit is %d",
+    "%s: %d distinct words; the limit is %d",
+    "%s: \"%s\" is not a date: %s",
+    "no such day in the calendar (expected YYYY, YYYY-MM or YYYY-MM-DD)",
+    "expected YYYY, YYYY-MM or YYYY-MM-DD",
+    "from: \"%s\" starts after to \"%s\" ends; swap them or widen the range",
+    "sort: \"%s\" is not a sort order; expected \"-date\" (newest first) or \"date\" (oldest "
+    "first)",
+    "page: \"%s\" is not a page number; expected a whole number from 1",
+    "per_page: \"%s\" is out of range; expected a whole number from 1 to %d",
+    "%s: bad %%-encoding in \"%s\" (%% must be followed by two hex digits)",
+    "%s: \"%s\" is not valid UTF-8 text",
+    "%s: \"%s\" contains control characters; give plain text",
+    "The query string is %lu bytes long; the limit is %d bytes",
+    "The query string has more than %d filter parameters; give fewer",
+};
+
+static const rc_msgs spanish = {
+    "es",
+    "Español",
+    {"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
+     "octubre", "noviembre", "diciembre"},
+    1,
+    "%s de %d",
+    "%d de %s de %d",
+    ',',
+
+    "Saltar al contenido principal",
+    "Principal",
+    "Menú",
+    "Idioma",
+    "Acerca de este sitio",
+
+    "Filtrar",
+    "%d activos",
+    "País",
+    "Fecha",
+    "Un año (2021), un mes (2022-07) o un día (2022-03-09)",
+    "Desde",
+    "Hasta",
+    "Tipo",
+    "Buscar texto",
+    "Palabras con las que empiecen palabras del título, el resumen o las personas",
+    "Orden",
+    "Más recientes primero",
+    "Más antiguos primero",
+    "Aplicar filtros",
+    "Quitar filtros",
+    "Resultados",
+    "Sin resultados",
+    "1 resultado",
+    "%d resultados",
+    "Mostrando %s–%s de %s resultados",
+    "%s; la página %s está después de la última (%s)",
+    "Descargar estos resultados:",
+    "Canal Atom",
+    "Anterior",
+    "Siguiente",
+    "Paginación",
+    "Hay un problema",
+    "Error:",
+    "Sin resultados: corrija el filtro",
+
+    "Documentos",
+    "Personas",
+    "Personas mencionadas en este elemento",
+    "Nombre",
+    "Cargo",
+    "Países",
+    "Publicación original",
+    "Este elemento en",
+    "byte",
+    "bytes",
+
+    "Página no encontrada",
+    "No hay ninguna página en esta dirección.",
+    "Método no permitido",
+    "El método %s no está permitido aquí; use GET o HEAD.",
+    "Solicitud incorrecta",
+    "Servicio no disponible",
+    "Los datos del sitio aún no están cargados; inténtelo de nuevo en un momento.",
+    "Ir al panorama general",
+
+    "desde %s",
+    "hasta %s",
+    "tipo: %s",
+    "que contienen «%s»",
+    "y",
+
+    "%s: se dio más de una vez (\"%s\" y \"%s\"); dé un solo valor",
+    "%s: \"%s\" no es un país de este sitio; válidos: %s",
+    "%s: \"%s\" no es un tipo de %s; válidos: %s",
+    "ninguno (ningún elemento de esta lista tiene tipo)",
+    "%s: \"%s\" tiene %lu caracteres; el límite es %d",
+    "%s: %d palabras distintas; el límite es %d",
+    "%s: \"%s\" no es una fecha: %s",
+    "ese día no existe en el calendario (se espera AAAA, AAAA-MM o AAAA-MM-DD)",
+    "se espera AAAA, AAAA-MM o AAAA-MM-DD",
+    "from: \"%s\" empieza después de que termina to \"%s\"; inviértalos o amplíe el "
+    "intervalo",
+    "sort: \"%s\" no es un orden; se espera \"-date\" (más recientes primero) o \"date\" "
+    "(más antiguos primero)",
+    "page: \"%s\" no es un número de página; se espera un número entero desde 1",
+    "per_page: \"%s\" está fuera de rango; se espera un número entero de 1 a %d",
+    "%s: codificación %% incorrecta en \"%s\" (%% debe ir seguido de dos dígitos "
+    "hexadecimales)",
+    "%s: \"%s\" no es texto UTF-8 válido",
+    "%s: \"%s\" contiene caracteres de control; dé texto simple",
+    "La cadena de consulta tiene %lu bytes; el límite es %d bytes",
+    "La cadena de consulta tiene más de %d parámetros de filtro; dé menos",
+};
+
+const rc_msgs *rc_msgs_for(const char *code)
+{
+    if (code && !strcmp(code, "es"))
+        return &spanish;
+    return &english;
+}
+
+void rc_date_from_period(int start, int end, rc_date *d)
+{
+    d->start = start;
+    d->end = end;
+    d->year = start / 10000;
+    d->month = end - start < 100 ? start / 100 % 100 : 0;
+    d->day = end == start ? start % 100 : 0;
+}
+
+const char *rc_date_text(apr_pool_t *p, const rc_msgs *m, const rc_date *d)
+{
+    if (!d->month)
+        return apr_itoa(p, d->year);
+    if (!d->day)
+        return apr_psprintf(p, m->month_year, m->months[d->month - 1], d->year);
+    if (m->day_first)
+        return apr_psprintf(p, m->day_month_year, d->day, m->months[d->month - 1], d->year);
+    return apr_psprintf(p, m->day_month_year, m->months[d->month - 1], d->day, d->year);
+}
+
+const char *rc_size_text(apr_pool_t *p, const rc_msgs *m, apr_int64_t bytes)
+{
+    char *s;
+    if (bytes < 1024)
+        return apr_psprintf(p, "%" APR_INT64_T_FMT " %s", bytes,
+                            bytes == 1 ? m->bytes_one : m->bytes_many);
+    /* bytes is at most 2^53 (the data file's rule), so none of this overflows */
+    if ((bytes + 512) / 1024 < 1024)
+        return apr_psprintf(p, "%" APR_INT64_T_FMT " KB", (bytes + 512) / 1024);
+    if (bytes < (apr_int64_t)1024 * 1024 * 1024)
+        s = apr_psprintf(p, "%.1f MB", (double)bytes / (1024.0 * 1024.0));
+    else
+        s = apr_psprintf(p, "%.1f GB", (double)bytes / (1024.0 * 1024.0 * 1024.0));
+    if (m->decimal != '.')
+        for (char *c = s; *c; c++)
+            if (*c == '.')
+                *c = m->decimal;
+    return s;
+}
+
+const char *rc_kind_text(apr_pool_t *p, const char *slug)
+{
+    char *s = apr_pstrdup(p, slug);
+    for (char *c = s; *c; c++)
+        if (*c == '-')
+            *c = ' ';
+    s[0] = (char)apr_toupper(s[0]);
+    return s;
+}
