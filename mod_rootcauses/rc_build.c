@@ -255,6 +255,7 @@ typedef struct bcol {
     apr_uint32_t *kind_labels;        /* text ids, 0 for none */
     int nkinds;
     apr_uint32_t *order;              /* position -> index in items */
+    apr_uint32_t *by_id;              /* positions sorted by the items' ids */
 } bcol;
 
 typedef struct bpage {
@@ -299,19 +300,54 @@ typedef struct build {
 
 /* ---------------------------------------------------------------- messages */
 
+/* Formats the path components with %s, %u and %d only: this runs for every value of the file,
+ * so it is written out rather than left to a general formatter. */
+static void path_vappend(build *b, const char *fmt, va_list ap)
+{
+    char *o = b->path + b->plen, *end = b->path + sizeof(b->path) - 1;
+    for (; *fmt && o < end; fmt++) {
+        if (fmt[0] != '%') {
+            *o++ = *fmt;
+            continue;
+        }
+        fmt++;
+        if (*fmt == 's') {
+            for (const char *a = va_arg(ap, const char *); *a && o < end; a++)
+                *o++ = *a;
+        }
+        else {
+            char digits[12];
+            int n = 0;
+            unsigned long v;
+            if (*fmt == 'd') {
+                int d = va_arg(ap, int);
+                if (d < 0 && o < end) {
+                    *o++ = '-';
+                    d = -d;
+                }
+                v = (unsigned long)d;
+            }
+            else
+                v = va_arg(ap, unsigned);
+            do
+                digits[n++] = (char)('0' + v % 10);
+            while ((v /= 10) && n < 11);
+            while (n > 0 && o < end)
+                *o++ = digits[--n];
+        }
+    }
+    *o = '\0';
+    b->plen = (apr_size_t)(o - b->path);
+}
+
 static apr_size_t path_push(build *b, const char *fmt, ...)
 {
     apr_size_t old = b->plen;
     va_list ap;
     if (old == 0 && fmt[0] == '.')
-        fmt++;
+        fmt++;  /* a top-level key is "title", not ".title" */
     va_start(ap, fmt);
-    if (b->plen < sizeof(b->path) - 1) {
-        int n = apr_vsnprintf(b->path + b->plen, sizeof(b->path) - b->plen, fmt, ap);
-        b->plen += (apr_size_t)n;
-        if (b->plen > sizeof(b->path) - 1)
-            b->plen = sizeof(b->path) - 1;
-    }
+    path_vappend(b, fmt, ap);
     va_end(ap);
     return old;
 }
@@ -326,7 +362,8 @@ static void path_set(build *b, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    b->plen = (apr_size_t)apr_vsnprintf(b->path, sizeof(b->path), fmt, ap);
+    b->plen = 0;
+    path_vappend(b, fmt, ap);
     va_end(ap);
 }
 
@@ -428,6 +465,30 @@ static apr_uint32_t intern(build *b, const char *s, apr_size_t len, apr_uint32_t
     return id;
 }
 
+/* A string that is not looked up: one that rarely repeats (an item's id, a URL), for which the
+ * look-up would cost more than it saves. Equal strings may then have two ids. */
+static apr_uint32_t intern_new(build *b, const char *s, apr_size_t len)
+{
+    bstr *e = rc_vec_push(&b->strs);
+    if (!e) {
+        oom(b);
+        return NONE;
+    }
+    if (len + 1 > b->chunk_left) {
+        apr_size_t size = len + 1 > (1 << 20) ? len + 1 : (1 << 20);
+        b->chunk = apr_palloc(b->tmp, size);
+        b->chunk_left = size;
+    }
+    memcpy(b->chunk, s, len);
+    b->chunk[len] = '\0';
+    e->s = b->chunk;
+    e->len = (apr_uint32_t)len;
+    e->html = e->json = NONE;
+    b->chunk += len + 1;
+    b->chunk_left -= len + 1;
+    return (apr_uint32_t)(b->strs.n - 1);
+}
+
 static const char *str_of(const build *b, apr_uint32_t id)
 {
     return RC_VEC_AT(&b->strs, bstr, id).s;
@@ -505,6 +566,22 @@ int rc_slug_valid(const char *s)
         if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-'))
             return 0;
     return n <= 64;
+}
+
+/* get_string for a string that rarely repeats (intern_new). */
+static int get_unique_string(build *b, const rc_jnode *obj, const char *key, int required,
+                             apr_uint32_t *out)
+{
+    const rc_jnode *v = rc_jget(obj, key);
+    apr_size_t old;
+    *out = NONE;
+    if (!v && !required)
+        return 1;
+    old = path_push(b, ".%s", key);
+    if (!plain_string(v))
+        return fail(b, v, "a non-empty string");
+    path_pop(b, old);
+    return (*out = intern_new(b, v->s, v->n)) != NONE;
 }
 
 static int get_slug(build *b, const rc_jnode *obj, const char *key, int required,
@@ -670,7 +747,8 @@ static int item_documents(build *b, bitem *it, const rc_jnode *v)
         if (!(doc = rc_vec_push(&b->docs)))
             return oom(b);
         doc->bytes = -1;
-        if (!get_text(b, d, "title", 1, &doc->title) || !get_string(b, d, "href", 1, &doc->href))
+        if (!get_text(b, d, "title", 1, &doc->title) ||
+            !get_unique_string(b, d, "href", 1, &doc->href))
             return 0;
         if (bytes && !parse_bytes(bytes, &doc->bytes)) {
             path_push(b, ".bytes");
@@ -733,9 +811,18 @@ static const char *on_item(void *ctx, const rc_jnode *v, apr_uint32_t c, apr_uin
     }
     path_set(b, "collections[%u].items[%u]", c, i);
     it->index = i;
-    if (!check_object(b, v, keys, "an item object") ||
-        !get_slug(b, v, "id", 1, &it->id, "an item id") || !get_text(b, v, "title", 1, &it->title))
-        return b->error;
+    {
+        const rc_jnode *id = rc_jget(v, "id");
+        if (!check_object(b, v, keys, "an item object"))
+            return b->error;
+        if (!id || id->type != RC_JSTRING || strlen(id->s) != id->n || !rc_slug_valid(id->s)) {
+            path_push(b, ".id");
+            fail(b, id, "an item id matching ^[a-z0-9][a-z0-9-]{0,63}$");
+            return b->error;
+        }
+        if ((it->id = intern_new(b, id->s, id->n)) == NONE || !get_text(b, v, "title", 1, &it->title))
+            return b->error;
+    }
 
     date = rc_jget(v, "date");
     if (!date || date->type != RC_JSTRING || strlen(date->s) != date->n ||
@@ -784,7 +871,7 @@ static const char *on_item(void *ctx, const rc_jnode *v, apr_uint32_t c, apr_uin
     it->kind = NONE;
     if (!get_slug(b, v, "kind", 0, &it->kind, "a kind") ||
         !get_text(b, v, "summary", 0, &it->summary) ||
-        !get_string(b, v, "source", 0, &it->source))
+        !get_unique_string(b, v, "source", 0, &it->source))
         return b->error;
     if (it->source != NONE && !valid_source_url(str_of(b, it->source))) {
         path_push(b, ".source");
@@ -1154,10 +1241,9 @@ static int cmp_kind(const void *x, const void *y, void *ctx)
     return str_cmp(ctx, *(const apr_uint32_t *)x, *(const apr_uint32_t *)y);
 }
 
-/* qsort's comparisons read the build's strings: its context, per thread (builds of different
- * sources may run in different threads) */
+/* qsort's comparisons of kinds read the build's strings: its context, per thread (builds of
+ * different sources may run in different threads) */
 static __thread build *sort_build;
-static __thread const bcol *sort_col;
 
 static int cmp_kind_q(const void *x, const void *y)
 {
@@ -1286,13 +1372,73 @@ static int resolve_item(build *b, bitem *it)
     return 1;
 }
 
-static int cmp_items(const void *x, const void *y)
+/* What items are sorted by, in one array: comparisons read no item record, and the first 16
+ * bytes of the ids (big-endian, so that integers compare as the bytes do) settle most ties. */
+typedef struct sort_key {
+    apr_int32_t start;
+    apr_uint32_t index;
+    apr_uint64_t id1, id2;
+    const char *id;
+} sort_key;
+
+static apr_uint64_t be64(const char *s, apr_size_t len, apr_size_t at)
 {
-    const bitem *a = &RC_VEC_AT(&sort_col->items, bitem, *(const apr_uint32_t *)x);
-    const bitem *c = &RC_VEC_AT(&sort_col->items, bitem, *(const apr_uint32_t *)y);
+    apr_uint64_t v = 0;
+    for (apr_size_t i = 0; i < 8; i++)
+        v = v << 8 | (at + i < len ? (unsigned char)s[at + i] : 0);
+    return v;
+}
+
+static int cmp_id_keys(const sort_key *a, const sort_key *c)
+{
+    if (a->id1 != c->id1)
+        return a->id1 < c->id1 ? -1 : 1;
+    if (a->id2 != c->id2)
+        return a->id2 < c->id2 ? -1 : 1;
+    return strcmp(a->id, c->id);
+}
+
+static int cmp_date_keys(const void *x, const void *y)
+{
+    const sort_key *a = x, *c = y;
     if (a->start != c->start)
         return a->start > c->start ? -1 : 1;
-    return strcmp(str_of(sort_build, a->id), str_of(sort_build, c->id));
+    return cmp_id_keys(a, c);
+}
+
+static int cmp_id_only(const void *x, const void *y)
+{
+    return cmp_id_keys(x, y);
+}
+
+/* col->order (newest first, ties by id) and col->by_id (positions by id). */
+static int sort_items(build *b, bcol *col)
+{
+    apr_size_t n = col->items.n;
+    sort_key *keys = malloc(sizeof(sort_key) * (n + 1));
+    if (!keys)
+        return oom(b);
+    col->order = apr_palloc(b->tmp, sizeof(apr_uint32_t) * (n + 1));
+    col->by_id = apr_palloc(b->tmp, sizeof(apr_uint32_t) * (n + 1));
+    for (apr_size_t i = 0; i < n; i++) {
+        const bitem *it = &RC_VEC_AT(&col->items, bitem, i);
+        const bstr *id = &RC_VEC_AT(&b->strs, bstr, it->id);
+        keys[i].start = it->start;
+        keys[i].index = (apr_uint32_t)i;
+        keys[i].id = id->s;
+        keys[i].id1 = be64(id->s, id->len, 0);
+        keys[i].id2 = be64(id->s, id->len, 8);
+    }
+    qsort(keys, n, sizeof(sort_key), cmp_date_keys);
+    for (apr_size_t pos = 0; pos < n; pos++) {
+        col->order[pos] = keys[pos].index;
+        keys[pos].index = (apr_uint32_t)pos;  /* now: its position */
+    }
+    qsort(keys, n, sizeof(sort_key), cmp_id_only);
+    for (apr_size_t i = 0; i < n; i++)
+        col->by_id[i] = keys[i].index;
+    free(keys);
+    return 1;
 }
 
 static int collections(build *b, const rc_jnode *root)
@@ -1337,30 +1483,19 @@ static int collections(build *b, const rc_jnode *root)
         path_set(b, "collections[%u]", c);
         if (!collection_kinds(b, col))
             return 0;
-        /* newest first, ties by id; then unique ids */
-        col->order = apr_palloc(b->tmp, sizeof(apr_uint32_t) * (col->items.n + 1));
-        for (apr_size_t i = 0; i < col->items.n; i++)
-            col->order[i] = (apr_uint32_t)i;
-        sort_build = b;
-        sort_col = col;
-        qsort(col->order, col->items.n, sizeof(apr_uint32_t), cmp_items);
-        {
-            /* ids sorted, to find duplicates (and later, items by id) */
-            apr_uint32_t *ids = apr_palloc(b->tmp, sizeof(apr_uint32_t) * (col->items.n + 1));
-            for (apr_size_t i = 0; i < col->items.n; i++)
-                ids[i] = RC_VEC_AT(&col->items, bitem, i).id;
-            qsort(ids, col->items.n, sizeof(apr_uint32_t), cmp_kind_q);
-            for (apr_size_t i = 1; i < col->items.n; i++)
-                if (ids[i] == ids[i - 1]) {
-                    apr_size_t second = 0, seen = 0;
-                    for (apr_size_t k = 0; k < col->items.n; k++)
-                        if (RC_VEC_AT(&col->items, bitem, k).id == ids[i] && seen++ == 1)
-                            second = k;
-                    path_set(b, "collections[%u].items[%u].id", c,
-                             RC_VEC_AT(&col->items, bitem, second).index);
-                    return fail_value(b, apr_psprintf(b->tmp, "\"%s\"", str_of(b, ids[i])),
-                                      "an id unique in its collection");
-                }
+        /* newest first, ties by id; then positions by id, to find duplicates and, in the
+         * image, items by id */
+        if (!sort_items(b, col))
+            return 0;
+        for (apr_size_t i = 1; i < col->items.n; i++) {
+            const bitem *x = &RC_VEC_AT(&col->items, bitem, col->order[col->by_id[i - 1]]);
+            const bitem *y = &RC_VEC_AT(&col->items, bitem, col->order[col->by_id[i]]);
+            if (!strcmp(str_of(b, x->id), str_of(b, y->id))) {
+                path_set(b, "collections[%u].items[%u].id", c,
+                         x->index > y->index ? x->index : y->index);
+                return fail_value(b, apr_psprintf(b->tmp, "\"%s\"", str_of(b, x->id)),
+                                  "an id unique in its collection");
+            }
         }
     }
     /* items of a collection index that has no object (the array holds something else) */
@@ -1514,13 +1649,6 @@ static int add_text_words(writer *wr, rc_words_builder *wb, int pos, apr_uint32_
     return 1;
 }
 
-static int cmp_by_id(const void *x, const void *y)
-{
-    const bitem *a = &RC_VEC_AT(&sort_col->items, bitem, sort_col->order[*(const apr_uint32_t *)x]);
-    const bitem *c = &RC_VEC_AT(&sort_col->items, bitem, sort_col->order[*(const apr_uint32_t *)y]);
-    return strcmp(str_of(sort_build, a->id), str_of(sort_build, c->id));
-}
-
 /* One item's record (at position pos) and the arrays it points to. */
 static int write_item(writer *wr, const bitem *it, rc_img_item *r)
 {
@@ -1575,13 +1703,12 @@ static int write_collection(writer *wr, bcol *col, rc_img_collection *out)
     int *kind = malloc(sizeof(int) * (n + 1)), *start = malloc(sizeof(int) * (n + 1));
     unsigned char *prec = malloc(n + 1);
     apr_uint32_t *asc = malloc(sizeof(apr_uint32_t) * (n + 1));
-    apr_uint32_t *by_id = malloc(sizeof(apr_uint32_t) * (n + 1));
     rc_img_kind *kinds = apr_pcalloc(b->tmp, sizeof(rc_img_kind) * (col->nkinds + 1));
     rc_words_builder *wb = rc_words_begin(wr->lx, (int)n);
     int ok = 0;
 
     memset(out, 0, sizeof(*out));
-    if (!items || !cmask || !kind || !start || !prec || !asc || !by_id || !wb) {
+    if (!items || !cmask || !kind || !start || !prec || !asc || !wb) {
         oom(b);
         goto done;
     }
@@ -1618,12 +1745,7 @@ static int write_collection(writer *wr, bcol *col, rc_img_collection *out)
     out->items = rc_imgw_put(wr->w, items, sizeof(rc_img_item) * n, 8);
     out->nitems = (apr_uint32_t)n;
 
-    for (apr_size_t pos = 0; pos < n; pos++)
-        by_id[pos] = (apr_uint32_t)pos;
-    sort_build = b;
-    sort_col = col;
-    qsort(by_id, n, sizeof(apr_uint32_t), cmp_by_id);
-    out->by_id = rc_imgw_put(wr->w, by_id, sizeof(apr_uint32_t) * n, 4);
+    out->by_id = rc_imgw_put(wr->w, col->by_id, sizeof(apr_uint32_t) * n, 4);
 
     /* oldest first, ties by id: the groups of one start date in reverse, each in order */
     {
@@ -1684,7 +1806,6 @@ done:
     free(start);
     free(prec);
     free(asc);
-    free(by_id);
     return ok;
 }
 
