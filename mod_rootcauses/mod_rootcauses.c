@@ -16,15 +16,16 @@
 #include "util_filter.h"
 #include "util_mutex.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <apr_atomic.h>
 #include <apr_global_mutex.h>
 #include <apr_lib.h>
 #include <apr_shm.h>
 #include <apr_strings.h>
-#include <apr_thread_cond.h>
-#include <apr_thread_mutex.h>
 #include <apr_thread_proc.h>
 
 #include "rc_cache.h"
@@ -1098,28 +1099,32 @@ typedef struct loader {
     server_rec *s;
     rc_store *store;
     apr_thread_t *thread;
-    apr_thread_mutex_t *lock;  /* guards stop, with wake */
-    apr_thread_cond_t *wake;
-    int stop;
+    int stop[2];               /* a pipe: a byte on it stops the thread */
 } loader;
 
-#define RC_LOADER_TICK apr_time_from_msec(200)
+#define RC_LOADER_TICK_MS 200
 
 /* Each process checks its data files from a thread of its own, so that no request waits for a
- * check or a build: requests only take a reference on the current version. */
+ * check or a build: requests only take a reference on the current version. It wakes when a
+ * file changes (inotify, where there is one) and every tick, for the sources that are due. */
 static void *APR_THREAD_FUNC loader_main(apr_thread_t *t, void *data)
 {
     loader *l = data;
-    int stop;
+    int nfd = rc_store_notify_fd(l->store);
     (void)t;
     for (;;) {
-        apr_thread_mutex_lock(l->lock);
-        if (!l->stop)
-            apr_thread_cond_timedwait(l->wake, l->lock, RC_LOADER_TICK);
-        stop = l->stop;
-        apr_thread_mutex_unlock(l->lock);
-        if (stop)
+        struct pollfd fds[2];
+        fds[0].fd = l->stop[0];
+        fds[0].events = POLLIN;
+        fds[1].fd = nfd;
+        fds[1].events = POLLIN;
+        fds[0].revents = fds[1].revents = 0;
+        if (poll(fds, nfd >= 0 ? 2 : 1, RC_LOADER_TICK_MS) < 0 && errno != EINTR)
             break;
+        if (fds[0].revents)
+            break;
+        if (nfd >= 0 && fds[1].revents)
+            rc_store_notified(l->store);
         rc_store_check(l->store, 1, log_store, l->s);
     }
     /* a plain return: apr_thread_join() frees the thread, which apr_thread_exit() would do
@@ -1133,11 +1138,11 @@ static apr_status_t stop_loader(void *data)
 {
     loader *l = data;
     apr_status_t rv;
-    apr_thread_mutex_lock(l->lock);
-    l->stop = 1;
-    apr_thread_cond_signal(l->wake);
-    apr_thread_mutex_unlock(l->lock);
-    apr_thread_join(&rv, l->thread);
+    char one = 1;
+    if (write(l->stop[1], &one, 1) == 1)
+        apr_thread_join(&rv, l->thread);
+    close(l->stop[0]);
+    close(l->stop[1]);
     return APR_SUCCESS;
 }
 #endif
@@ -1161,21 +1166,26 @@ static void rc_child_init(apr_pool_t *pchild, server_rec *s)
     l = apr_pcalloc(pchild, sizeof(*l));
     l->s = s;
     l->store = st;
+    if (pipe(l->stop) != 0) {
+        ap_log_error(APLOG_MARK, APLOG_ERR, errno, s,
+                     "RootCausesData: cannot start the thread that reloads changed data files; "
+                     "they will be read again only at a restart");
+        return;
+    }
     /* The thread blocks every signal: the MPM's (SIGTERM under prefork, say) are for the
      * threads that expect them. It inherits the mask of the thread that makes it. */
     sigfillset(&all);
     pthread_sigmask(SIG_BLOCK, &all, &old);
-    if (apr_thread_mutex_create(&l->lock, APR_THREAD_MUTEX_DEFAULT, pchild) != APR_SUCCESS ||
-        apr_thread_cond_create(&l->wake, pchild) != APR_SUCCESS ||
-        apr_thread_create(&l->thread, NULL, loader_main, l, pchild) != APR_SUCCESS) {
+    if (apr_thread_create(&l->thread, NULL, loader_main, l, pchild) != APR_SUCCESS) {
         pthread_sigmask(SIG_SETMASK, &old, NULL);
+        close(l->stop[0]);
+        close(l->stop[1]);
         ap_log_error(APLOG_MARK, APLOG_ERR, 0, s,
                      "RootCausesData: cannot start the thread that reloads changed data files; "
                      "they will be read again only at a restart");
         return;
     }
     pthread_sigmask(SIG_SETMASK, &old, NULL);
-    /* registered after the mutex and cond var, so it runs before their cleanups */
     apr_pool_cleanup_register(pchild, l, stop_loader, apr_pool_cleanup_null);
 #endif
 }

@@ -12,6 +12,9 @@
 #include <string.h>
 #include <sys/file.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/inotify.h>
+#endif
 
 #include <apr_atomic.h>
 #include <apr_file_info.h>
@@ -34,6 +37,9 @@ struct rc_store {
 #if APR_HAS_THREADS
     apr_thread_mutex_t *check_lock; /* one checker at a time */
 #endif
+    int notify_fd;            /* inotify, -1: none; one per process */
+    pid_t notify_pid;         /* the process that made it */
+    int notified;             /* checks are due at once */
 };
 
 struct rc_source {
@@ -87,6 +93,7 @@ rc_store *rc_store_get(apr_pool_t *process_pool)
     st = apr_pcalloc(process_pool, sizeof(*st));
     st->pool = process_pool;
     st->sources = apr_hash_make(process_pool);
+    st->notify_fd = -1;
 #if APR_HAS_THREADS
     apr_thread_mutex_create(&st->check_lock, APR_THREAD_MUTEX_DEFAULT, process_pool);
 #endif
@@ -552,6 +559,86 @@ static rc_version *next_version(rc_source *src, apr_pool_t *p, int may_build, in
     return v;
 }
 
+/* ---------------------------------------------------------------- change notices */
+
+static void watch_dir_of(rc_store *st, const char *path, apr_pool_t *p)
+{
+#ifdef __linux__
+    const char *slash = strrchr(path, '/');
+    if (st->notify_fd < 0 || !slash)
+        return;
+    /* the folder, not the file: editors and rsync replace files by renaming into place */
+    inotify_add_watch(st->notify_fd, slash == path ? "/" : apr_pstrndup(p, path, (apr_size_t)(slash - path)),
+                      IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_ATTRIB);
+#else
+    (void)st;
+    (void)path;
+    (void)p;
+#endif
+}
+
+/* Watches the folders of the version's files (adding a watch twice is harmless). */
+static void watch_version(rc_store *st, const rc_version *v, apr_pool_t *p)
+{
+    const rc_img_header *h;
+    const rc_img_file *f;
+    if (!v || st->notify_fd < 0)
+        return;
+    h = v->data->head;
+    f = RC_AT(&v->data->img, rc_img_file, h->files);
+    for (apr_uint32_t i = 0; i < h->nfiles; i++)
+        watch_dir_of(st, RC_AT(&v->data->img, rc_img_str, f[i].path)->s, p);
+}
+
+int rc_store_notify_fd(rc_store *st)
+{
+#ifdef __linux__
+    apr_pool_t *p;
+    if (st->notify_pid == getpid())
+        return st->notify_fd;
+    st->notify_pid = getpid();
+    /* a descriptor inherited from the parent is the parent's */
+    st->notify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (st->notify_fd < 0)
+        return -1;
+    apr_pool_create_unmanaged_ex(&p, NULL, NULL);
+    if (st->cache)
+        inotify_add_watch(st->notify_fd, st->cache, IN_MOVED_TO | IN_CLOSE_WRITE);
+    for (apr_hash_index_t *hi = apr_hash_first(p, st->sources); hi; hi = apr_hash_next(hi)) {
+        rc_source *src = apr_hash_this_val(hi);
+        if (src->interval > 0) {
+            rc_version *v = rc_source_acquire(src);
+            watch_dir_of(st, src->path, p);
+            watch_version(st, v, p);
+            rc_version_release(v);
+        }
+    }
+    apr_pool_destroy(p);
+    return st->notify_fd;
+#else
+    (void)st;
+    return -1;
+#endif
+}
+
+int rc_store_notified(rc_store *st)
+{
+#ifdef __linux__
+    char buf[4096];
+    int any = 0;
+    if (st->notify_fd < 0)
+        return 0;
+    while (read(st->notify_fd, buf, sizeof(buf)) > 0)
+        any = 1;
+    if (any)
+        st->notified = 1;
+    return any;
+#else
+    (void)st;
+    return 0;
+#endif
+}
+
 /* 1 when the current version's files changed. */
 static int changed(rc_source *src, apr_pool_t *p)
 {
@@ -623,15 +710,18 @@ static void check_source(rc_source *src, int may_build, rc_log_fn log, void *ctx
     apr_uint64_t id;
     rc_version *v;
 
-    if (src->interval <= 0 || now - src->last_check < src->interval)
+    if (src->interval <= 0 || (!src->store->notified && now - src->last_check < src->interval))
         return;
     src->last_check = now;
     src->stats->last_check = now;
     if (!changed(src, p))
         return;
     v = next_version(src, p, may_build, 0, &err, &id, log, ctx);
-    if (v)
+    if (v) {
         set_current(src, v);
+        if (src->store->notify_pid == getpid())
+            watch_version(src->store, v, p);  /* its page files may be in new folders */
+    }
     else if (err)
         log_broken(src, id, err, log, ctx);
 }
@@ -647,6 +737,7 @@ void rc_store_check(rc_store *st, int may_build, rc_log_fn log, void *ctx)
         check_source(apr_hash_this_val(hi), may_build, log, ctx, scratch);
         apr_pool_clear(scratch);
     }
+    st->notified = 0;
     apr_pool_destroy(p);
     unlock(st->check_lock);
 }

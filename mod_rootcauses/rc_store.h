@@ -89,6 +89,15 @@ void rc_store_end_config(rc_store *st);
  * process starts (without building). Thread-safe against requests; one checker at a time. */
 void rc_store_check(rc_store *st, int may_build, rc_log_fn log, void *ctx);
 
+/* A descriptor that becomes readable when a source's data or page files or the cache folder
+ * change (Linux inotify), so that the loader can check at once rather than at the next interval:
+ * a change is then served within the time to build it. -1 where there is none (checks come
+ * every interval only). Per process: call it in the process that waits on it. */
+int rc_store_notify_fd(rc_store *st);
+
+/* Reads what the descriptor has; 1 when something changed (checks are then due at once). */
+int rc_store_notified(rc_store *st);
+
 /* 1 if any source is to be checked for change (a positive interval). */
 int rc_store_reloads(const rc_store *st);
 
