@@ -452,6 +452,7 @@ static const char *const content_types[] = {
 
 static int finish(req *q)
 {
+    rc_out_finish(&q->out);
     APR_BRIGADE_INSERT_TAIL(q->out.bb, apr_bucket_eos_create(q->r->connection->bucket_alloc));
     return ap_pass_brigade(q->r->output_filters, q->out.bb) == APR_SUCCESS ? OK : AP_FILTER_ERROR;
 }
@@ -754,6 +755,7 @@ static int serve_listing(req *q, const rc_collection *col)
         apr_off_t len = 0;
         char *body;
         apr_size_t n;
+        rc_out_finish(&q->out);
         apr_brigade_length(q->out.bb, 1, &len);
         n = (apr_size_t)len;
         body = apr_palloc(r->pool, n + 1);
@@ -837,8 +839,7 @@ static int rc_handler(request_rec *r)
     q.r = r;
     q.conf = conf;
     q.version = v;
-    q.out.bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
-    q.out.pool = r->pool;
+    rc_out_init(&q.out, apr_brigade_create(r->pool, r->connection->bucket_alloc), r->pool);
     q.out.image_bucket = image_bucket;
     q.out.image_ctx = v;
     q.page_size = value_or(conf->page_size, RC_DEFAULT_PAGE_SIZE);

@@ -1,5 +1,7 @@
 /* rc_data: the view of an image. */
 #include "rc_data.h"
+#include "rc_i18n.h"
+#include "rc_text.h"
 
 #include <string.h>
 
@@ -147,8 +149,21 @@ rc_data *rc_data_open(apr_pool_t *p, const rc_image *img)
         col->items = RC_AT(img, rc_item, c->items);
         for (apr_uint32_t k = 0; k < c->nkinds; k++) {
             const rc_img_kind *ik = &RC_AT(img, rc_img_kind, c->kinds)[k];
-            kinds[k].slug = rc_str(d, ik->slug);
-            kinds[k].label = ik->label;
+            const apr_uint32_t *table = ik->label ? RC_AT(img, apr_uint32_t, ik->label) : NULL;
+            rc_kind *kind = &kinds[k];
+            kind->slug = rc_str(d, ik->slug);
+            kind->label = ik->label;
+            kind->label_text = apr_palloc(p, sizeof(char *) * site->nlang);
+            kind->label_html = apr_palloc(p, sizeof(char *) * site->nlang);
+            kind->fallback = apr_palloc(p, site->nlang);
+            /* the data's label in that language, else the default language's, else the slug
+             * written for people (which is the default language's too) */
+            for (apr_uint32_t l = 0; l < site->nlang; l++) {
+                apr_uint32_t ref = table && table[l] ? table[l] : table ? table[0] : 0;
+                kind->label_text[l] = ref ? rc_str(d, ref) : rc_kind_text(p, kind->slug);
+                kind->label_html[l] = rc_escape_html(p, kind->label_text[l]);
+                kind->fallback[l] = l > 0 && !(table && table[l]);
+            }
         }
         col->nkinds = (int)c->nkinds;
         col->kinds = kinds;

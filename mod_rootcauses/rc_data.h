@@ -35,6 +35,9 @@ typedef struct rc_page {
 typedef struct rc_kind {
     const char *slug;
     apr_uint32_t label;           /* text or 0 (the slug written for people) */
+    const char **label_text;      /* per language: the label for people (made at open) */
+    const char **label_html;      /* per language: the same, HTML-escaped */
+    unsigned char *fallback;      /* per language: 1 when not in that language */
 } rc_kind;
 
 typedef struct rc_collection {

@@ -17,6 +17,16 @@
 
 #define ALL_PRECS (1u << RC_PREC_YEAR | 1u << RC_PREC_MONTH | 1u << RC_PREC_DAY)
 
+/* Debian builds for the x86-64 baseline, which has neither popcnt nor AVX2: the hot loops are
+ * compiled for both and chosen at run time. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define RC_SIMD_CLONES __attribute__((target_clones("avx2", "default")))
+#define RC_POPCNT_CLONES __attribute__((target_clones("popcnt", "default")))
+#else
+#define RC_SIMD_CLONES
+#define RC_POPCNT_CLONES
+#endif
+
 /* ---------------------------------------------------------------- shared */
 
 static rc_result *new_result(apr_pool_t *p, const rc_data *d, const rc_collection *col)
@@ -31,8 +41,8 @@ static rc_result *new_result(apr_pool_t *p, const rc_data *d, const rc_collectio
 
 /* Fills r->years, newest first, from n counts: per_year[i] is the count of years[i], or of year
  * first + i when years is NULL. */
-static void set_years(rc_result *r, const apr_uint32_t *per_year, int n, const apr_int32_t *years,
-                      int first)
+static void set_years(rc_result *r, const apr_uint32_t *per_year, int n,
+                      const apr_int32_t *years, int first)
 {
     for (int y = n - 1; y >= 0; y--)
         if (per_year[y]) {
@@ -234,6 +244,19 @@ static int plan_dates(const rc_query *q, range_fn range, const void *ctx, segmen
 
 /* ---------------------------------------------------------------- by index */
 
+
+/* sum[i] += row[i]: eight lanes at a time where the CPU has AVX2 */
+RC_SIMD_CLONES
+static void add_counts(apr_uint32_t *restrict sum, const apr_uint32_t *restrict row, apr_size_t n)
+{
+    apr_size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (int j = 0; j < 8; j++)
+            sum[i + j] += row[i + j];
+    for (; i < n; i++)
+        sum[i] += row[i];
+}
+
 typedef struct plan {
     const rc_img_index *ix;
     rc_order_view v;
@@ -367,12 +390,20 @@ static rc_result *run_indexed(apr_pool_t *p, const rc_data *d, const rc_collecti
                 r->country_counts[__builtin_ctzll(bits)] += (int)s->hist[k];
         }
     }
-    /* the year facet, over every date */
-    per_year = apr_pcalloc(p, sizeof(apr_uint32_t) * (ix->nyears + 1));
-    for (int k = 0; k < pl.nkeys; k++)
-        if (pl.match[k])
-            for (apr_uint32_t y = 0; y < ix->nyears; y++)
-                per_year[y] += year_counts[(apr_size_t)k * ix->nyears + y];
+    /* the year facet, over every date: by keys without the precision, or all items */
+    if (!q->countries && !q->kinds)
+        per_year = (apr_uint32_t *)RC_AT(img, apr_uint32_t, ix->year_totals);
+    else {
+        const apr_uint16_t *key_ck = RC_AT(img, apr_uint16_t, ix->key_ck);
+        unsigned char *ck = apr_pcalloc(p, ix->nck + 1);
+        per_year = apr_pcalloc(p, sizeof(apr_uint32_t) * (ix->nyears + 1));
+        for (int k = 0; k < pl.nkeys; k++)
+            if (pl.match[k])
+                ck[key_ck[k]] = 1;
+        for (apr_uint32_t c = 0; c < ix->nck; c++)
+            if (ck[c])
+                add_counts(per_year, year_counts + (apr_size_t)c * ix->nyears, ix->nyears);
+    }
     set_years(r, per_year, (int)ix->nyears, years, 0);
 
     /* the slice */
@@ -416,7 +447,32 @@ static apr_uint64_t range_mask(int a, int e, apr_size_t w)
     return m;
 }
 
+/* Popcount of a & b & c over positions [from, to); b and c may be NULL. */
+RC_POPCNT_CLONES
+static apr_uint64_t count3(const apr_uint64_t *a, const apr_uint64_t *b, const apr_uint64_t *c,
+                           int from, int to)
+{
+    apr_size_t wa, we;
+    apr_uint64_t n = 0;
+    if (from >= to)
+        return 0;
+    wa = (apr_size_t)from / 64;
+    we = (apr_size_t)(to - 1) / 64;
+    for (apr_size_t w = wa; w <= we; w++) {
+        apr_uint64_t x = a[w];
+        if (b)
+            x &= b[w];
+        if (c)
+            x &= c[w];
+        if (w == wa || w == we)
+            x &= range_mask(from, to, w);
+        n += (apr_uint64_t)__builtin_popcountll(x);
+    }
+    return n;
+}
+
 /* Popcount of set over positions [a, e). */
+RC_POPCNT_CLONES
 static apr_uint64_t count_range(const apr_uint64_t *set, int a, int e)
 {
     apr_size_t wa, we;
@@ -440,6 +496,77 @@ static void group_of(const rc_collection *col, int pos, int *ga, int *ge)
     start_range(col, s, s, ga, ge);
 }
 
+/* A bitset of every position. */
+static apr_uint64_t *all_positions(apr_pool_t *p, const rc_collection *col)
+{
+    apr_size_t nb = col->words->nbits;
+    apr_uint64_t *t = apr_palloc(p, sizeof(apr_uint64_t) * (nb + 1));
+    memset(t, 0xff, sizeof(apr_uint64_t) * nb);
+    if (col->nitems % 64)
+        t[nb - 1] = ((apr_uint64_t)1 << (col->nitems % 64)) - 1;
+    return t;
+}
+
+/* The highest position below pos with a bit in hit, or -1. */
+static int prev_hit(const apr_uint64_t *hit, int pos)
+{
+    int w;
+    apr_uint64_t bits;
+    if (pos <= 0)
+        return -1;
+    w = (pos - 1) / 64;
+    bits = hit[w] & range_mask(w * 64, pos, (apr_size_t)w);
+    while (!bits) {
+        if (--w < 0)
+            return -1;
+        bits = hit[w];
+    }
+    return w * 64 + 63 - __builtin_clzll(bits);
+}
+
+/* Oldest first from the bitset of matches: the groups of one start date from the last position
+ * down, each in position order (ties by id). Whole words are skipped by popcount first; the
+ * group that straddles the last skipped word is then taken whole again. */
+static void slice_oldest_first(const rc_collection *col, const apr_uint64_t *hit,
+                               apr_int64_t skip, int count, int *ids, int *nids)
+{
+    int pos = col->nitems, w = (pos - 1) / 64;
+    while (w >= 0) {
+        apr_int64_t c = (apr_int64_t)count_range(hit, w * 64, pos);
+        if (c > skip)
+            break;
+        skip -= c;
+        pos = w * 64;
+        w--;
+    }
+    if (pos < col->nitems) {
+        int ga, ge;
+        group_of(col, pos, &ga, &ge);
+        skip += (apr_int64_t)count_range(hit, pos, ge);
+        pos = ge;
+    }
+    while (*nids < count) {
+        int last = prev_hit(hit, pos), ga, ge;
+        apr_int64_t c;
+        if (last < 0)
+            break;
+        group_of(col, last, &ga, &ge);
+        c = (apr_int64_t)count_range(hit, ga, last + 1);
+        if (skip >= c)
+            skip -= c;
+        else
+            for (int p = ga; p <= last && *nids < count; p++)
+                if (hit[p >> 6] >> (p & 63) & 1) {
+                    if (skip > 0)
+                        skip--;
+                    else
+                        ids[(*nids)++] = p;
+                }
+        pos = ga;
+    }
+}
+
+RC_POPCNT_CLONES
 static rc_result *run_bits(apr_pool_t *p, const rc_data *d, const rc_collection *col,
                            const rc_query *q, int asc, apr_int64_t first, int count)
 {
@@ -447,53 +574,57 @@ static rc_result *run_bits(apr_pool_t *p, const rc_data *d, const rc_collection 
     const rc_img_words *wd = col->words;
     apr_size_t nb = wd->nbits;
     rc_result *r = new_result(p, d, col);
-    apr_uint64_t *t = rc_words_match(p, img, wd, q->words); /* q, then its kinds */
-    apr_uint64_t *m = apr_palloc(p, sizeof(apr_uint64_t) * (nb + 1)); /* and its countries */
+    /* q's items (all without q), then of its kinds */
+    apr_uint64_t *t = q->words ? rc_words_match(p, img, wd, q->words) : all_positions(p, col);
+    apr_uint64_t *m; /* and of its countries */
     segment seg[MAX_SEGMENTS];
     int nseg, *ids;
 
+    const apr_uint64_t *cb[64];
+    int nc = d->ncountries;
+
+    for (int c = 0; c < nc; c++)
+        cb[c] = rc_words_bits(img, wd, wd->country_bits, c);
     if (q->kinds) {
-        for (apr_size_t w = 0; w < nb; w++) {
-            apr_uint64_t k = 0;
-            for (int i = 0; i < col->nkinds; i++)
-                if (q->kind_checked[i])
-                    k |= rc_words_bits(img, wd, wd->kind_bits, i)[w];
-            t[w] &= k;
-        }
+        apr_uint64_t *km = apr_pcalloc(p, sizeof(apr_uint64_t) * (nb + 1));
+        for (int i = 0; i < col->nkinds; i++)
+            if (q->kind_checked[i]) {
+                const apr_uint64_t *kb = rc_words_bits(img, wd, wd->kind_bits, i);
+                for (apr_size_t w = 0; w < nb; w++)
+                    km[w] |= kb[w];
+            }
+        for (apr_size_t w = 0; w < nb; w++)
+            t[w] &= km[w];
     }
     if (q->countries) {
-        memset(m, 0, sizeof(apr_uint64_t) * nb);
-        for (int c = 0; c < d->ncountries; c++)
-            if (q->countries[c]) {
-                const apr_uint64_t *cb = rc_words_bits(img, wd, wd->country_bits, c);
+        m = apr_pcalloc(p, sizeof(apr_uint64_t) * (nb + 1));
+        for (int c = 0; c < nc; c++)
+            if (q->countries[c])
                 for (apr_size_t w = 0; w < nb; w++)
-                    m[w] |= t[w] & cb[w];
-            }
+                    m[w] |= t[w] & cb[c][w];
     }
     else
-        memcpy(m, t, sizeof(apr_uint64_t) * nb);
+        m = t;
 
-    /* total and the country facet over the date ranges, restricted to their precisions */
+    /* total and the country facet over the date ranges, restricted to their precisions (the
+     * ranges of one start date, where only some precisions overlap from) */
     nseg = plan_dates(q, col_range, col, seg);
     for (int i = 0; i < nseg; i++) {
         const segment *s = &seg[i];
-        apr_size_t wa = (apr_size_t)s->a / 64, we = (apr_size_t)(s->e - 1) / 64;
-        for (apr_size_t w = wa; w <= we; w++) {
-            apr_uint64_t mask = range_mask(s->a, s->e, w), tw;
-            if (s->precs != ALL_PRECS) {
-                apr_uint64_t pm = 0;
-                for (int k = 0; k < 3; k++)
-                    if (s->precs >> k & 1)
-                        pm |= rc_words_bits(img, wd, wd->prec_bits, k)[w];
-                mask &= pm;
-            }
-            if (!(tw = t[w] & mask))
-                continue;
-            r->total += __builtin_popcountll(m[w] & mask);
-            for (int c = 0; c < d->ncountries; c++)
-                r->country_counts[c] +=
-                    __builtin_popcountll(tw & rc_words_bits(img, wd, wd->country_bits, c)[w]);
+        const apr_uint64_t *pm = NULL;
+        if (s->precs != ALL_PRECS) {
+            apr_uint64_t *mask = apr_pcalloc(p, sizeof(apr_uint64_t) * (nb + 1));
+            for (int k = 0; k < 3; k++)
+                if (s->precs >> k & 1) {
+                    const apr_uint64_t *pb = rc_words_bits(img, wd, wd->prec_bits, k);
+                    for (apr_size_t w = (apr_size_t)s->a / 64; w <= (apr_size_t)(s->e - 1) / 64; w++)
+                        mask[w] |= pb[w];
+                }
+            pm = mask;
         }
+        r->total += (int)count3(m, pm, NULL, s->a, s->e);
+        for (int c = 0; c < nc; c++)
+            r->country_counts[c] += (int)count3(t, cb[c], pm, s->a, s->e);
     }
     /* the year facet over every date: a year's items are contiguous positions */
     {
@@ -551,28 +682,8 @@ static rc_result *run_bits(apr_pool_t *p, const rc_data *d, const rc_collection 
                 }
             }
         }
-        else {
-            /* oldest first: groups of one start date from the last, each in position order */
-            apr_int64_t skip = first;
-            int end = col->nitems;
-            while (end > 0 && r->nids < count) {
-                int ga, ge;
-                apr_int64_t c;
-                group_of(col, end - 1, &ga, &ge);
-                c = (apr_int64_t)count_range(hit, ga, ge);
-                if (skip >= c)
-                    skip -= c;
-                else
-                    for (int pos = ga; pos < ge && r->nids < count; pos++)
-                        if (hit[pos >> 6] >> (pos & 63) & 1) {
-                            if (skip > 0)
-                                skip--;
-                            else
-                                ids[r->nids++] = pos;
-                        }
-                end = ga;
-            }
-        }
+        else
+            slice_oldest_first(col, hit, first, count, ids, &r->nids);
     }
     return r;
 }
@@ -584,15 +695,26 @@ rc_result *rc_filter_run(apr_pool_t *p, const rc_data *d, const rc_collection *c
 {
     int asc = sort_asc >= 0 ? sort_asc : q->sort_asc;
     const rc_img_words *wd = col->words;
-    if (q->words) {
-        if (wd->country_bits && (wd->kind_bits || !col->nkinds) && d->ncountries <= 64 &&
-            col->nkinds <= 64)
+    int bits = wd->country_bits && (wd->kind_bits || !col->nkinds) && d->ncountries <= 64 &&
+               col->nkinds <= 64;
+    if (q->words)
+        return bits ? run_bits(p, d, col, q, asc, first, count)
+                    : rc_filter_scan(p, d, col, q, asc, first, count);
+    if (col->index && bits) {
+        /* Both ways answer without q: the index costs about its keys (a few loops over them
+         * and two blocks of key reads per date range), the bitsets their 64-bit words (a pass
+         * per country and a few more). Small collections with many keys take the bitsets;
+         * large ones the index, whose cost does not grow with the items. */
+        apr_uint64_t by_keys = (apr_uint64_t)col->index->nkeys * 40 + col->index->block * 8;
+        apr_uint64_t by_bits = (apr_uint64_t)wd->nbits * ((apr_uint64_t)d->ncountries + 4) * 6;
+        if (by_bits < by_keys)
             return run_bits(p, d, col, q, asc, first, count);
-        return rc_filter_scan(p, d, col, q, asc, first, count);
+        return run_indexed(p, d, col, q, asc, first, count);
     }
-    if (!col->index)
-        return rc_filter_scan(p, d, col, q, asc, first, count);
-    return run_indexed(p, d, col, q, asc, first, count);
+    if (col->index)
+        return run_indexed(p, d, col, q, asc, first, count);
+    return bits ? run_bits(p, d, col, q, asc, first, count)
+                : rc_filter_scan(p, d, col, q, asc, first, count);
 }
 
 apr_int64_t rc_result_pages(const rc_result *r, int per_page)

@@ -210,15 +210,55 @@ void rc_date_from_period(int start, int end, rc_date *d)
     d->day = end == start ? start % 100 : 0;
 }
 
+/* Appends the format's text with its %s and %d replaced by the arguments in order (a listing
+ * writes a date per row: no general formatter). */
+static char *fill(char *o, const char *fmt, const char *const *s, const int *d)
+{
+    for (; *fmt; fmt++) {
+        if (fmt[0] == '%' && fmt[1] == 's') {
+            apr_size_t n = strlen(*s);
+            memcpy(o, *s++, n);
+            o += n;
+            fmt++;
+        }
+        else if (fmt[0] == '%' && fmt[1] == 'd') {
+            char digits[12];
+            int k = 0, v = *d++;
+            do
+                digits[k++] = (char)('0' + v % 10);
+            while ((v /= 10) > 0);
+            while (k > 0)
+                *o++ = digits[--k];
+            fmt++;
+        }
+        else
+            *o++ = *fmt;
+    }
+    *o = '\0';
+    return o;
+}
+
 const char *rc_date_text(apr_pool_t *p, const rc_msgs *m, const rc_date *d)
 {
-    if (!d->month)
-        return apr_itoa(p, d->year);
-    if (!d->day)
-        return apr_psprintf(p, m->month_year, m->months[d->month - 1], d->year);
-    if (m->day_first)
-        return apr_psprintf(p, m->day_month_year, d->day, m->months[d->month - 1], d->year);
-    return apr_psprintf(p, m->day_month_year, m->months[d->month - 1], d->day, d->year);
+    char *out = apr_palloc(p, 64);
+    const char *month[1];
+    int nums[2];
+    if (!d->month) {
+        nums[0] = d->year;
+        fill(out, "%d", NULL, nums);
+        return out;
+    }
+    month[0] = m->months[d->month - 1];
+    if (!d->day) {
+        nums[0] = d->year;
+        fill(out, m->month_year, month, nums);
+        return out;
+    }
+    /* "%s %d, %d" (month, day, year) or "%d de %s de %d" (day, month, year) */
+    nums[0] = d->day;
+    nums[1] = d->year;
+    fill(out, m->day_month_year, month, nums);
+    return out;
 }
 
 const char *rc_size_text(apr_pool_t *p, const rc_msgs *m, apr_int64_t bytes)

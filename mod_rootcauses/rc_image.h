@@ -140,7 +140,12 @@ typedef struct rc_img_index {
     apr_uint32_t key_kind;            /* apr_int32_t[nkeys] */
     apr_uint32_t key_prec;            /* unsigned char[nkeys] */
     apr_uint32_t nyears, years;       /* apr_int32_t[nyears], ascending */
-    apr_uint32_t year_counts;         /* apr_uint32_t[nkeys * nyears], key-major */
+    /* the year facet does not depend on the precision: keys without it ("ck", the country set
+     * and kind), fewer of them */
+    apr_uint32_t nck;
+    apr_uint32_t key_ck;              /* apr_uint16_t[nkeys]: key -> ck */
+    apr_uint32_t year_counts;         /* apr_uint32_t[nck * nyears], ck-major */
+    apr_uint32_t year_totals;         /* apr_uint32_t[nyears]: every item */
     rc_img_order desc, asc;
 } rc_img_index;
 

@@ -147,13 +147,30 @@ apr_uint32_t rc_index_write(apr_pool_t *tmp, rc_imgw *w, const rc_index_input *i
             dense[y] = (apr_int32_t)ix.nyears;
             years[ix.nyears++] = min_year + y;
         }
-    year_counts = calloc((apr_size_t)ix.nyears * nkeys + 1, sizeof(apr_uint32_t));
-    if (!year_counts)
-        goto fail;
-    for (int i = 0; i < in->n; i++)
-        year_counts[(apr_size_t)item_key[i] * ix.nyears + dense[in->start[i] / 10000 - min_year]]++;
+    /* keys without the precision, for the year facet */
+    {
+        apr_uint16_t *key_ck = apr_palloc(p, sizeof(apr_uint16_t) * (nkeys + 1));
+        apr_uint32_t *totals = apr_pcalloc(p, sizeof(apr_uint32_t) * (ix.nyears + 1));
+        for (int k = 0; k < nkeys; k++) {
+            int found = -1;
+            for (int j = 0; j < k && found < 0; j++)
+                if (kcountries[j] == kcountries[k] && kkind[j] == kkind[k])
+                    found = key_ck[j];
+            key_ck[k] = (apr_uint16_t)(found >= 0 ? found : (int)ix.nck++);
+        }
+        year_counts = calloc((apr_size_t)ix.nyears * ix.nck + 1, sizeof(apr_uint32_t));
+        if (!year_counts)
+            goto fail;
+        for (int i = 0; i < in->n; i++) {
+            int y = dense[in->start[i] / 10000 - min_year];
+            year_counts[(apr_size_t)key_ck[item_key[i]] * ix.nyears + y]++;
+            totals[y]++;
+        }
+        ix.key_ck = rc_imgw_put(w, key_ck, sizeof(apr_uint16_t) * nkeys, 4);
+        ix.year_totals = rc_imgw_put(w, totals, sizeof(apr_uint32_t) * ix.nyears, 4);
+    }
     ix.years = rc_imgw_put(w, years, sizeof(apr_int32_t) * ix.nyears, 4);
-    ix.year_counts = rc_imgw_put(w, year_counts, sizeof(apr_uint32_t) * ix.nyears * nkeys, 4);
+    ix.year_counts = rc_imgw_put(w, year_counts, sizeof(apr_uint32_t) * ix.nyears * ix.nck, 4);
     free(year_counts);
 
     ok = write_order(w, in, 0, item_key, nkeys, (int)ix.block, &ix.desc) &&

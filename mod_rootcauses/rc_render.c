@@ -10,17 +10,46 @@
 #include <apr_lib.h>
 #include <apr_strings.h>
 
-/* A flush that fails means the client has gone: later writes are dropped and writers stop. */
-static void status(rc_out *o, apr_status_t rv)
+void rc_out_init(rc_out *o, apr_bucket_brigade *bb, apr_pool_t *pool)
 {
-    if (rv != APR_SUCCESS)
+    memset(o, 0, sizeof(*o));
+    o->bb = bb;
+    o->pool = pool;
+}
+
+void rc_out_finish(rc_out *o)
+{
+    if (!o->chunk)
+        return;
+    if (o->used)
+        APR_BRIGADE_INSERT_TAIL(o->bb, apr_bucket_heap_create(o->chunk, o->used, apr_bucket_free,
+                                                              o->bb->bucket_alloc));
+    else
+        apr_bucket_free(o->chunk);
+    o->chunk = NULL;
+    o->used = 0;
+}
+
+/* A flush that fails means the client has gone: later writes are dropped and writers stop. */
+void rc_out_flush(rc_out *o)
+{
+    rc_out_finish(o);
+    if (o->flush && !o->failed && o->flush(o->bb, o->flush_ctx) != APR_SUCCESS)
         o->failed = 1;
 }
 
-void rc_out_write(rc_out *o, const char *s, apr_size_t n)
+void rc_out_write_slow(rc_out *o, const char *s, apr_size_t n)
 {
-    if (!o->failed)
-        status(o, apr_brigade_write(o->bb, o->flush, o->flush_ctx, s, n));
+    if (o->failed)
+        return;
+    rc_out_finish(o);
+    if (n > RC_OUT_CHUNK / 2) {  /* a bucket of its own */
+        APR_BRIGADE_INSERT_TAIL(o->bb, apr_bucket_heap_create(s, n, NULL, o->bb->bucket_alloc));
+        return;
+    }
+    o->chunk = apr_bucket_alloc(RC_OUT_CHUNK, o->bb->bucket_alloc);
+    memcpy(o->chunk, s, n);
+    o->used = n;
 }
 
 void rc_out_puts(rc_out *o, const char *s)
@@ -31,21 +60,20 @@ void rc_out_puts(rc_out *o, const char *s)
 void rc_out_printf(rc_out *o, const char *fmt, ...)
 {
     va_list ap;
-    if (o->failed)
-        return;
+    char *s;
     va_start(ap, fmt);
-    if (apr_brigade_vprintf(o->bb, o->flush, o->flush_ctx, fmt, ap) < 0)
-        o->failed = 1;
+    s = apr_pvsprintf(o->pool, fmt, ap);
     va_end(ap);
+    rc_out_write(o, s, strlen(s));
 }
 
 void rc_out_strs(rc_out *o, ...)
 {
     va_list ap;
-    if (o->failed)
-        return;
+    const char *s;
     va_start(ap, o);
-    status(o, apr_brigade_vputstrs(o->bb, o->flush, o->flush_ctx, ap));
+    while ((s = va_arg(ap, const char *)) != NULL)
+        rc_out_write(o, s, strlen(s));
     va_end(ap);
 }
 
@@ -74,6 +102,7 @@ void rc_out_piece(rc_out *o, const rc_piece *piece)
         rc_out_write(o, piece->s, piece->n);
         return;
     }
+    rc_out_finish(o);
     APR_BRIGADE_INSERT_TAIL(o->bb, o->image_bucket(o->image_ctx, piece->s, piece->n,
                                                    o->bb->bucket_alloc));
 }
@@ -152,17 +181,8 @@ void rc_out_str_json(rc_out *o, const rc_site *s, apr_uint32_t ref)
 const char *rc_kind_label(apr_pool_t *p, const rc_site *s, const rc_collection *col, int k,
                           int *fallback)
 {
-    const rc_kind *kind = &col->kinds[k];
-    const apr_uint32_t *table =
-        kind->label ? RC_AT(&s->data->img, apr_uint32_t, kind->label) : NULL;
+    (void)p;
     if (fallback)
-        *fallback = 0;
-    if (table && table[s->lang])
-        return rc_str(s->data, table[s->lang]);
-    /* else the default language's label, or the slug written for people */
-    if (fallback)
-        *fallback = s->lang > 0;
-    if (table && table[0])
-        return rc_str(s->data, table[0]);
-    return rc_kind_text(p, kind->slug);
+        *fallback = col->kinds[k].fallback[s->lang];
+    return col->kinds[k].label_text[s->lang];
 }

@@ -4,6 +4,8 @@
 #ifndef RC_RENDER_H
 #define RC_RENDER_H
 
+#include <string.h>
+
 #include <apr_buckets.h>
 
 #include "rc_data.h"
@@ -22,7 +24,18 @@ typedef struct rc_out {
     apr_bucket *(*image_bucket)(void *ctx, const char *s, apr_size_t n, apr_bucket_alloc_t *a);
     void *image_ctx;
     int failed;               /* a flush failed (the client went away): writers stop */
+    /* the bytes written since the last bucket: one heap bucket when full or finished (a
+     * brigade write per string costs several times a copy) */
+    char *chunk;
+    apr_size_t used;
 } rc_out;
+
+/* Starts writing into bb (memory from pool). */
+void rc_out_init(rc_out *o, apr_bucket_brigade *bb, apr_pool_t *pool);
+/* Puts what is written so far into the brigade (before the brigade is read or passed on). */
+void rc_out_finish(rc_out *o);
+/* rc_out_finish, then the flush callback (streaming writers, every so often). */
+void rc_out_flush(rc_out *o);
 
 /* The mount point's path in the forms the writers need; made once per configuration. */
 typedef struct rc_base {
@@ -53,7 +66,24 @@ void rc_site_set(apr_pool_t *p, rc_site *site, const rc_data *d, const rc_layout
                  const rc_base *b, int lang, const char *origin);
 
 /* ---- output helpers ---- */
-void rc_out_write(rc_out *o, const char *s, apr_size_t n);
+#define RC_OUT_CHUNK 8000 /* APR_BUCKET_BUFF_SIZE: the bucket allocator's block */
+
+void rc_out_write_slow(rc_out *o, const char *s, apr_size_t n);
+
+/* Bytes copied into the current chunk: this is most of what the writers do, so it is inline. */
+static inline void rc_out_write(rc_out *o, const char *s, apr_size_t n)
+{
+    if (o->chunk && n <= RC_OUT_CHUNK - o->used) {
+        memcpy(o->chunk + o->used, s, n);
+        o->used += n;
+    }
+    else
+        rc_out_write_slow(o, s, n);
+}
+
+/* A string literal, without strlen. */
+#define RC_OUT_LIT(o, lit) rc_out_write((o), (lit), sizeof(lit) - 1)
+
 void rc_out_puts(rc_out *o, const char *s);
 void rc_out_printf(rc_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The strings one after the other, up to a NULL: much cheaper than a format on hot paths. */

@@ -34,8 +34,7 @@ static int csv_row(void *ctx, int pos)
     rc_out_strs(o, ",", it->kind >= 0 ? c->col->kinds[it->kind].slug : "", ",",
                 c->s->base->csv_plain ? url : rc_escape_csv(c->rows, url), "\r\n", NULL);
     if (o->flush && ++c->n % RC_CSV_FLUSH_ROWS == 0) {
-        if (o->flush(o->bb, o->flush_ctx) != APR_SUCCESS)
-            o->failed = 1;
+        rc_out_flush(o);
         apr_pool_clear(c->rows);
     }
     return !o->failed;

@@ -270,6 +270,16 @@ static int active_filters(const rc_data *d, const rc_collection *col, const rc_q
     return n;
 }
 
+static void kind_label(rc_out *o, const rc_site *s, const rc_collection *col, int k)
+{
+    const rc_kind *kind = &col->kinds[k];
+    if (kind->fallback[s->lang])
+        rc_out_strs(o, "<span lang=\"", s->data->langs[0], "\">", kind->label_html[s->lang],
+                    "</span>", NULL);
+    else
+        rc_out_puts(o, kind->label_html[s->lang]);
+}
+
 static void filter_form(rc_out *o, const rc_site *s, const listing_ctx *c)
 {
     const rc_data *d = s->data;
@@ -322,17 +332,11 @@ static void filter_form(rc_out *o, const rc_site *s, const listing_ctx *c)
                     "><legend>", m->kind, "</legend>", NULL);
         field_error(o, s, q, "kind", "f-kind");
         for (int i = 0; i < col->nkinds; i++) {
-            const char *k = rc_escape_html(o->pool, col->kinds[i].slug);
-            int fallback;
-            const char *label = rc_kind_label(o->pool, s, col, i, &fallback);
+            const char *k = col->kinds[i].slug;  /* a slug: nothing to escape */
             rc_out_strs(o, "<label class=\"check\" for=\"f-kind-", k,
                         "\"><input type=\"checkbox\" id=\"f-kind-", k, "\" name=\"kind\" value=\"",
                         k, "\"", q->kind_checked[i] ? " checked" : "", "> ", NULL);
-            if (fallback)
-                rc_out_strs(o, "<span lang=\"", d->langs[0], "\">", NULL);
-            rc_out_html(o, label);
-            if (fallback)
-                rc_out_puts(o, "</span>");
+            kind_label(o, s, col, i);
             rc_out_puts(o, "</label>\n");
         }
         rc_out_puts(o, "</fieldset>\n");
@@ -435,16 +439,6 @@ static void date_for_people(rc_out *o, const rc_site *s, const rc_item *it)
                 rc_date_text(o->pool, s->m, &date), "</time>", NULL);
 }
 
-static void kind_label(rc_out *o, const rc_site *s, const rc_collection *col, int k)
-{
-    int fallback;
-    const char *label = rc_kind_label(o->pool, s, col, k, &fallback);
-    if (fallback)
-        rc_out_strs(o, "<span lang=\"", s->data->langs[0], "\">", NULL);
-    rc_out_html(o, label);
-    if (fallback)
-        rc_out_puts(o, "</span>");
-}
 
 static void row(rc_out *o, const rc_site *s, const rc_collection *col, const rc_item *it)
 {

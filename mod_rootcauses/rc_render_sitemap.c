@@ -110,8 +110,8 @@ void rc_sitemap(rc_out *o, const rc_site *s, int part)
                                     NULL), NULL, d->mtime);
             o->pool = keep;
             if ((i & 255) == 255) {
-                if (o->flush && o->flush(o->bb, o->flush_ctx) != APR_SUCCESS)
-                    o->failed = 1;
+                if (o->flush)
+                    rc_out_flush(o);
                 apr_pool_clear(scratch);
             }
             if (o->failed)
