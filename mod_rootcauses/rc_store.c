@@ -350,7 +350,6 @@ static const char *read_err(rc_source *src, apr_pool_t *p, apr_uint64_t *id)
     }
     apr_file_close(f);
     buf[n] = '\0';
-    *id = XXH3_64bits(buf, n);
     /* RC_ERR_MAGIC, the build id, one line per file, an empty line, the message */
     if (strncmp(buf, RC_ERR_MAGIC "\n", sizeof(RC_ERR_MAGIC)) ||
         !(next = strchr(buf + sizeof(RC_ERR_MAGIC), '\n')))
@@ -361,8 +360,10 @@ static const char *read_err(rc_source *src, apr_pool_t *p, apr_uint64_t *id)
     for (line = next + 1; (next = strchr(line, '\n')) != NULL; line = next + 1) {
         stamp s;
         char *end;
-        if (next == line)
-            return line + 1;  /* the message */
+        if (next == line) {  /* the message: logged once per process, as the builder's */
+            *id = XXH3_64bits(line + 1, strlen(line + 1));
+            return line + 1;
+        }
         *next = '\0';
         s.mtime = apr_strtoi64(line, &end, 10);
         s.size = apr_strtoi64(end, &end, 10);
@@ -537,7 +538,7 @@ static rc_version *next_version(rc_source *src, apr_pool_t *p, int may_build, in
                 v = build_cached(src, p, err, &trouble);
             drop_lock(lk);
             if (v || *err) {
-                if (*err && !*err_id)
+                if (*err)
                     *err_id = XXH3_64bits(*err, strlen(*err));
                 return v;
             }
