@@ -1,0 +1,182 @@
+"""server-status (SPEC §9): with mod_status loaded and RootCausesStatus On (the default),
+server-status shows a "Root Causes" section and server-status?auto the same figures as
+"RootCauses...: value" lines: per data file its path, content hash, items, collections,
+languages, when and by which process it was built, the last check, the last error (escaped),
+builds and failed builds (of every process), and the response cache's entries, bytes, hits and
+misses (the whole server's). RootCausesStatus Off hides it."""
+
+import os
+import re
+import time
+
+import pytest
+
+import rcserver
+import sitedata
+
+B = "/rootcauses"
+KEPT = "still serving the last good version"
+STATUS = """LoadModule status_module "{mods}/mod_status.so"
+<Location "/server-status">
+    SetHandler server-status
+    Require all granted
+</Location>"""
+
+
+def start(start_server, data=None, server_conf="", directives=("RootCausesReloadInterval 1",),
+          workdir=None):
+    wd = workdir or start_server.workdir()
+    path = data or rcserver.copy_site(rcserver.shipped_htdocs(), wd / "site")
+    return start_server([rcserver.Mount(B, data=path, directives=list(directives))], workdir=wd,
+                        extra_conf=STATUS.format(mods=rcserver.httpd_modules()),
+                        server_conf=server_conf)
+
+
+def auto(server):
+    """server-status?auto's lines of the module, as a dict."""
+    r = server.get("/server-status?auto")
+    assert r.status == 200
+    return dict(line.split(": ", 1) for line in r.text.splitlines()
+                if line.startswith("RootCauses"))
+
+
+def test_auto_lines_after_the_first_build(start_server):
+    server = start(start_server)
+    data = server.data_file()
+    fig = auto(server)
+    built = int(fig["RootCausesFile1BuiltAt"])
+    assert abs(built - time.time()) < 60
+    assert int(fig["RootCausesFile1BuiltBy"]) > 0
+    assert int(fig["RootCausesFile1LastCheck"]) >= 0
+    assert re.fullmatch(r"[0-9a-f]{32}", fig["RootCausesFile1Hash"])
+    del fig["RootCausesFile1BuiltAt"], fig["RootCausesFile1BuiltBy"]
+    del fig["RootCausesFile1LastCheck"], fig["RootCausesFile1Hash"]
+    assert fig == {
+        "RootCausesFile1Path": str(data),
+        "RootCausesFile1Items": "5",
+        "RootCausesFile1Collections": "2",
+        "RootCausesFile1Languages": "en es",
+        "RootCausesFile1LastError": "",
+        "RootCausesFile1Builds": "1",
+        "RootCausesFile1BuildFailures": "0",
+        "RootCausesDataFiles": "1",
+        "RootCausesItems": "5",
+        "RootCausesBuilds": "1",
+        "RootCausesBuildFailures": "0",
+        "RootCausesCacheEntries": "0",
+        "RootCausesCacheBytes": "0",
+        "RootCausesCacheHits": "0",
+        "RootCausesCacheMisses": "0",
+    }
+
+
+def test_the_content_hash_is_the_datas_whatever_the_files_times(start_server):
+    a = start(start_server)
+    b = start(start_server)
+    os.utime(b.data_file(), (1, 1))
+    assert auto(a)["RootCausesFile1Hash"] == auto(b)["RootCausesFile1Hash"]
+
+
+def test_cache_figures_count_the_whole_servers_traffic(start_server):
+    server = start(start_server, server_conf="StartServers 2\nServerLimit 2\nThreadsPerChild 4"
+                   "\nMinSpareThreads 4\nMaxSpareThreads 8\nMaxRequestWorkers 8"
+                   if rcserver.default_mpm() != "prefork" else
+                   "StartServers 3\nMinSpareServers 3\nMaxSpareServers 3\nServerLimit 3\n"
+                   "MaxRequestWorkers 3")
+    # three distinct listings, each asked three times on new connections (any process)
+    urls = [B + "/reports", B + "/section-353.json?country=GT", B + "/es/section-353.atom"]
+    for u in urls * 3:
+        assert server.get(u).status == 200
+    # the same query written otherwise is the same entry
+    assert server.get(B + "/section-353.json?country=gt&unknown=1").status == 200
+    # CSV, pages, items and 400s do not go through the cache
+    server.get(B + "/reports.csv")
+    server.get(B + "/")
+    server.get(B + "/reports?from=nope")
+    fig = auto(server)
+    assert fig["RootCausesCacheEntries"] == "3"
+    assert fig["RootCausesCacheMisses"] == "3"
+    assert fig["RootCausesCacheHits"] == "7"
+    sizes = sum(len(server.get(u).body) for u in urls)
+    assert int(auto(server)["RootCausesCacheBytes"]) >= sizes
+
+
+def test_a_failed_build_is_counted_and_its_message_shown_escaped(start_server, expect_log):
+    server = start(start_server)
+    data = server.data_file()
+    since = server.log_size()
+    text = data.read_text(encoding="utf-8")
+    broken = text.replace('"date": "2022-07"', '"date": "<b>2022-13</b>"', 1)
+    tmp = data.with_name(".tmp")
+    tmp.write_text(broken, encoding="utf-8")
+    tmp.chmod(0o644)
+    os.replace(tmp, data)
+    server.wait_log(KEPT, since=since, timeout=15)
+    expect_log(KEPT)
+    fig = auto(server)
+    assert fig["RootCausesFile1Builds"] == "1"
+    assert fig["RootCausesFile1BuildFailures"] == "1"
+    assert fig["RootCausesBuildFailures"] == "1"
+    assert fig["RootCausesFile1LastError"] == (
+        f'{data}: collections[0].items[0].date is "<b>2022-13</b>", expected a date as YYYY, '
+        "YYYY-MM or YYYY-MM-DD")
+    html = server.get("/server-status").text
+    section = html[html.index("<h2>Root Causes</h2>"):]
+    assert "&lt;b&gt;2022-13&lt;/b&gt;" in section
+    assert "<b>2022-13" not in section
+    # the fixed file is built: two builds, one failure, no error any more
+    tmp.write_text(text.replace("Overview", "Overview again", 1), encoding="utf-8")
+    tmp.chmod(0o644)
+    os.replace(tmp, data)
+    deadline = time.monotonic() + 15
+    while auto(server)["RootCausesFile1Builds"] != "2":
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    fig = auto(server)
+    assert fig["RootCausesFile1BuildFailures"] == "1"
+    assert fig["RootCausesFile1LastError"] == ""
+
+
+def test_an_error_with_a_newline_cannot_forge_an_auto_line(start_server, expect_log):
+    server = start(start_server)
+    data = server.data_file()
+    since = server.log_size()
+    text = data.read_text(encoding="utf-8")
+    tmp = data.with_name(".tmp")
+    # an unknown key holding a newline: the message names it
+    tmp.write_text(text.replace('"title": {', '"x\\nRootCausesItems: 666": 1, "title": {', 1),
+                   encoding="utf-8")
+    tmp.chmod(0o644)
+    os.replace(tmp, data)
+    server.wait_log(KEPT, since=since, timeout=15)
+    expect_log(KEPT)
+    r = server.get("/server-status?auto")
+    assert "RootCausesItems: 666" not in r.text.splitlines()
+    assert auto(server)["RootCausesItems"] == "5"
+    assert "\\x0A" in auto(server)["RootCausesFile1LastError"]
+
+
+def test_html_section(start_server):
+    server = start(start_server)
+    server.get(B + "/reports")
+    html = server.get("/server-status").text
+    assert "<h2>Root Causes</h2>" in html
+    section = html[html.index("<h2>Root Causes</h2>"):]
+    assert f"<th scope=\"row\">{server.data_file()}</th>" in section
+    assert "<td>5</td><td>2</td><td>en es</td>" in section
+    assert "Response cache (every process): 1 entries" in section
+
+
+def test_status_off_hides_the_section(start_server):
+    server = start(start_server, server_conf="RootCausesStatus Off")
+    assert "RootCauses" not in server.get("/server-status?auto").text
+    assert "Root Causes" not in server.get("/server-status").text
+
+
+def test_status_directive_is_server_config_only(workdir):
+    wd = workdir
+    data = rcserver.copy_site(rcserver.shipped_htdocs(), wd / "site")
+    code, out = rcserver.check_config(wd, [rcserver.Mount(B, data=data,
+                                                          directives=["RootCausesStatus Off"])])
+    assert code != 0
+    assert "RootCausesStatus" in out and "not allowed" in out
