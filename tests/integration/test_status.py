@@ -81,8 +81,8 @@ def test_cache_figures_count_the_whole_servers_traffic(start_server):
     server = start(start_server, server_conf="StartServers 2\nServerLimit 2\nThreadsPerChild 4"
                    "\nMinSpareThreads 4\nMaxSpareThreads 8\nMaxRequestWorkers 8"
                    if rcserver.default_mpm() != "prefork" else
-                   "StartServers 3\nMinSpareServers 3\nMaxSpareServers 3\nServerLimit 3\n"
-                   "MaxRequestWorkers 3")
+                   "StartServers 3\nMinSpareServers 3\nMaxSpareServers 6\nServerLimit 6\n"
+                   "MaxRequestWorkers 6")
     # three distinct listings, each asked three times on new connections (any process)
     urls = [B + "/reports", B + "/section-353.json?country=GT", B + "/es/section-353.atom"]
     for u in urls * 3:
