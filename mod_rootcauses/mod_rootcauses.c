@@ -582,8 +582,20 @@ static const char *etag_coded_match(const char *list, const char *etag)
 static int answer_conditional(req *q)
 {
     request_rec *r = q->r;
-    int status = ap_meets_conditions(r);
+    const char *inm = apr_table_get(r->headers_in, "If-None-Match");
+    const char *ims = inm ? apr_table_get(r->headers_in, "If-Modified-Since") : NULL;
     const char *coding, *etag = apr_table_get(r->headers_out, "ETag");
+    int status;
+
+    /* If-None-Match, when given, decides alone (RFC 9110 13.2.2): ap_meets_conditions() also
+     * weighs If-Modified-Since, so that a cache in front of several machines, whose copy
+     * carries one machine's Last-Modified (its files' mtimes), would get a 200 from another
+     * machine for the same content instead of a 304. The ETag is the content's. */
+    if (ims)
+        apr_table_unset(r->headers_in, "If-Modified-Since");
+    status = ap_meets_conditions(r);
+    if (ims)
+        apr_table_setn(r->headers_in, "If-Modified-Since", ims);
 
     /* M_GET is HEAD too. A coded match counts as an exact one: If-None-Match, when given,
      * decides alone (RFC 9110 13.2.2; If-Modified-Since is then ignored). */
@@ -605,6 +617,10 @@ static int answer_conditional(req *q)
         return DECLINED;
     if (status != HTTP_NOT_MODIFIED)
         return status;
+    /* The ETag validates; Last-Modified is the files' mtime of this machine (RFC 9110 15.4.5:
+     * no other metadata in a 304). A cache in front of several machines takes a 304 whose
+     * Last-Modified differs from its copy's for a contradiction and throws the copy away. */
+    apr_table_unset(r->headers_out, "Last-Modified");
     r->status = HTTP_NOT_MODIFIED;
     return finish(q);
 }
