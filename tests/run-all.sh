@@ -454,18 +454,19 @@ for step in "${STEPS[@]}"; do
     note "=== $step"
     rc=0
     counts 0 0 0
+    started=$SECONDS
     "step_$step"
     if ((full && s_skip > 0)); then
         note "$step: $s_skip skipped: make check-full counts every skip as a failure"
         s_fail=$((s_fail + s_skip)) s_skip=0
     fi
-    report+=("$(printf '%-12s passed %d, failed %d, skipped %d' "$step" "$s_pass" "$s_fail" "$s_skip")")
+    report+=("$(printf '%-20s passed %d, failed %d, skipped %d (%ds)' "$step" "$s_pass" "$s_fail" "$s_skip" $((SECONDS - started)))")
     total_pass=$((total_pass + s_pass))
     total_fail=$((total_fail + s_fail))
     total_skip=$((total_skip + s_skip))
 done
 
-note "=== summary ($( ((full)) && echo "make check-full" || echo "make check"))"
+note "=== summary ($( ((full)) && echo "make check-full" || echo "make check"), ${SECONDS}s)"
 for line in "${report[@]}"; do
     note "$line"
 done
