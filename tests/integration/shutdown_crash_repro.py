@@ -15,8 +15,8 @@ request a small file about 40 times, then one more full GET, then SIGTERM to the
 counts as a crash when the error log has "AH00052: child pid N exit signal Segmentation fault".
 
 Measured on the 2-core test machine (Debian 12, Apache/2.4 event MPM): with mod_deflate 12
-crashes in 100 runs (19 in 150 with an earlier version of this script); --static 0 in 120 (that
-earlier version); the test itself, with mod_rootcauses, 10 in 40. A core
+crashes in 100 runs (19 in 150 with an earlier version of this script); --static 0 in 60 (and 0
+in 120 with that earlier version); the test itself, with mod_rootcauses, 10 in 40. A core
 dump (httpd run as an unprivileged user, CoreDumpDirectory set) shows the child's main thread in
 apr_os_sock_get called from mod_mpm_event.so while a worker thread is in apr_allocator_destroy
 (a connection's pool going away during the ungraceful stop), no frame of mod_rootcauses, and
