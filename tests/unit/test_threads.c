@@ -71,7 +71,7 @@ static void run_threads(int n, void *(*fn)(void *), void *args, size_t arg_size)
 /* ---------------------------------------------------------------- rc_cache */
 
 #define NKEYS 64
-#define ROUNDS 3000
+#define ROUNDS 20000
 
 /* The body stored under key number k: its length and its bytes. */
 static apr_size_t body_len(int k)
@@ -243,7 +243,7 @@ END_TEST
 
 /* ---------------------------------------------------------------- rc_store */
 
-#define NVERSIONS 24
+#define NVERSIONS 60
 #define RELOAD_US 1000 /* the reload interval: 1 ms */
 #define WAIT_US (20 * APR_USEC_PER_SEC)
 
