@@ -1207,10 +1207,19 @@ static void rc_child_init(apr_pool_t *pchild, server_rec *s)
 #endif
 }
 
+/* The order of URL translation, explicit (httpd's: mod_rewrite, mod_proxy, mod_alias, ...):
+ * the server's RewriteRules and Redirects apply to the module's URLs too, so rc_translate_name
+ * runs after mod_rewrite's and mod_alias's translate_name hooks and claims whatever they let
+ * through; before mod_userdir and mod_vhost_alias and the core, which would map the URL to a
+ * file. README, "Hooks". */
+static const char *const rc_translate_pred[] = {"mod_rewrite.c", "mod_alias.c", NULL};
+static const char *const rc_translate_succ[] = {"mod_userdir.c", "mod_vhost_alias.c", NULL};
+
 static void rc_register_hooks(apr_pool_t *p)
 {
     (void)p;
-    ap_hook_translate_name(rc_translate_name, NULL, NULL, APR_HOOK_FIRST);
+    ap_hook_translate_name(rc_translate_name, rc_translate_pred, rc_translate_succ,
+                           APR_HOOK_MIDDLE);
     ap_hook_map_to_storage(rc_map_to_storage, NULL, NULL, APR_HOOK_FIRST);
     ap_hook_handler(rc_handler, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_pre_config(rc_pre_config, NULL, NULL, APR_HOOK_MIDDLE);

@@ -83,6 +83,20 @@ class Counter:
         return 0 if self.failed == 0 else 1
 
 
+def tool(var: str, name: str, package: str):
+    """The program var names (as configure found it), else name in PATH; None if missing."""
+    path = os.environ.get(var) or shutil.which(name)
+    return path if path and os.access(path, os.X_OK) else None
+
+
+# What each step runs: (variable, program, Debian package).
+NEEDS = {
+    "browser": [("RC_NODE", "node", "nodejs"), ("RC_CHROMIUM", "chromium", "chromium")],
+    "html": [("RC_JAVA", "java", "default-jre-headless")],
+    "docs": [("RC_NODE", "node", "nodejs"), ("RC_CHROMIUM", "chromium", "chromium")],
+}
+
+
 def node_modules() -> Path:
     nm = HERE / "node_modules"
     if not (nm / "playwright-core").is_dir():
@@ -94,7 +108,7 @@ def node_modules() -> Path:
 def run_node(script: str, env: dict, counter: Counter, timeout: int = NODE_TIMEOUT) -> None:
     """Runs a node script that prints "ok ..." / "FAILED ..." lines and a last line
     "N passed, N failed"; adds its counts."""
-    node = shutil.which("node")
+    node = tool("RC_NODE", "node", "nodejs")
     if not node:
         counter.fail(script, "node not found (Debian package nodejs)")
         return
@@ -152,7 +166,7 @@ def step_docs(server, pages, counter: Counter) -> None:
 
 def step_html(server, pages, counter: Counter) -> None:
     vnu = node_modules() / "vnu-jar" / "build" / "dist" / "vnu.jar"
-    java = shutil.which("java")
+    java = tool("RC_JAVA", "java", "default-jre-headless")
     out = builddir() / "tests" / "html"
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
@@ -221,6 +235,15 @@ def main(argv) -> int:
     if len(argv) != 2 or argv[1] not in steps:
         print(f"usage: {argv[0]} {'|'.join(steps)}", file=sys.stderr)
         return 2
+    missing = [f"{name} (Debian package {package})" for var, name, package in NEEDS[argv[1]]
+               if not tool(var, name, package)]
+    if missing:
+        # automake's "skipped": tests/run-all.sh reports the missing tool
+        print(f"{argv[1]}: not found: {', '.join(missing)}", flush=True)
+        return 77
+    chromium = tool("RC_CHROMIUM", "chromium", "chromium")
+    if chromium:
+        os.environ["RC_CHROMIUM"] = chromium
     counter = Counter()
     pages = page_list(sitedata.shipped())
     workdir = rcserver.make_workdir("rc-browser-")

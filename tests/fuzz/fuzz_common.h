@@ -1,6 +1,6 @@
 /* Shared by the libFuzzer harnesses in tests/fuzz/: APR set-up, per-input pools, the fixed data
  * set, output capture and the invariant checks. Built only by `make fuzz` / the fuzz step of
- * `make check`, with clang -fsanitize=fuzzer,address,undefined. */
+ * `make check-full`, with clang -fsanitize=fuzzer,address,undefined. */
 #ifndef FUZZ_COMMON_H
 #define FUZZ_COMMON_H
 

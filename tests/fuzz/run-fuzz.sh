@@ -4,7 +4,7 @@
 #
 #   run    (make fuzz)  each harness in turn for SECONDS over tests/fuzz/work/NAME/corpus, which
 #                       is seeded from corpus/NAME and regressions/NAME and kept between runs
-#   check  (make check) each harness first over regressions/NAME (every input must pass), then
+#   check  (make check-full) each harness first over regressions/NAME (every input must pass), then
 #                       all harnesses at once for SECONDS each
 #
 # Prints one line per harness, "fuzz: NAME passed|FAILED ...", and exits 1 if any failed. A crash,

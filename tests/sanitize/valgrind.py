@@ -293,7 +293,7 @@ def main() -> int:
     valgrind = os.environ.get("VALGRIND") or shutil.which("valgrind")
     if not valgrind:
         say("valgrind not found: install the Debian package valgrind (./bootstrap does)")
-        return 1
+        return 77  # automake's "skipped": tests/run-all.sh reports the missing tool
     mpm = os.environ.get("RC_VALGRIND_MPM") or "prefork"
     logs = BUILDDIR / "tests" / "logs" / "valgrind"
     shutil.rmtree(logs, ignore_errors=True)

@@ -272,7 +272,7 @@ def main() -> int:
     wrk = os.environ.get("WRK") or shutil.which("wrk")
     if not wrk:
         say("wrk not found: install the Debian package wrk (./bootstrap does)")
-        return 1
+        return 77  # automake's "skipped": tests/run-all.sh reports the missing tool
     logs = Path(os.environ.get("RC_BUILDDIR") or SRCDIR) / "tests" / "logs" / "stress"
     shutil.rmtree(logs, ignore_errors=True)
     logs.mkdir(parents=True)
