@@ -19,7 +19,9 @@
 
 /* Debian builds for the x86-64 baseline, which has neither popcnt nor AVX2: the hot loops are
  * compiled for both and chosen at run time. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+/* (not under the sanitizers: an ifunc resolver runs before their runtime is ready) */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+    !defined(__SANITIZE_THREAD__) && !defined(__SANITIZE_ADDRESS__)
 #define RC_SIMD_CLONES __attribute__((target_clones("avx2", "default")))
 #define RC_POPCNT_CLONES __attribute__((target_clones("popcnt", "default")))
 #else

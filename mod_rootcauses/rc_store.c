@@ -297,13 +297,11 @@ static rc_version *map_image(rc_source *src, apr_pool_t *p, int any_age, const c
 
 /* ---------------------------------------------------------------- broken versions */
 
-/* The .err file: what a failed build read and why it failed. */
-static void write_err(rc_source *src, apr_pool_t *p, const apr_array_header_t *files,
-                      const char *message)
+/* The .err file's text: what a failed build read and why it failed. A hash of it names the
+ * broken version, so that each process logs each broken version once (two broken edits may
+ * well give the same message). */
+static const char *err_text(apr_pool_t *p, const apr_array_header_t *files, const char *message)
 {
-    const char *name = cache_file(p, src, ".err");
-    const char *tmp = apr_psprintf(p, "%s.tmp-%" APR_PID_T_FMT, name, getpid());
-    apr_file_t *f;
     const char *text = apr_pstrcat(p, RC_ERR_MAGIC, "\n", rc_build_id, "\n", NULL);
     for (int i = 0; i < files->nelts; i++) {
         const rc_file_state *fs = &APR_ARRAY_IDX(files, i, rc_file_state);
@@ -311,7 +309,14 @@ static void write_err(rc_source *src, apr_pool_t *p, const apr_array_header_t *f
                             "\t%" APR_UINT64_T_FMT "\t%s\n", text, fs->mtime, fs->size, fs->inode,
                             fs->dev, fs->path);
     }
-    text = apr_pstrcat(p, text, "\n", message, NULL);
+    return apr_pstrcat(p, text, "\n", message, NULL);
+}
+
+static void write_err(rc_source *src, apr_pool_t *p, const char *text)
+{
+    const char *name = cache_file(p, src, ".err");
+    const char *tmp = apr_psprintf(p, "%s.tmp-%" APR_PID_T_FMT, name, getpid());
+    apr_file_t *f;
     if (apr_file_open(&f, tmp, APR_FOPEN_WRITE | APR_FOPEN_CREATE | APR_FOPEN_TRUNCATE,
                       APR_FPROT_UREAD | APR_FPROT_UWRITE | APR_FPROT_GREAD | APR_FPROT_WREAD,
                       p) != APR_SUCCESS)
@@ -350,6 +355,7 @@ static const char *read_err(rc_source *src, apr_pool_t *p, apr_uint64_t *id)
     }
     apr_file_close(f);
     buf[n] = '\0';
+    *id = XXH3_64bits(buf, n);
     /* RC_ERR_MAGIC, the build id, one line per file, an empty line, the message */
     if (strncmp(buf, RC_ERR_MAGIC "\n", sizeof(RC_ERR_MAGIC)) ||
         !(next = strchr(buf + sizeof(RC_ERR_MAGIC), '\n')))
@@ -360,10 +366,8 @@ static const char *read_err(rc_source *src, apr_pool_t *p, apr_uint64_t *id)
     for (line = next + 1; (next = strchr(line, '\n')) != NULL; line = next + 1) {
         stamp s;
         char *end;
-        if (next == line) {  /* the message: logged once per process, as the builder's */
-            *id = XXH3_64bits(line + 1, strlen(line + 1));
-            return line + 1;
-        }
+        if (next == line)
+            return line + 1;  /* the message */
         *next = '\0';
         s.mtime = apr_strtoi64(line, &end, 10);
         s.size = apr_strtoi64(end, &end, 10);
@@ -391,16 +395,20 @@ static void note_error(rc_source *src, const char *message)
 }
 
 /* Builds the source into memory: a version of this process alone. */
-static rc_version *build_memory(rc_source *src, apr_pool_t *p, const char **err)
+static rc_version *build_memory(rc_source *src, apr_pool_t *p, const char **err,
+                                apr_uint64_t *err_id)
 {
     rc_version *v = new_version();
+    apr_array_header_t *files = apr_array_make(p, 8, sizeof(rc_file_state));
     rc_imgw *w;
     if (!v) {
         *err = "out of memory";
         return NULL;
     }
     w = rc_imgw_memory(v->pool);
-    if ((*err = rc_build_file(p, src->path, w, NULL)) != NULL) {
+    if ((*err = rc_build_file(p, src->path, w, files)) != NULL) {
+        const char *text = err_text(p, files, *err);
+        *err_id = XXH3_64bits(text, strlen(text));
         apr_pool_destroy(v->pool);
         return NULL;
     }
@@ -412,7 +420,7 @@ static rc_version *build_memory(rc_source *src, apr_pool_t *p, const char **err)
  * and sets *err to the build's message when the data is broken, or *trouble when the cache
  * folder cannot take it (then the caller builds in memory). */
 static rc_version *build_cached(rc_source *src, apr_pool_t *p, const char **err,
-                                const char **trouble)
+                                apr_uint64_t *err_id, const char **trouble)
 {
     const char *name = cache_file(p, src, ".img");
     const char *tmp = apr_psprintf(p, "%s.tmp-%" APR_PID_T_FMT, name, getpid());
@@ -444,7 +452,11 @@ static rc_version *build_cached(rc_source *src, apr_pool_t *p, const char **err,
         }
         apr_atomic_inc32(&src->stats->failures);
         note_error(src, *err);
-        write_err(src, p, files, *err);
+        {
+            const char *text = err_text(p, files, *err);
+            *err_id = XXH3_64bits(text, strlen(text));
+            write_err(src, p, text);
+        }
         return NULL;
     }
     if (rv != APR_SUCCESS || (rv = apr_file_rename(tmp, name, p)) != APR_SUCCESS) {
@@ -523,7 +535,7 @@ static rc_version *next_version(rc_source *src, apr_pool_t *p, int may_build, in
         if ((*err = read_err(src, p, err_id)) != NULL)
             return NULL;
         if (st->testing)
-            return build_memory(src, p, err);
+            return build_memory(src, p, err, err_id);
         if (!may_build)
             return NULL;
         if (!(lk = take_lock(src, p, wait))) {
@@ -535,13 +547,10 @@ static rc_version *next_version(rc_source *src, apr_pool_t *p, int may_build, in
             /* someone may have built it while we waited */
             if ((v = map_image(src, p, 0, &why)) == NULL &&
                 (*err = read_err(src, p, err_id)) == NULL)
-                v = build_cached(src, p, err, &trouble);
+                v = build_cached(src, p, err, err_id, &trouble);
             drop_lock(lk);
-            if (v || *err) {
-                if (*err)
-                    *err_id = XXH3_64bits(*err, strlen(*err));
+            if (v || *err)
                 return v;
-            }
         }
         if (log)
             log(ctx, 1, apr_psprintf(p, "the cache folder %s: %s; this process builds its own "
@@ -549,11 +558,10 @@ static rc_version *next_version(rc_source *src, apr_pool_t *p, int may_build, in
     }
     if (!may_build && !st->testing)
         return NULL;
-    v = build_memory(src, p, err);
+    v = build_memory(src, p, err, err_id);
     if (*err) {
         apr_atomic_inc32(&src->stats->failures);
         note_error(src, *err);
-        *err_id = XXH3_64bits(*err, strlen(*err));
     }
     else
         apr_atomic_inc32(&src->stats->builds);

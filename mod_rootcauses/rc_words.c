@@ -16,7 +16,9 @@
 
 /* ---------------------------------------------------------------- bitsets */
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+/* (not under the sanitizers: an ifunc resolver runs before their runtime is ready) */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+    !defined(__SANITIZE_THREAD__) && !defined(__SANITIZE_ADDRESS__)
 /* Debian builds for the x86-64 baseline, which has no popcnt instruction: choose at run time. */
 #define RC_POPCNT_CLONES __attribute__((target_clones("popcnt", "default")))
 #else

@@ -1,7 +1,9 @@
-/* What threads share today, under ThreadSanitizer (the tsan step of make check-full): a version's
- * response cache (rc_cache.c), with many threads putting and getting, and the store's versions
+/* What threads share, under ThreadSanitizer (the tsan step of make check-full): the response
+ * cache (rc_cache.c), with many threads putting and getting, and the store's versions
  * (rc_store.c), acquired and released by many threads while another thread changes the data file
- * and the new versions are swapped in. The program is built with -fsanitize=thread (Makefile.am,
+ * and loader threads build and swap in the new versions; two stores in one process share a cache
+ * folder as two processes of a server do (the build lock is a flock, which two open files of one
+ * process hold apart as two processes do). The program is built with -fsanitize=thread (Makefile.am,
  * tests_unit_test_threads_*); TSan makes it exit non-zero on a data race even when every check
  * passed. Each test also asserts what the threads saw, so it fails without TSan too. */
 #include <stdio.h>
@@ -73,6 +75,16 @@ static void run_threads(int n, void *(*fn)(void *), void *args, size_t arg_size)
 #define NKEYS 64
 #define ROUNDS 20000
 
+static void mutex_lock(void *m)
+{
+    pthread_mutex_lock(m);
+}
+
+static void mutex_unlock(void *m)
+{
+    pthread_mutex_unlock(m);
+}
+
 /* The body stored under key number k: its length and its bytes. */
 static apr_size_t body_len(int k)
 {
@@ -84,23 +96,11 @@ static char body_byte(int k, apr_size_t j)
     return (char)('a' + (k + j) % 26);
 }
 
-typedef struct fill_ctx {
-    int key;
-    unsigned *fills; /* fills of each key, counted atomically */
-} fill_ctx;
-
-static void fill_body(void *data, char *buf, apr_size_t len)
-{
-    fill_ctx *f = data;
-    for (apr_size_t j = 0; j < len; j++)
-        buf[j] = body_byte(f->key, j);
-    __atomic_fetch_add(&f->fills[f->key], 1, __ATOMIC_RELAXED);
-}
-
 typedef struct cache_worker {
     rc_cache *cache;
+    const rc_cache_lock *lock;
     int id;
-    unsigned *fills;
+    long gets;
     int errors;  /* what this thread found wrong; asserted after the join */
     char first_error[200];
 } cache_worker;
@@ -115,7 +115,7 @@ static void worker_error(cache_worker *w, const char *what, int k)
 static int entry_ok(const rc_cached *e, int k)
 {
     char link[64];
-    if (!e || e->len != body_len(k) || e->body[e->len] != '\0')
+    if (e->len != body_len(k))
         return 0;
     for (apr_size_t j = 0; j < e->len; j++)
         if (e->body[j] != body_byte(k, j))
@@ -124,120 +124,145 @@ static int entry_ok(const rc_cached *e, int k)
     return e->link && strcmp(e->link, link) == 0;
 }
 
+static void put_key(rc_cache *c, const rc_cache_lock *l, int k)
+{
+    char key[16], link[64], body[4096];
+    snprintf(key, sizeof(key), "k%d", k);
+    snprintf(link, sizeof(link), "</k%d>; rel=\"alternate\"", k);
+    for (apr_size_t j = 0; j < body_len(k); j++)
+        body[j] = body_byte(k, j);
+    rc_cache_put(c, l, key, body, body_len(k), link);
+}
+
 static void *cache_worker_main(void *data)
 {
     cache_worker *w = data;
+    apr_pool_t *p;
+    apr_pool_create_unmanaged_ex(&p, NULL, NULL);
     for (int i = 0; i < ROUNDS; i++) {
         int k = (i * 7 + w->id * 13) % NKEYS;
-        char key[16], link[64];
-        const rc_cached *e;
+        char key[16];
+        rc_cached e;
         snprintf(key, sizeof(key), "k%d", k);
-        e = rc_cache_get(w->cache, key);
-        if (!e) {
-            fill_ctx f = {k, w->fills};
-            snprintf(link, sizeof(link), "</k%d>; rel=\"alternate\"", k);
-            rc_cache_put(w->cache, key, body_len(k), link, fill_body, &f);
-            e = rc_cache_get(w->cache, key);
-            if (!e) {
+        w->gets++;
+        if (!rc_cache_get(w->cache, w->lock, key, p, &e)) {
+            put_key(w->cache, w->lock, k);
+            w->gets++;
+            if (!rc_cache_get(w->cache, w->lock, key, p, &e)) {
                 worker_error(w, "not found right after rc_cache_put", k);
                 continue;
             }
         }
-        if (!entry_ok(e, k))
+        if (!entry_ok(&e, k))
             worker_error(w, "wrong length, bytes or Link", k);
+        if ((i & 255) == 255)
+            apr_pool_clear(p);
     }
+    apr_pool_destroy(p);
     return NULL;
 }
 
 START_TEST(cache_threads_put_and_get_the_same_keys)
 {
-    rc_cache *c = rc_cache_create(pool);
-    unsigned fills[NKEYS] = {0};
+    apr_size_t size = 4 << 20;
+    void *mem = malloc(size);
+    rc_cache *c = rc_cache_init(mem, size);
+    pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
+    rc_cache_lock l = {mutex_lock, mutex_unlock, &m};
     cache_worker w[NTHREADS];
+    rc_cache_stats st;
+    long gets = 0;
 
-    ck_assert_ptr_nonnull(c);
     memset(w, 0, sizeof(w));
     for (int i = 0; i < NTHREADS; i++) {
         w[i].cache = c;
+        w[i].lock = &l;
         w[i].id = i;
-        w[i].fills = fills;
     }
     run_threads(NTHREADS, cache_worker_main, w, sizeof(w[0]));
 
-    for (int i = 0; i < NTHREADS; i++)
+    for (int i = 0; i < NTHREADS; i++) {
         ck_assert_msg(w[i].errors == 0, "%d error(s), the first: %s", w[i].errors,
                       w[i].first_error);
-    /* every key was filled exactly once, whoever came first, and is there as it was stored */
+        gets += w[i].gets;
+    }
+    /* every key is there once, as it was stored; every get was counted */
+    rc_cache_get_stats(c, &l, &st);
+    ck_assert_uint_eq(st.entries, NKEYS);
+    ck_assert_uint_eq(st.hits + st.misses, (apr_uint64_t)gets);
     for (int k = 0; k < NKEYS; k++) {
         char key[16];
+        rc_cached e;
         snprintf(key, sizeof(key), "k%d", k);
-        ck_assert_msg(fills[k] == 1, "key %d filled %u times", k, fills[k]);
-        ck_assert_msg(entry_ok(rc_cache_get(c, key), k), "key %d", k);
+        ck_assert_msg(rc_cache_get(c, &l, key, pool, &e) && entry_ok(&e, k), "key %d", k);
     }
+    free(mem);
 }
 END_TEST
 
-/* Threads that each put keys of their own, of the largest size kept, until the cache is full. */
-#define FULL_KEYS_PER_THREAD 40
+/* Threads that each put keys of their own, as large as the cache keeps, far more than it holds:
+ * the oldest are evicted, and what a get returns is always whole. */
+#define FULL_KEYS_PER_THREAD 200
 
 typedef struct full_worker {
     rc_cache *cache;
-    int id;
-    int stored;
+    const rc_cache_lock *lock;
+    apr_size_t len;
+    int id, found, errors;
 } full_worker;
-
-static void fill_x(void *data, char *buf, apr_size_t len)
-{
-    memset(buf, *(const char *)data, len);
-}
 
 static void *full_worker_main(void *data)
 {
     full_worker *w = data;
-    char mark = (char)('A' + w->id);
+    char mark = (char)('A' + w->id), *body = malloc(w->len);
+    apr_pool_t *p;
+    apr_pool_create_unmanaged_ex(&p, NULL, NULL);
+    memset(body, mark, w->len);
     for (int i = 0; i < FULL_KEYS_PER_THREAD; i++) {
         char key[32];
+        rc_cached e;
         snprintf(key, sizeof(key), "t%d-%d", w->id, i);
-        rc_cache_put(w->cache, key, RC_CACHE_MAX_ENTRY, NULL, fill_x, &mark);
-        if (rc_cache_get(w->cache, key))
-            w->stored++;
+        rc_cache_put(w->cache, w->lock, key, body, w->len, NULL);
+        /* an earlier key of this thread: there or evicted, never torn */
+        snprintf(key, sizeof(key), "t%d-%d", w->id, i / 2);
+        if (rc_cache_get(w->cache, w->lock, key, p, &e)) {
+            w->found++;
+            if (e.len != w->len || e.body[0] != mark || e.body[e.len - 1] != mark || e.link)
+                w->errors++;
+        }
+        apr_pool_clear(p);
     }
+    apr_pool_destroy(p);
+    free(body);
     return NULL;
 }
 
-START_TEST(cache_threads_filling_it_stop_at_its_size)
+START_TEST(cache_threads_filling_it_evict_the_oldest)
 {
-    rc_cache *c = rc_cache_create(pool);
+    apr_size_t size = 1 << 20;
+    void *mem = malloc(size);
+    rc_cache *c = rc_cache_init(mem, size);
+    pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
+    rc_cache_lock l = {mutex_lock, mutex_unlock, &m};
     full_worker w[NTHREADS];
-    int stored = 0, present = 0;
+    rc_cache_stats st;
 
-    /* 8 x 40 x 256 KiB = 80 MiB offered to a cache of 32 MiB */
     memset(w, 0, sizeof(w));
     for (int i = 0; i < NTHREADS; i++) {
         w[i].cache = c;
+        w[i].lock = &l;
         w[i].id = i;
+        w[i].len = size / 16;  /* under an eighth of the cache: kept */
     }
     run_threads(NTHREADS, full_worker_main, w, sizeof(w[0]));
-
-    for (int i = 0; i < NTHREADS; i++) {
-        stored += w[i].stored;
-        for (int k = 0; k < FULL_KEYS_PER_THREAD; k++) {
-            char key[32];
-            const rc_cached *e;
-            snprintf(key, sizeof(key), "t%d-%d", i, k);
-            if ((e = rc_cache_get(c, key)) == NULL)
-                continue;
-            present++;
-            ck_assert_uint_eq(e->len, RC_CACHE_MAX_ENTRY);
-            ck_assert_int_eq(e->body[0], 'A' + i);
-            ck_assert_int_eq(e->body[e->len - 1], 'A' + i);
-            ck_assert_ptr_null(e->link);
-        }
-    }
-    ck_assert_int_eq(present, stored);
-    /* full to within one entry, never over */
-    ck_assert_int_le((apr_size_t)stored * RC_CACHE_MAX_ENTRY, RC_CACHE_BYTES);
-    ck_assert_int_ge(stored, RC_CACHE_BYTES / (RC_CACHE_MAX_ENTRY + 1024) - 1);
+    for (int i = 0; i < NTHREADS; i++)
+        ck_assert_int_eq(w[i].errors, 0);
+    rc_cache_get_stats(c, &l, &st);
+    /* about fifteen entries fit; the cache is full, never over */
+    ck_assert_uint_le(st.bytes, size);
+    ck_assert_uint_ge(st.entries, 8);
+    ck_assert_uint_le(st.entries, 16);
+    free(mem);
 }
 END_TEST
 
@@ -245,7 +270,8 @@ END_TEST
 
 #define NVERSIONS 60
 #define RELOAD_US 1000 /* the reload interval: 1 ms */
-#define WAIT_US (20 * APR_USEC_PER_SEC)
+#define WAIT_US (30 * APR_USEC_PER_SEC)
+#define MAX_STORES 2
 
 /* A data file whose every part says which version it is: the title "Version N", and
  * 1 + N % 7 items titled "Item I of version N". */
@@ -282,22 +308,29 @@ static void replace_file(apr_pool_t *p, const char *dir, const char *name, const
     ck_assert_int_eq(apr_file_rename(tmp, path, p), APR_SUCCESS);
 }
 
-typedef struct shared {
+/* One store: a "process" with its loader thread. */
+typedef struct proc {
     rc_store *store;
     rc_source *source;
-    apr_interval_time_t reader_interval; /* 0: a loader thread reloads; else the readers */
-    int stop;          /* set by the writer when it is done */
-    int newest_seen;   /* the highest version any reader has seen */
+    int stop;          /* set when the writer is done */
     int logged;        /* rejected versions reported through the log function */
     char last_log[300];
     pthread_mutex_t log_lock;
+    pthread_t loader;
+} proc;
+
+typedef struct shared {
+    proc procs[MAX_STORES];
+    int nprocs;
+    int stop;
+    int newest_seen;   /* the highest version any reader has seen */
 } shared;
 
 typedef struct reader {
     shared *sh;
+    proc *pr;
     int id;
     long acquired;
-    int versions_seen;  /* how many times the version changed under this reader */
     int errors;
     char first_error[300];
 } reader;
@@ -309,50 +342,45 @@ static void reader_error(reader *rd, const char *what, const char *detail)
                  detail ? detail : "");
 }
 
-static void log_rejected(void *ctx, const char *message)
+static void log_rejected(void *ctx, int warning, const char *message)
 {
-    shared *sh = ctx;
-    pthread_mutex_lock(&sh->log_lock);
-    sh->logged++;
-    snprintf(sh->last_log, sizeof(sh->last_log), "%s", message);
-    pthread_mutex_unlock(&sh->log_lock);
-}
-
-static void fill_title(void *data, char *buf, apr_size_t len)
-{
-    memcpy(buf, data, len);
+    proc *pr = ctx;
+    if (warning)
+        return;
+    pthread_mutex_lock(&pr->log_lock);
+    pr->logged++;
+    snprintf(pr->last_log, sizeof(pr->last_log), "%s", message);
+    pthread_mutex_unlock(&pr->log_lock);
 }
 
 /* The version number of v, after checking that every part of it says the same; -1 if not. */
 static int check_version(reader *rd, const rc_version *v)
 {
     const rc_data *d = v->data;
-    const rc_cached *e;
+    const char *title = d ? rc_str(d, rc_text(d, d->title, 0, NULL)) : NULL;
     int n;
-    if (!d || sscanf(d->title, "Version %d", &n) != 1) {
-        reader_error(rd, "a version without its title", d ? d->title : "no data");
+    if (!title || sscanf(title, "Version %d", &n) != 1) {
+        reader_error(rd, "a version without its title", title ? title : "no data");
         return -1;
     }
     if (d->ncollections != 1 || d->collections[0].nitems != 1 + n % 7) {
-        reader_error(rd, "items of another version", d->title);
+        reader_error(rd, "items of another version", title);
         return -1;
     }
-    for (int i = 0; i < d->collections[0].nitems; i++) {
+    for (int pos = 0; pos < d->collections[0].nitems; pos++) {
+        const rc_item *it = &d->collections[0].items[pos];
+        const char *t = rc_str(d, rc_text(d, it->title, 0, NULL));
         char want[64];
-        snprintf(want, sizeof(want), "Item %d of version %d", i, n);
-        if (strcmp(d->collections[0].items[i].title, want) != 0) {
-            reader_error(rd, "an item of another version", d->collections[0].items[i].title);
+        int i;
+        if (sscanf(rc_str(d, it->id), "i%d", &i) != 1) {
+            reader_error(rd, "an item without its id", rc_str(d, it->id));
             return -1;
         }
-    }
-    /* the version's own response cache holds its own title, whoever put it there */
-    if (!(e = rc_cache_get(v->cache, "title"))) {
-        rc_cache_put(v->cache, "title", strlen(d->title), NULL, fill_title, (void *)d->title);
-        e = rc_cache_get(v->cache, "title");
-    }
-    if (!e || strcmp(e->body, d->title) != 0) {
-        reader_error(rd, "a cached response of another version", e ? e->body : "none");
-        return -1;
+        snprintf(want, sizeof(want), "Item %d of version %d", i, n);
+        if (strcmp(t, want) != 0) {
+            reader_error(rd, "an item of another version", t);
+            return -1;
+        }
     }
     return n;
 }
@@ -363,7 +391,7 @@ static void *reader_main(void *data)
     shared *sh = rd->sh;
     int last = 0;
     while (!__atomic_load_n(&sh->stop, __ATOMIC_ACQUIRE)) {
-        rc_version *v = rc_source_acquire(sh->source, sh->reader_interval, log_rejected, sh);
+        rc_version *v = rc_source_acquire(rd->pr->source);
         int n;
         if (!v) {
             reader_error(rd, "no version", NULL);
@@ -377,10 +405,8 @@ static void *reader_main(void *data)
             reader_error(rd, "an older version came back", detail);
         }
         if (n > last) {
-            rd->versions_seen++;
-            last = n;
-            /* the newest version seen by anyone, for the writer to wait on */
             int seen = __atomic_load_n(&sh->newest_seen, __ATOMIC_RELAXED);
+            last = n;
             while (n > seen && !__atomic_compare_exchange_n(&sh->newest_seen, &seen, n, 0,
                                                             __ATOMIC_RELEASE, __ATOMIC_RELAXED))
                 ;
@@ -394,24 +420,18 @@ static void *reader_main(void *data)
     return NULL;
 }
 
-/* With interval 0, the loader of the module (mod_rootcauses.c: loader_main) in a test: checks
- * the store until told to stop. */
-typedef struct loader {
-    shared *sh;
-    int stop;
-} loader;
-
+/* The loader of the module (mod_rootcauses.c: loader_main) in a test. */
 static void *loader_main(void *data)
 {
-    loader *l = data;
-    while (!__atomic_load_n(&l->stop, __ATOMIC_ACQUIRE)) {
-        rc_store_check(l->sh->store, log_rejected, l->sh);
+    proc *pr = data;
+    while (!__atomic_load_n(&pr->stop, __ATOMIC_ACQUIRE)) {
+        rc_store_check(pr->store, 1, log_rejected, pr);
         usleep(RELOAD_US);
     }
     return NULL;
 }
 
-/* Waits until a reader has seen version n; 0 on timeout. */
+/* Waits until every store's readers... until some reader has seen version n; 0 on timeout. */
 static int wait_seen(shared *sh, int n)
 {
     apr_time_t deadline = apr_time_now() + WAIT_US;
@@ -423,16 +443,18 @@ static int wait_seen(shared *sh, int n)
     return 1;
 }
 
-/* Waits until n rejected versions were logged; 0 on timeout. */
+/* Waits until every store logged n rejected versions; 0 on timeout. */
 static int wait_logged(shared *sh, int n)
 {
     apr_time_t deadline = apr_time_now() + WAIT_US;
     for (;;) {
-        int logged;
-        pthread_mutex_lock(&sh->log_lock);
-        logged = sh->logged;
-        pthread_mutex_unlock(&sh->log_lock);
-        if (logged >= n)
+        int done = 1;
+        for (int i = 0; i < sh->nprocs; i++) {
+            pthread_mutex_lock(&sh->procs[i].log_lock);
+            done &= sh->procs[i].logged >= n;
+            pthread_mutex_unlock(&sh->procs[i].log_lock);
+        }
+        if (done)
             return 1;
         if (apr_time_now() > deadline)
             return 0;
@@ -440,20 +462,33 @@ static int wait_logged(shared *sh, int n)
     }
 }
 
-/* NTHREADS readers acquire, check and release versions while this thread writes versions 2 to
- * NVERSIONS of the data file (an invalid file after every fifth) and waits for each to be
- * served; a loader thread checks the store (reader_interval 0), or the readers do. */
-static void run_store_test(apr_interval_time_t reader_interval)
+typedef struct counts {
+    apr_uint32_t builds, failures;
+} counts;
+
+static void add_counts(void *ctx, const char *path, const rc_version *v,
+                       const rc_source_stats *stats)
 {
-    const char *tmp, *path;
+    counts *c = ctx;
+    (void)path;
+    (void)v;
+    c->builds += stats->builds;
+    c->failures += stats->failures;
+}
+
+/* NTHREADS readers (spread over nprocs stores sharing one cache folder) acquire, check and
+ * release versions while this thread writes versions 2 to NVERSIONS of the data file (an
+ * invalid file after every fifth) and waits for each to be served; each store's loader thread
+ * builds or maps them. */
+static void run_store_test(int nprocs)
+{
+    const char *tmp, *path, *cache;
     char *dir;
     shared sh;
     reader rd[NTHREADS];
-    pthread_t th[NTHREADS], loader_thread;
-    loader ld;
-    apr_pool_t *process_pool;
-    int kept, invalid = 0, n;
-    const char *err;
+    pthread_t th[NTHREADS];
+    int invalid = 0, n;
+    counts total = {0, 0};
 
     ck_assert_int_eq(apr_temp_dir_get(&tmp, pool), APR_SUCCESS);
     dir = apr_pstrcat(pool, tmp, "/rc-threads-XXXXXX", NULL);
@@ -461,39 +496,46 @@ static void run_store_test(apr_interval_time_t reader_interval)
     ck_assert_int_eq(apr_dir_make(apr_pstrcat(pool, dir, "/pages", NULL), APR_FPROT_OS_DEFAULT,
                                   pool),
                      APR_SUCCESS);
+    cache = apr_pstrcat(pool, dir, "/cache", NULL);
+    ck_assert_int_eq(apr_dir_make(cache, APR_FPROT_OS_DEFAULT, pool), APR_SUCCESS);
     replace_file(pool, dir, "pages/index.html", "<p>The index page.</p>\n");
     replace_file(pool, dir, "data.json", version_json(pool, 1));
     path = apr_pstrcat(pool, dir, "/data.json", NULL);
 
     /* configuration time, single-threaded, as in httpd */
     memset(&sh, 0, sizeof(sh));
-    pthread_mutex_init(&sh.log_lock, NULL);
-    ck_assert_int_eq(apr_pool_create(&process_pool, pool), APR_SUCCESS);
-    sh.store = rc_store_get(process_pool);
-    sh.source = rc_store_source(sh.store, path);
-    err = rc_source_load(sh.source, 0, &kept);
-    ck_assert_msg(err == NULL, "%s", err);
-    sh.reader_interval = reader_interval;
-    if (reader_interval == 0)
-        rc_source_note_interval(sh.source, RELOAD_US);
+    sh.nprocs = nprocs;
+    for (int i = 0; i < nprocs; i++) {
+        proc *pr = &sh.procs[i];
+        apr_pool_t *process_pool;
+        const char *err;
+        int kept;
+        pthread_mutex_init(&pr->log_lock, NULL);
+        ck_assert_int_eq(apr_pool_create(&process_pool, pool), APR_SUCCESS);
+        pr->store = rc_store_get(process_pool);
+        rc_store_set_cache(pr->store, cache, 0);
+        pr->source = rc_store_source(pr->store, path);
+        err = rc_source_load(pr->source, 0, &kept, log_rejected, pr);
+        ck_assert_msg(err == NULL, "%s", err);
+        rc_source_note_interval(pr->source, RELOAD_US);
+    }
 
     memset(rd, 0, sizeof(rd));
     for (int i = 0; i < NTHREADS; i++) {
         rd[i].sh = &sh;
+        rd[i].pr = &sh.procs[i % nprocs];
         rd[i].id = i;
         ck_assert_int_eq(pthread_create(&th[i], NULL, reader_main, &rd[i]), 0);
     }
-    ld.sh = &sh;
-    ld.stop = 0;
-    if (reader_interval == 0)
-        ck_assert_int_eq(pthread_create(&loader_thread, NULL, loader_main, &ld), 0);
+    for (int i = 0; i < nprocs; i++)
+        ck_assert_int_eq(pthread_create(&sh.procs[i].loader, NULL, loader_main, &sh.procs[i]), 0);
 
     for (n = 2; n <= NVERSIONS; n++) {
         int seen;
         replace_file(pool, dir, "data.json", version_json(pool, n));
         seen = wait_seen(&sh, n);
         if (seen && n % 5 == 0) {
-            /* an invalid file: logged once, and version n goes on being served */
+            /* an invalid file: logged once by each store, and version n goes on being served */
             replace_file(pool, dir, "data.json", "{\"title\": \"Version broken\",\n  \"countries\": [\n");
             invalid++;
             seen = wait_logged(&sh, invalid);
@@ -506,9 +548,9 @@ static void run_store_test(apr_interval_time_t reader_interval)
     __atomic_store_n(&sh.stop, 1, __ATOMIC_RELEASE);
     for (int i = 0; i < NTHREADS; i++)
         ck_assert_int_eq(pthread_join(th[i], NULL), 0);
-    if (reader_interval == 0) {
-        __atomic_store_n(&ld.stop, 1, __ATOMIC_RELEASE);
-        ck_assert_int_eq(pthread_join(loader_thread, NULL), 0);
+    for (int i = 0; i < nprocs; i++) {
+        __atomic_store_n(&sh.procs[i].stop, 1, __ATOMIC_RELEASE);
+        ck_assert_int_eq(pthread_join(sh.procs[i].loader, NULL), 0);
     }
 
     ck_assert_msg(n > NVERSIONS, "version %d was not served within %d s (newest seen: %d)", n,
@@ -520,37 +562,40 @@ static void run_store_test(apr_interval_time_t reader_interval)
     }
     ck_assert_int_eq(sh.newest_seen, NVERSIONS);
     ck_assert_int_eq(invalid, NVERSIONS / 5);
-    ck_assert_msg(sh.logged == invalid, "%d rejected version(s) logged for %d invalid file(s)",
-                  sh.logged, invalid);
-    ck_assert_msg(strstr(sh.last_log, path) != NULL, "the log message names no file: %s",
-                  sh.last_log);
+    for (int i = 0; i < nprocs; i++) {
+        ck_assert_msg(sh.procs[i].logged == invalid,
+                      "store %d: %d rejected version(s) logged for %d invalid file(s)", i,
+                      sh.procs[i].logged, invalid);
+        ck_assert_msg(strstr(sh.procs[i].last_log, path) != NULL,
+                      "the log message names no file: %s", sh.procs[i].last_log);
+        rc_store_each(sh.procs[i].store, pool, add_counts, &total);
+    }
+    /* each version was built once, by one of the stores: the first at load, then every valid
+     * and every invalid one the writer wrote */
+    ck_assert_uint_eq(total.builds, NVERSIONS);
+    ck_assert_uint_eq(total.failures, (apr_uint32_t)invalid);
 
-    /* after the threads: the current version is the last one, and the store still holds it */
-    {
-        rc_version *v = rc_source_acquire(sh.source, 0, NULL, NULL);
+    /* after the threads: the current version is the last one, and every store holds it */
+    for (int i = 0; i < nprocs; i++) {
+        rc_version *v = rc_source_acquire(sh.procs[i].source);
         reader check = {0};
         ck_assert_ptr_nonnull(v);
         ck_assert_int_eq(check_version(&check, v), NVERSIONS);
+        ck_assert_int_eq(v->mapped, 1);
         rc_version_release(v);
+        pthread_mutex_destroy(&sh.procs[i].log_lock);
     }
-
-    apr_file_remove(path, pool);
-    apr_file_remove(apr_pstrcat(pool, dir, "/pages/index.html", NULL), pool);
-    apr_dir_remove(apr_pstrcat(pool, dir, "/pages", NULL), pool);
-    apr_dir_remove(dir, pool);
-    pthread_mutex_destroy(&sh.log_lock);
 }
 
 START_TEST(store_versions_swapped_under_readers_by_a_loader_thread)
 {
-    run_store_test(0);
+    run_store_test(1);
 }
 END_TEST
 
-START_TEST(store_versions_swapped_by_the_readers_themselves)
+START_TEST(store_versions_built_once_for_two_stores_sharing_a_cache_folder)
 {
-    /* every reader may find the interval over and load; one at a time does */
-    run_store_test(RELOAD_US);
+    run_store_test(2);
 }
 END_TEST
 
@@ -562,14 +607,14 @@ static Suite *threads_suite(void)
     tcase_set_timeout(tc, 300);
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, cache_threads_put_and_get_the_same_keys);
-    tcase_add_test(tc, cache_threads_filling_it_stop_at_its_size);
+    tcase_add_test(tc, cache_threads_filling_it_evict_the_oldest);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("store");
     tcase_set_timeout(tc, 300);
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, store_versions_swapped_under_readers_by_a_loader_thread);
-    tcase_add_test(tc, store_versions_swapped_by_the_readers_themselves);
+    tcase_add_test(tc, store_versions_built_once_for_two_stores_sharing_a_cache_folder);
     suite_add_tcase(s, tc);
     return s;
 }
