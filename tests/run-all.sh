@@ -288,6 +288,27 @@ step_fuzz() {
     counts $passed $failed 0
 }
 
+# package: tests/package/run.sh (make deb, lintian with no error or warning, the .deb unpacked with
+# dpkg -x and served by Debian's httpd from the installed files, the installed rootcauses-check);
+# counts from its last line "N passed, N failed". A make check-full step, not in STEPS: about a
+# minute, most of it dpkg-buildpackage.
+step_package() {
+    local log=$logdir/package.log last
+    run "$log" 1200 /bin/bash "$RC_SRCDIR/tests/package/run.sh"
+    last=$(grep -v '^[[:space:]]*$' "$log" | tail -n 1)
+    if [[ $last =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+        local p=${BASH_REMATCH[1]} f=${BASH_REMATCH[2]}
+        if ((rc != 0 && f == 0)); then
+            note "package: exit status $rc although every test passed"
+            f=1
+        fi
+        counts "$p" "$f" 0
+    else
+        note "package: no summary line (exit status $rc)"
+        counts 0 1 0
+    fi
+}
+
 ALL_STEPS=("${STEPS[@]}")
 if (($# > 0)); then
     STEPS=("$@")
