@@ -26,7 +26,7 @@ set -uo pipefail
 
 EVERYDAY_STEPS=(unit unit_asan integration)
 FULL_STEPS=(unit unit_asan tsan integration integration_worker integration_prefork browser html
-    fuzz integration_asan valgrind stress dist)
+    fuzz integration_asan valgrind stress cluster package dist)
 
 full=0
 if [[ ${1:-} == --full ]]; then
@@ -181,7 +181,8 @@ step_unit_asan() {
 }
 
 step_integration() {
-    local dir=$RC_SRCDIR/tests/integration log=$logdir/${1:-integration}.log summary n kind
+    local tests=${2:-tests/integration}
+    local dir=$RC_SRCDIR/$tests log=$logdir/${1:-integration}.log summary n kind
     local passed=0 failed=0 skipped=0
     need httpd "mpm:${RC_MPM:-event}" pytest || return
     if [[ ! -d $dir ]]; then
@@ -190,7 +191,7 @@ step_integration() {
         return
     fi
     pushd "$RC_SRCDIR" >/dev/null || { counts 0 1 0; return; }
-    run "$log" 2400 "$PYTHON" -m pytest -q -rfEs -p no:cacheprovider tests/integration
+    run "$log" 2400 "$PYTHON" -m pytest -q -rfEs -p no:cacheprovider "$tests"
     popd >/dev/null || true
     summary=$(grep -E ' in [0-9.]+s' "$log" | grep -E 'passed|failed|skipped|error|no tests ran|deselected|xfailed|xpassed' | tail -n 1)
     while read -r n kind; do
@@ -431,6 +432,34 @@ step_dist() {
     fi
     chmod -R u+w "$tmp" 2>/dev/null
     rm -rf "$tmp"
+}
+
+# cluster: tests/cluster/ (three backend httpds behind a front with mod_proxy_balancer,
+# mod_proxy_hcheck and mod_cache_socache; docs/SCALING.md), with pytest, as integration.
+step_cluster() {
+    need tool:WRK:wrk:wrk || return
+    step_integration cluster tests/cluster
+}
+
+# package: tests/package/run.sh (make deb, lintian with no error or warning, the .deb unpacked with
+# dpkg -x and served by Debian's httpd from the installed files, the installed rootcauses-check);
+# counts from its last line "N passed, N failed". A make check-full step: about a minute, most of it
+# dpkg-buildpackage.
+step_package() {
+    local log=$logdir/package.log last
+    run "$log" 1200 /bin/bash "$RC_SRCDIR/tests/package/run.sh"
+    last=$(grep -v '^[[:space:]]*$' "$log" | tail -n 1)
+    if [[ $last =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+        local p=${BASH_REMATCH[1]} f=${BASH_REMATCH[2]}
+        if ((rc != 0 && f == 0)); then
+            note "package: exit status $rc although every test passed"
+            f=1
+        fi
+        counts "$p" "$f" 0
+    else
+        note "package: no summary line (exit status $rc)"
+        counts 0 1 0
+    fi
 }
 
 if ((full)); then
