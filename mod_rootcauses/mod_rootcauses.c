@@ -443,11 +443,15 @@ typedef struct req {
     const char *tag_suffix;   /* the ETag's part after the data's */
 } req;
 
-static const char *const content_types[] = {
-    "text/html; charset=utf-8",
-    "application/json",
-    "text/csv; charset=utf-8; header=present",
-    "application/atom+xml",
+/* Per rc_format: the Content-Type, and the ETag's last part (also the response cache key's
+ * first), so that each format of one URL has its own. */
+static const struct {
+    const char *type, *tag;
+} formats[] = {
+    {"text/html; charset=utf-8", "-h\""},
+    {"application/json", "-j\""},
+    {"text/csv; charset=utf-8; header=present", "-c\""},
+    {"application/atom+xml", "-a\""},
 };
 
 static int finish(req *q)
@@ -460,7 +464,7 @@ static int finish(req *q)
 /* The Content-Type of a response in format f, and the CSP that every HTML answer carries. */
 static void set_type(request_rec *r, rc_format f, const char *type)
 {
-    ap_set_content_type(r, type ? type : content_types[f]);
+    ap_set_content_type(r, type ? type : formats[f].type);
     if (f == RC_HTML)
         apr_table_setn(r->headers_out, "Content-Security-Policy", "default-src 'self'");
 }
@@ -494,13 +498,12 @@ static int send_error(req *q, int status, const char *param, const char *message
 static void set_cache_headers(req *q, apr_time_t mtime)
 {
     request_rec *r = q->r;
-    static const char *const fmt_tag[] = {"-h\"", "-j\"", "-c\"", "-a\""};
     if (q->site.layout->mtime > mtime && q->format == RC_HTML)
         mtime = q->site.layout->mtime;
     apr_table_setn(r->headers_out, "ETag",
                    apr_pstrcat(r->pool, "\"", q->site.data->tag, "-", q->site.layout->hash,
                                apr_itoa(r->pool, q->page_size),
-                               q->tag_suffix ? q->tag_suffix : fmt_tag[q->format], NULL));
+                               q->tag_suffix ? q->tag_suffix : formats[q->format].tag, NULL));
     ap_update_mtime(r, mtime);
     ap_set_last_modified(r);
     apr_table_setn(r->headers_out, "Cache-Control",
@@ -677,9 +680,8 @@ static rc_cache_lock the_lock(void)
  * size, and the origin of the absolute links of HTML and Atom). */
 static const char *cache_key(req *q, const rc_collection *col, const rc_query *qu)
 {
-    static const char *const fmt_name[] = {"h ", "j ", "c ", "a "};
     request_rec *r = q->r;
-    return apr_pstrcat(r->pool, fmt_name[q->format], q->site.data->tag, " ",
+    return apr_pstrcat(r->pool, formats[q->format].tag, q->site.data->tag, " ",
                        q->site.data->langs[q->site.lang], " ", q->site.base->url, " ",
                        q->site.layout->hash, apr_itoa(r->pool, q->page_size), " ",
                        q->format == RC_JSON ? "" : q->site.origin, " ", col->slug, "?", qu->key,
@@ -781,29 +783,17 @@ static int serve_listing(req *q, const rc_collection *col)
     return finish(q);
 }
 
-/* The format a path asks for by its suffix, for error responses of paths that route nowhere. */
-static rc_format format_of_path(const char *p)
-{
-    apr_size_t n = strlen(p);
-    if (n > 5 && !strcmp(p + n - 5, ".json"))
-        return RC_JSON;
-    if ((n > 4 && !strcmp(p + n - 4, ".csv")) || (n > 5 && !strcmp(p + n - 5, ".atom")))
-        return RC_CSV;  /* CSV and Atom errors are both text/plain */
-    return RC_HTML;
-}
-
 static int value_or(int v, int def)
 {
     return v == UNSET ? def : v;
 }
 
-/* The path below the mount point, NULL when r->uri is not under it. */
+/* The path below the mount point (decoded, without trailing '/'), NULL when r->uri is not
+ * under it. */
 static const char *below_mount(request_rec *r, const char *mount)
 {
     apr_size_t mlen = strlen(mount);
     const char *path;
-    while (mlen > 0 && mount[mlen - 1] == '/')
-        mlen--;
     if (strncmp(r->uri, mount, mlen))
         return NULL;
     path = r->uri + mlen;
@@ -830,7 +820,7 @@ static int rc_handler(request_rec *r)
     rc_version *v;
     rc_route route;
     req q;
-    const char *path, *mount;
+    const char *path;
     int rv;
 
     if (!r->handler || strcmp(r->handler, RC_HANDLER))
@@ -860,8 +850,7 @@ static int rc_handler(request_rec *r)
     q.out.image_ctx = v;
     q.page_size = value_or(conf->page_size, RC_DEFAULT_PAGE_SIZE);
     q.max_age = value_or(conf->max_age, RC_DEFAULT_MAX_AGE);
-    mount = conf->mount ? conf->mount : conf->section ? conf->section : "";
-    path = below_mount(r, mount);
+    path = below_mount(r, conf->base ? conf->base->path : "");
 
     memset(&route, 0, sizeof(route));
     if (path)
@@ -869,7 +858,7 @@ static int rc_handler(request_rec *r)
     rc_site_set(r->pool, &q.site, v->data, conf->layout, conf->base, route.lang,
                 ap_construct_url(r->pool, "", r));
     q.site.here = route.kind == RC_NOT_FOUND ? NULL : route.here;
-    q.format = route.kind == RC_NOT_FOUND ? format_of_path(path ? path : r->uri) : route.format;
+    q.format = route.kind == RC_NOT_FOUND ? rc_format_of_path(path ? path : r->uri) : route.format;
     if (r->method_number != M_GET)
         return send_error(&q, HTTP_METHOD_NOT_ALLOWED, NULL,
                           apr_psprintf(r->pool, q.site.m->not_allowed_text, r->method));

@@ -803,7 +803,7 @@ static const char *on_item(void *ctx, const rc_jnode *v, apr_uint32_t c, apr_uin
     const rc_jnode *date, *countries;
     bitem *it;
     rc_date d;
-    const char *why = NULL;
+    rc_date_status why = RC_DATE_SYNTAX;
 
     if (!col || !(it = rc_vec_push(&col->items))) {
         oom(b);
@@ -826,10 +826,11 @@ static const char *on_item(void *ctx, const rc_jnode *v, apr_uint32_t c, apr_uin
 
     date = rc_jget(v, "date");
     if (!date || date->type != RC_JSTRING || strlen(date->s) != date->n ||
-        (why = rc_date_parse(date->s, &d)) != NULL) {
+        (why = rc_date_parse(date->s, &d)) != RC_DATE_OK) {
         path_push(b, ".date");
-        if (date && date->type == RC_JSTRING && why && why[0] == 'n')
-            fail(b, date, "a real calendar date as YYYY, YYYY-MM or YYYY-MM-DD (%s)", why);
+        if (date && date->type == RC_JSTRING && why == RC_DATE_CALENDAR)
+            fail(b, date, "a real calendar date as YYYY, YYYY-MM or YYYY-MM-DD (no such day "
+                          "in the calendar)");
         else
             fail(b, date, "a date as YYYY, YYYY-MM or YYYY-MM-DD");
         return b->error;
@@ -1106,11 +1107,9 @@ static int inside_dir(build *b, const char *path)
 static int page_file(build *b, const rc_jnode *v, apr_uint32_t *body, apr_int64_t *mtime)
 {
     char *full, *buf;
-    apr_file_t *f;
     apr_finfo_t fi;
-    apr_status_t rv;
     apr_size_t len;
-    char msg[120];
+    const char *why;
 
     if (!plain_string(v))
         return fail(b, v, "a file name relative to the data file's folder");
@@ -1125,26 +1124,14 @@ static int page_file(build *b, const rc_jnode *v, apr_uint32_t *body, apr_int64_
     if (!inside_dir(b, full))
         return fail(b, v, "a file inside the data file's folder %s (a link out of it is not "
                           "followed)", b->dir);
-    if ((rv = apr_file_open(&f, full, APR_FOPEN_READ | APR_FOPEN_BINARY, 0, b->tmp)) !=
-            APR_SUCCESS ||
-        (rv = apr_file_info_get(&fi, APR_FINFO_MTIME | APR_FINFO_SIZE | APR_FINFO_INODE |
-                                         APR_FINFO_DEV | APR_FINFO_TYPE, f)) != APR_SUCCESS) {
-        note_file(b, full, NULL);
-        return fail(b, v, "a readable page file (%s: %s)", full,
-                    apr_strerror(rv, msg, sizeof(msg)));
+    if ((why = rc_file_read(b->tmp, full, RC_MAX_PAGE_BYTES, &buf, &len, &fi)) != NULL) {
+        if (fi.filetype == APR_REG || fi.filetype == APR_DIR)
+            note_file(b, full, &fi);
+        else
+            note_file(b, full, NULL);
+        return fail(b, v, "a readable page file of at most 16 MB (%s: %s)", full, why);
     }
     note_file(b, full, &fi);
-    if (fi.filetype != APR_REG || fi.size > RC_MAX_PAGE_BYTES) {
-        apr_file_close(f);
-        return fail(b, v, "a regular page file of at most 16 MB (%s is not)", full);
-    }
-    len = (apr_size_t)fi.size;
-    buf = apr_palloc(b->tmp, len + 1);
-    rv = len ? apr_file_read_full(f, buf, len, &len) : APR_SUCCESS;
-    apr_file_close(f);
-    if (rv != APR_SUCCESS)
-        return fail(b, v, "a readable page file (%s: %s)", full,
-                    apr_strerror(rv, msg, sizeof(msg)));
     if (!rc_utf8_valid(buf, len))
         return fail(b, v, "a page file in UTF-8 (%s is not, or holds a NUL byte)", full);
     XXH3_128bits_update(b->content, buf, len);
@@ -1955,6 +1942,41 @@ static const char *write_image(build *b, rc_imgw *w)
         h.nitems += cols[c].nitems;
     imgw_finish(w, &h);
     return rc_imgw_error(w);
+}
+
+/* ---------------------------------------------------------------- files */
+
+const char *rc_file_read(apr_pool_t *p, const char *path, apr_off_t limit, char **buf,
+                         apr_size_t *len, apr_finfo_t *fi)
+{
+    apr_file_t *f;
+    apr_status_t rv;
+    char msg[120];
+
+    memset(fi, 0, sizeof(*fi));
+    if ((rv = apr_file_open(&f, path, APR_FOPEN_READ | APR_FOPEN_BINARY, 0, p)) != APR_SUCCESS ||
+        (rv = apr_file_info_get(fi, APR_FINFO_MTIME | APR_FINFO_SIZE | APR_FINFO_INODE |
+                                        APR_FINFO_DEV | APR_FINFO_TYPE, f)) != APR_SUCCESS) {
+        if (rv == APR_SUCCESS)
+            apr_file_close(f);
+        return apr_pstrdup(p, apr_strerror(rv, msg, sizeof(msg)));
+    }
+    if (fi->filetype != APR_REG) {
+        apr_file_close(f);
+        return "not a regular file";
+    }
+    if (fi->size > limit) {
+        apr_file_close(f);
+        return apr_psprintf(p, "larger than %" APR_OFF_T_FMT " bytes", limit);
+    }
+    *len = (apr_size_t)fi->size;
+    *buf = apr_palloc(p, *len + 1);
+    rv = *len ? apr_file_read_full(f, *buf, *len, len) : APR_SUCCESS;
+    apr_file_close(f);
+    if (rv != APR_SUCCESS)
+        return apr_pstrdup(p, apr_strerror(rv, msg, sizeof(msg)));
+    (*buf)[*len] = '\0';
+    return NULL;
 }
 
 /* ---------------------------------------------------------------- entry points */

@@ -4,6 +4,7 @@
 #ifndef RC_BUILD_H
 #define RC_BUILD_H
 
+#include <apr_file_info.h>
 #include <apr_file_io.h>
 #include <apr_pools.h>
 #include <apr_tables.h>
@@ -54,6 +55,11 @@ const char *rc_build_file(apr_pool_t *p, const char *path, rc_imgw *w,
 /* The same from a buffer (tests, fuzzing): page files are not read, their bodies are empty. */
 const char *rc_build_buffer(apr_pool_t *p, const char *name, const char *buf, apr_size_t len,
                             rc_imgw *w);
+
+/* Reads the whole regular file at path (at most limit bytes) into p, NUL-terminated; *fi gets
+ * its state. NULL, or why not ("No such file or directory", "larger than 16 MB", ...). */
+const char *rc_file_read(apr_pool_t *p, const char *path, apr_off_t limit, char **buf,
+                         apr_size_t *len, apr_finfo_t *fi);
 
 /* 1 if slug matches ^[a-z0-9][a-z0-9-]{0,63}$ */
 int rc_slug_valid(const char *slug);

@@ -30,9 +30,9 @@ static int digits(const char *s, int n)
     return v;
 }
 
-const char *rc_date_parse(const char *s, rc_date *d)
+rc_date_status rc_date_parse(const char *s, rc_date *d)
 {
-    static const char *const syntax = "expected YYYY, YYYY-MM or YYYY-MM-DD";
+    const rc_date_status syntax = RC_DATE_SYNTAX;
     int y, m = 0, day = 0;
 
     if (!s || (y = digits(s, 4)) < 0)
@@ -52,14 +52,14 @@ const char *rc_date_parse(const char *s, rc_date *d)
 
     if (y < 1 || (s[4] == '-' && (m < 1 || m > 12)) ||
         (s[4] == '-' && s[7] == '-' && (day < 1 || day > days_in_month(y, m))))
-        return "no such day in the calendar";
+        return RC_DATE_CALENDAR;
 
     d->year = y;
     d->month = m;
     d->day = day;
     d->start = y * 10000 + (m ? m : 1) * 100 + (day ? day : 1);
     d->end = y * 10000 + (m ? m : 12) * 100 + (day ? day : days_in_month(y, m ? m : 12));
-    return NULL;
+    return RC_DATE_OK;
 }
 
 const char *rc_date_human(apr_pool_t *p, const rc_date *d)

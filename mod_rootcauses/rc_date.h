@@ -10,9 +10,14 @@ typedef struct rc_date {
     int start, end;
 } rc_date;
 
-/* Parses s. Returns NULL and fills *d, or a reason ("expected YYYY, YYYY-MM or YYYY-MM-DD",
- * "no such day in the calendar") that callers put in their own message. */
-const char *rc_date_parse(const char *s, rc_date *d);
+typedef enum rc_date_status {
+    RC_DATE_OK = 0,
+    RC_DATE_SYNTAX,   /* not YYYY, YYYY-MM or YYYY-MM-DD */
+    RC_DATE_CALENDAR  /* the form is right, but there is no such day (2021-02-30, 2021-13) */
+} rc_date_status;
+
+/* Parses s into *d (filled only when RC_DATE_OK); callers write their own message. */
+rc_date_status rc_date_parse(const char *s, rc_date *d);
 
 /* The date for people: "2021", "July 2022", "March 9, 2022". */
 const char *rc_date_human(apr_pool_t *p, const rc_date *d);

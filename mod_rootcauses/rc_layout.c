@@ -1,5 +1,6 @@
 /* rc_layout: layouts are split once, so a response is a walk over ready segments. */
 #include "rc_layout.h"
+#include "rc_build.h"
 #include "rc_text.h"
 
 #include <string.h>
@@ -116,29 +117,13 @@ const char *rc_layout_parse(apr_pool_t *p, const char *name, const char *text, a
 
 const char *rc_layout_load(apr_pool_t *p, const char *path, rc_layout **out)
 {
-    apr_file_t *f;
     apr_finfo_t fi;
-    apr_status_t rv;
-    char *buf, msg[120];
-    const char *err;
     apr_size_t len;
+    char *buf;
+    const char *err;
 
-    if ((rv = apr_file_open(&f, path, APR_FOPEN_READ | APR_FOPEN_BINARY, 0, p)) != APR_SUCCESS ||
-        (rv = apr_file_info_get(&fi, APR_FINFO_SIZE | APR_FINFO_MTIME, f)) != APR_SUCCESS)
-        return apr_psprintf(p, "layout %s: cannot read it: %s", path,
-                            apr_strerror(rv, msg, sizeof(msg)));
-    if (fi.size > (1 << 20)) {
-        apr_file_close(f);
-        return apr_psprintf(p, "layout %s: larger than 1 MiB", path);
-    }
-    len = (apr_size_t)fi.size;
-    buf = apr_palloc(p, len + 1);
-    rv = len ? apr_file_read_full(f, buf, len, &len) : APR_SUCCESS;
-    apr_file_close(f);
-    if (rv != APR_SUCCESS)
-        return apr_psprintf(p, "layout %s: cannot read it: %s", path,
-                            apr_strerror(rv, msg, sizeof(msg)));
-    buf[len] = '\0';
+    if ((err = rc_file_read(p, path, 1 << 20, &buf, &len, &fi)) != NULL)
+        return apr_psprintf(p, "layout %s: cannot read it (at most 1 MiB): %s", path, err);
     if ((err = rc_layout_parse(p, path, buf, len, out)) != NULL)
         return err;
     (*out)->mtime = fi.mtime;

@@ -257,12 +257,12 @@ static void take(parse_ctx *c, const char *name, const char *v)
 
 static int date_bound(parse_ctx *c, const char *name, const char *v, rc_date *d)
 {
-    const char *why;
+    rc_date_status why;
     if (!v)
         return 0;
-    if ((why = rc_date_parse(v, d)) != NULL) {
+    if ((why = rc_date_parse(v, d)) != RC_DATE_OK) {
         add_error(c, name, v, c->m->e_date, name, shown(c->p, v),
-                  why[0] == 'n' ? c->m->e_date_calendar : c->m->e_date_syntax);
+                  why == RC_DATE_CALENDAR ? c->m->e_date_calendar : c->m->e_date_syntax);
         return 0;
     }
     return 1;

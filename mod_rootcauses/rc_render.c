@@ -113,6 +113,7 @@ void rc_base_init(apr_pool_t *p, rc_base *b, const char *mount)
     char *trimmed = apr_pstrndup(p, mount, n);
     while (n > 0 && trimmed[n - 1] == '/')
         trimmed[--n] = '\0';
+    b->path = trimmed;
     b->url = rc_escape_path(p, trimmed);
     b->html = rc_escape_html(p, b->url);
     b->json = rc_escape_json(p, b->url, strlen(b->url));

@@ -39,6 +39,7 @@ void rc_out_flush(rc_out *o);
 
 /* The mount point's path in the forms the writers need; made once per configuration. */
 typedef struct rc_base {
+    const char *path;           /* decoded, without trailing '/' */
     const char *url, *html, *json;
     int csv_plain;
 } rc_base;

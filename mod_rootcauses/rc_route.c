@@ -79,15 +79,18 @@ static const char *group(apr_pool_t *p, const char *subject, PCRE2_SIZE *ov, int
     return apr_pstrndup(p, subject + ov[2 * n], ov[2 * n + 1] - ov[2 * n]);
 }
 
-static rc_format format_of(const char *ext)
+rc_format rc_format_of_path(const char *path)
 {
-    if (!ext)
+    const char *dot = strrchr(path, '.');
+    if (!dot || strchr(dot, '/'))
         return RC_HTML;
-    if (!strcmp(ext, "json"))
+    if (!strcmp(dot, ".json"))
         return RC_JSON;
-    if (!strcmp(ext, "csv"))
+    if (!strcmp(dot, ".csv"))
         return RC_CSV;
-    return RC_ATOM;
+    if (!strcmp(dot, ".atom"))
+        return RC_ATOM;
+    return RC_HTML;
 }
 
 static void redirect(rc_route *out, const char *location)
@@ -176,7 +179,7 @@ static void route(const rc_router *rt, const rc_data *d, apr_pool_t *p, const ch
             redirect(out, apr_pstrndup(p, path, len - 1));
             return;
         }
-        out->format = format_of(ext);
+        out->format = ext ? rc_format_of_path(apr_pstrcat(p, ".", ext, NULL)) : RC_HTML;
         out->here = apr_pstrcat(p, "/", slug, NULL);
         if (nav->page) {
             out->kind = RC_PAGE;

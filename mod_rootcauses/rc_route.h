@@ -33,6 +33,9 @@ typedef struct rc_route {
 
 typedef struct rc_router rc_router;
 
+/* The format a path asks for by its suffix: .json, .csv, .atom, else HTML. */
+rc_format rc_format_of_path(const char *path);
+
 /* Compiles the route table into p (freed by a cleanup on p). Returns NULL or an error. */
 const char *rc_router_create(apr_pool_t *p, rc_router **out);
 
