@@ -18,6 +18,9 @@
 
 #include <errno.h>
 #include <poll.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <signal.h>
 #include <unistd.h>
 
@@ -1118,6 +1121,9 @@ static void *APR_THREAD_FUNC loader_main(apr_thread_t *t, void *data)
     loader *l = data;
     int nfd = rc_store_notify_fd(l->store);
     (void)t;
+#ifdef __linux__
+    prctl(PR_SET_NAME, "rc-loader");  /* its name in ps, top and /proc/PID/task */
+#endif
     for (;;) {
         struct pollfd fds[2];
         fds[0].fd = l->stop[0];
