@@ -143,7 +143,9 @@ def test_if_none_match_with_the_suffixed_etag_gives_304(compressed, path, method
     assert r.header("Content-Encoding") == coding
     assert "Accept-Encoding" in r.header("Vary")
     assert r.header("Cache-Control") == packed.header("Cache-Control")
-    assert r.header("Last-Modified") == packed.header("Last-Modified")
+    # the ETag validates; Last-Modified (this machine's file times) stays with the 200, so a
+    # shared cache filled from another machine keeps its copy
+    assert r.header("Last-Modified") is None
 
 
 @pytest.mark.parametrize("tags", [
