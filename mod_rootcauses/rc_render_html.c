@@ -270,6 +270,17 @@ static int active_filters(const rc_data *d, const rc_collection *col, const rc_q
     return n;
 }
 
+/* "Filter", or "Filter (2 active)" when the form has filters set. */
+static void filter_title(rc_out *o, const rc_msgs *m, int active)
+{
+    rc_out_puts(o, m->filter);
+    if (active)
+        rc_out_strs(o, " <span class=\"filter-count\">(",
+                    active == 1 ? m->filter_active_one
+                                : apr_psprintf(o->pool, m->filter_active, active),
+                    ")</span>", NULL);
+}
+
 static void kind_label(rc_out *o, const rc_site *s, const rc_collection *col, int k)
 {
     const rc_kind *kind = &col->kinds[k];
@@ -291,10 +302,8 @@ static void filter_form(rc_out *o, const rc_site *s, const listing_ctx *c)
     rc_out_strs(o, "<form class=\"filters\" id=\"filters\" method=\"get\" action=\"",
                 s->home_html, "/", col->slug,
                 "\" role=\"search\" aria-labelledby=\"filters-heading\">\n"
-                "<h2 id=\"filters-heading\">", m->filter, NULL);
-    if (active)
-        rc_out_strs(o, " <span class=\"filter-count\">(",
-                    apr_psprintf(o->pool, m->filter_active, active), ")</span>", NULL);
+                "<h2 id=\"filters-heading\">", NULL);
+    filter_title(o, m, active);
     rc_out_puts(o, "</h2>\n");
 
     /* A fieldset with an error is described by its message (GOV.UK's error pattern). */
