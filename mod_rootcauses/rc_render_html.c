@@ -299,7 +299,13 @@ static void filter_form(rc_out *o, const rc_site *s, const listing_ctx *c)
     const rc_msgs *m = s->m;
     int active = active_filters(d, col, q);
 
-    rc_out_strs(o, "<form class=\"filters\" id=\"filters\" method=\"get\" action=\"",
+    /* One form in a disclosure: closed on narrow screens (open when a value is wrong, so that
+     * the error summary's links reach their fields); the stylesheet hides the summary and shows
+     * the form on wide ones. */
+    rc_out_strs(o, "<details class=\"disclosure filter-panel\"", c->r ? "" : " open",
+                "><summary>", NULL);
+    filter_title(o, m, active);
+    rc_out_strs(o, "</summary>\n<form class=\"filters\" id=\"filters\" method=\"get\" action=\"",
                 s->home_html, "/", col->slug,
                 "\" role=\"search\" aria-labelledby=\"filters-heading\">\n"
                 "<h2 id=\"filters-heading\">", NULL);
@@ -369,7 +375,7 @@ static void filter_form(rc_out *o, const rc_site *s, const listing_ctx *c)
         rc_out_printf(o, "<input type=\"hidden\" name=\"per_page\" value=\"%d\">\n", q->per_page);
     rc_out_strs(o, "<div class=\"actions\"><button type=\"submit\" class=\"button\">", m->apply,
                 "</button> <a class=\"button-secondary\" href=\"", s->home_html, "/", col->slug,
-                "\">", m->clear, "</a></div>\n</form>\n", NULL);
+                "\">", m->clear, "</a></div>\n</form>\n</details>\n", NULL);
 }
 
 static void page_link(rc_out *o, const rc_site *s, const listing_ctx *c, apr_int64_t page,
