@@ -23,6 +23,7 @@ static const rc_msgs english = {
     "About this site",
 
     "Filter",
+    "1 active",
     "%d active",
     "Country",
     "Date",
@@ -116,6 +117,7 @@ static const rc_msgs spanish = {
     "Acerca de este sitio",
 
     "Filtrar",
+    "1 activo",
     "%d activos",
     "País",
     "Fecha",

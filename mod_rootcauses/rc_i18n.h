@@ -22,9 +22,9 @@ typedef struct rc_msgs {
     /* the layout (HTML) */
     const char *skip, *main_nav, *menu, *languages, *footer_about;
     /* listings (HTML) */
-    const char *filter, *filter_active, *country, *date, *date_hint, *from, *to, *kind, *text,
-        *text_hint, *sort, *newest_first, *oldest_first, *apply, *clear, *results,
-        *no_results, *one_result, *n_results, *showing, *past_end, *download, *atom_feed,
+    const char *filter, *filter_active_one, *filter_active, *country, *date, *date_hint, *from,
+        *to, *kind, *text, *text_hint, *sort, *newest_first, *oldest_first, *apply, *clear,
+        *results, *no_results, *one_result, *n_results, *showing, *past_end, *download, *atom_feed,
         *previous, *next, *pagination, *problem, *error_prefix, *correct_filter;
     /* item pages (HTML) */
     const char *documents, *persons, *persons_caption, *name, *position, *countries,

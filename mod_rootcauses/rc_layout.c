@@ -26,9 +26,12 @@ static const char builtin[] =
     "<a class=\"site-name\" href=\"<!--#rootcauses home-->/\"><!--#rootcauses site--></a>"
     "<!--#rootcauses languages-->"
     "</div></header>\n"
+    /* A disclosure that only narrow screens show closed; the stylesheet shows its content on
+     * wide ones. The navigation landmark stays outside it, so it is there in either state. */
     "<nav class=\"site-nav\" aria-label=\"<!--#rootcauses nav-label-->\"><div class=\"wrap\">"
+    "<details class=\"disclosure site-menu\"><summary><!--#rootcauses menu--></summary>"
     "<!--#rootcauses nav-->"
-    "</div></nav>\n"
+    "</details></div></nav>\n"
     "<main id=\"content\" class=\"wrap\" tabindex=\"-1\">\n"
     "<!--#rootcauses content-->"
     "</main>\n"

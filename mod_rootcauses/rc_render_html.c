@@ -270,6 +270,17 @@ static int active_filters(const rc_data *d, const rc_collection *col, const rc_q
     return n;
 }
 
+/* "Filter", or "Filter (2 active)" when the form has filters set. */
+static void filter_title(rc_out *o, const rc_msgs *m, int active)
+{
+    rc_out_puts(o, m->filter);
+    if (active)
+        rc_out_strs(o, " <span class=\"filter-count\">(",
+                    active == 1 ? m->filter_active_one
+                                : apr_psprintf(o->pool, m->filter_active, active),
+                    ")</span>", NULL);
+}
+
 static void kind_label(rc_out *o, const rc_site *s, const rc_collection *col, int k)
 {
     const rc_kind *kind = &col->kinds[k];
@@ -288,13 +299,17 @@ static void filter_form(rc_out *o, const rc_site *s, const listing_ctx *c)
     const rc_msgs *m = s->m;
     int active = active_filters(d, col, q);
 
-    rc_out_strs(o, "<form class=\"filters\" id=\"filters\" method=\"get\" action=\"",
+    /* One form in a disclosure: closed on narrow screens (open when a value is wrong, so that
+     * the error summary's links reach their fields); the stylesheet hides the summary and shows
+     * the form on wide ones. */
+    rc_out_strs(o, "<details class=\"disclosure filter-panel\"", c->r ? "" : " open",
+                "><summary>", NULL);
+    filter_title(o, m, active);
+    rc_out_strs(o, "</summary>\n<form class=\"filters\" id=\"filters\" method=\"get\" action=\"",
                 s->home_html, "/", col->slug,
                 "\" role=\"search\" aria-labelledby=\"filters-heading\">\n"
-                "<h2 id=\"filters-heading\">", m->filter, NULL);
-    if (active)
-        rc_out_strs(o, " <span class=\"filter-count\">(",
-                    apr_psprintf(o->pool, m->filter_active, active), ")</span>", NULL);
+                "<h2 id=\"filters-heading\">", NULL);
+    filter_title(o, m, active);
     rc_out_puts(o, "</h2>\n");
 
     /* A fieldset with an error is described by its message (GOV.UK's error pattern). */
@@ -360,7 +375,7 @@ static void filter_form(rc_out *o, const rc_site *s, const listing_ctx *c)
         rc_out_printf(o, "<input type=\"hidden\" name=\"per_page\" value=\"%d\">\n", q->per_page);
     rc_out_strs(o, "<div class=\"actions\"><button type=\"submit\" class=\"button\">", m->apply,
                 "</button> <a class=\"button-secondary\" href=\"", s->home_html, "/", col->slug,
-                "\">", m->clear, "</a></div>\n</form>\n", NULL);
+                "\">", m->clear, "</a></div>\n</form>\n</details>\n", NULL);
 }
 
 static void page_link(rc_out *o, const rc_site *s, const listing_ctx *c, apr_int64_t page,

@@ -2,7 +2,8 @@
 // axe-core for WCAG 2.1 A and AA. Started by run.py with a running httpd:
 //
 //   RC_BASE_URL     http://127.0.0.1:PORT        RC_MOUNT        /rootcauses
-//   RC_PAGES        JSON [{name, path, status}]  RC_SCREENSHOTS  folder for the PNGs
+//   RC_PAGES        JSON [{name, path, status, lang, listing}]
+//   RC_SCREENSHOTS  folder for the PNGs
 //   RC_CHROMIUM     the browser (default /usr/bin/chromium)
 //
 // Prints "ok NAME" or "FAILED NAME: why" per test, then "N passed, N failed".
@@ -19,7 +20,8 @@ const B = process.env.RC_MOUNT || '/rootcauses';
 const pages = JSON.parse(process.env.RC_PAGES || '[]');
 const shots = process.env.RC_SCREENSHOTS;
 const WIDE = { width: 1280, height: 900 };
-const NARROW = { width: 375, height: 812 };
+// A phone: the first screen of a listing shows its first result.
+const NARROW = { width: 375, height: 800 };
 const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
 // Chromium as the machine has it: no downloads, no sandbox (root in a container), a fresh
@@ -112,6 +114,61 @@ async function tabTo(page, selector, max = 120) {
 
 const activeId = (page) => page.evaluate(() => document.activeElement && document.activeElement.id);
 
+const focusedMatches = (page, selector) => page.evaluate((s) =>
+    Boolean(document.activeElement && document.activeElement.matches(s)), selector);
+
+// The top and bottom of the first element matching selector, from the top of the document.
+const topOf = (page, selector) => page.locator(selector).first().evaluate((e) => {
+    const r = e.getBoundingClientRect();
+    return { top: Math.round(r.top + window.scrollY), bottom: Math.round(r.bottom + window.scrollY) };
+});
+
+// What Chromium tells screen readers about the first element matching selector: its role, name,
+// whether it is left out of the accessibility tree, and its expanded state.
+async function axNode(page, selector) {
+    const cdp = await page.context().newCDPSession(page);
+    try {
+        const { root } = await cdp.send('DOM.getDocument', { depth: 0 });
+        const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector });
+        expect(nodeId, `${selector}: no such element`);
+        const { nodes } = await cdp.send('Accessibility.getPartialAXTree', { nodeId, fetchRelatives: false });
+        const n = nodes[0];
+        const prop = (name) => ((n.properties || []).find((x) => x.name === name) || {}).value;
+        const expanded = prop('expanded');
+        return { ignored: n.ignored, role: n.role && n.role.value, name: n.name && n.name.value,
+            expanded: expanded ? expanded.value : undefined };
+    } finally {
+        await cdp.detach();
+    }
+}
+
+// Opens the page's disclosures (the menu; the filter on listings) as a reader would: a click on
+// each summary that is shown. Wide screens show none, and their content whatever the state, so
+// there the open state is set directly. Returns how many were opened.
+async function openDisclosures(page) {
+    let opened = 0;
+    for (;;) {
+        const closed = page.locator('details.disclosure:not([open]) > summary');
+        const n = await closed.count();
+        let clicked = false;
+        for (let i = 0; i < n && !clicked; i++) {
+            if (await closed.nth(i).isVisible()) {
+                await closed.nth(i).click();
+                clicked = true;
+                opened++;
+            }
+        }
+        if (!clicked)
+            break;
+    }
+    opened += await page.evaluate(() => {
+        const closed = [...document.querySelectorAll('details.disclosure:not([open])')];
+        closed.forEach((d) => { d.open = true; });
+        return closed.length;
+    });
+    return opened;
+}
+
 async function box(page, selector) {
     const b = await page.locator(selector).first().boundingBox();
     expect(b, `${selector} is not displayed`);
@@ -136,19 +193,23 @@ function focusIndicator() {
 
 // ---------------------------------------------------------------- the tests
 
+// Every page of RC_PAGES (every page type in every language) at both sizes, as it loads (menu and
+// filter closed; the filter open on a 400) and with its disclosures open.
 async function pageTests(browser) {
     for (const [label, viewport] of [['1280px', WIDE], ['375px', NARROW]]) {
         const ctx = await browser.newContext({ viewport });
+        const phone = viewport === NARROW;
         for (const p of pages) {
             const { page, problems } = await openPage(ctx);
             const url = base + p.path;
+            const screen = `${viewport.width}x${viewport.height}`;
             let status = 0;
             await test(`${p.name} @${label}: answers ${p.status}`, async () => {
                 const resp = await page.goto(url, { waitUntil: 'load' });
                 status = resp.status();
                 expectEqual(status, p.status, 'status');
             });
-            await test(`${p.name} @${label}: no axe-core violation of WCAG 2.1 A/AA`, async () => {
+            await test(`${p.name} @${label}: no axe-core violation of WCAG 2.1 A/AA (as loaded)`, async () => {
                 const v = await runAxe(page);
                 expect(v.length === 0, `${v.length} violation(s):\n    ${v.join('\n    ')}`);
             });
@@ -161,8 +222,36 @@ async function pageTests(browser) {
                     [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
                 expect(sw <= cw, `the page is ${sw}px wide in a ${cw}px viewport`);
             });
+            if (phone) {
+                await test(`${p.name} @${label}: the <h1> is on the first screen (${screen})`, async () => {
+                    const h1 = await topOf(page, 'h1');
+                    expect(h1.bottom <= viewport.height, `the h1 spans ${h1.top}..${h1.bottom}px`);
+                });
+                if (p.listing && p.status === 200)
+                    await test(`${p.name} @${label}: the first result starts on the first screen (${screen})`, async () => {
+                        const first = await topOf(page, '.items > .item');
+                        const title = await topOf(page, '.items > .item .item-title');
+                        expect(first.top < viewport.height && title.bottom <= viewport.height,
+                            `the first result starts at ${first.top}px, its title ends at ${title.bottom}px`);
+                    });
+            }
             if (shots)
                 await page.screenshot({ path: join(shots, `${p.name}-${label}.png`), fullPage: true });
+            // Wide screens draw the same page in either state: there the listings stand for all
+            // (the time goes to the phone's states).
+            if (phone || p.listing)
+                await test(`${p.name} @${label}: no axe-core violation of WCAG 2.1 A/AA (menu and filter open)`, async () => {
+                    const opened = await openDisclosures(page);
+                    // The menu on every page; on a listing the filter too, which a 400 opens itself.
+                    expectEqual(opened, p.listing && p.status === 200 ? 2 : 1, 'disclosures opened');
+                    const v = await runAxe(page);
+                    expect(v.length === 0, `${v.length} violation(s):\n    ${v.join('\n    ')}`);
+                    const [sw, cw] = await page.evaluate(() =>
+                        [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+                    expect(sw <= cw, `open: the page is ${sw}px wide in a ${cw}px viewport`);
+                });
+            if (shots && phone)
+                await page.screenshot({ path: join(shots, `${p.name}-${label}-open.png`), fullPage: true });
             await page.close();
         }
         await ctx.close();
@@ -208,10 +297,12 @@ async function layoutTests(browser) {
         await page.close();
     });
 
-    await test('visible focus on every Tab stop of a listing (1280px and 375px)', async () => {
+    await test('visible focus on every Tab stop of a listing (1280px and 375px, menu and filter open)', async () => {
         for (const ctx of [wide, narrow]) {
             const { page } = await openPage(ctx);
             await page.goto(`${listing}?country=GT&per_page=1`);
+            // Opened without a click, so that Tab starts from the top of the page.
+            await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
             const bad = [];
             let stops = 0;
             for (let i = 0; i < 80; i++) {
@@ -228,7 +319,7 @@ async function layoutTests(browser) {
         }
     });
 
-    await test('filter form: a sidebar at 1280px, above the results at 375px', async () => {
+    await test('filter form: a sidebar at 1280px; at 375px behind a "Filter" control above the results', async () => {
         let { page } = await openPage(wide);
         await page.goto(listing);
         let f = await box(page, 'form.filters'), r = await box(page, 'section.results');
@@ -238,10 +329,59 @@ async function layoutTests(browser) {
         await page.close();
         ({ page } = await openPage(narrow));
         await page.goto(listing);
+        expect(!(await page.locator('form.filters').isVisible()), 'the form is shown before the Filter control is opened');
+        const s = await box(page, '.filter-panel > summary');
+        r = await box(page, 'section.results');
+        expect(s.y + s.height <= r.y, `Filter control ${JSON.stringify(s)} not above results ${JSON.stringify(r)}`);
+        expect(s.height >= 44 && s.width >= 300, `Filter control ${s.width}x${s.height}px`);
+        await page.locator('.filter-panel > summary').click();
         f = await box(page, 'form.filters');
         r = await box(page, 'section.results');
         expect(f.y + f.height <= r.y, `form ${JSON.stringify(f)} not above results ${JSON.stringify(r)}`);
         expect(f.width >= 300, `form width ${f.width} at 375px`);
+        await page.close();
+    });
+
+    await test('1280px: no Menu or Filter control; the navigation and the form are shown, read and reached while their <details> are closed', async () => {
+        const { page } = await openPage(wide);
+        for (const prefix of ['', '/es']) {
+            await page.goto(`${listing.replace(`${B}/`, `${B}${prefix}/`)}?country=GT`);
+            expectEqual(await page.locator('details.disclosure[open]').count(), 0, `${prefix}: open disclosures`);
+            for (const sel of ['.site-menu > summary', '.filter-panel > summary']) {
+                expect(!(await page.locator(sel).isVisible()), `${prefix}: ${sel} is shown`);
+                expect((await axNode(page, sel)).ignored, `${prefix}: ${sel} is in the accessibility tree`);
+            }
+            expectEqual(await page.locator('.site-nav a').evaluateAll((as) =>
+                as.filter((a) => a.checkVisibility()).length), 10, `${prefix}: navigation links shown`);
+            for (const sel of ['.site-nav a', '#f-country-GT', '#f-q', 'form.filters button[type=submit]']) {
+                expect(await page.locator(sel).first().isVisible(), `${prefix}: ${sel} is not shown`);
+                expect(!(await axNode(page, sel)).ignored, `${prefix}: ${sel} is not in the accessibility tree`);
+            }
+            // Tab goes from the language switch straight to the navigation's first link.
+            await page.locator('.languages a').last().focus();
+            await page.keyboard.press('Tab');
+            expect(await focusedMatches(page, '.site-nav li:first-child a'), `${prefix}: Tab after the language switch`);
+        }
+        await page.close();
+    });
+
+    await test('the Filter control says how many filters are set, in English and Spanish', async () => {
+        const { page } = await openPage(narrow);
+        const cases = [
+            ['', '', 'Filter'],
+            ['', '?country=GT', 'Filter (1 active)'],
+            ['', '?country=GT&country=hn&from=2021&q=&kind=action', 'Filter (4 active)'],
+            ['/es', '', 'Filtrar'],
+            ['/es', '?from=2021', 'Filtrar (1 activo)'],
+            ['/es', '?country=GT,SV&to=2022', 'Filtrar (3 activos)'],
+        ];
+        for (const [prefix, query, text] of cases) {
+            await page.goto(`${base}${B}${prefix}/section-353${query}`);
+            const summary = await axNode(page, '.filter-panel > summary');
+            expectEqual([summary.name, summary.expanded], [text, false], `${prefix}${query}: the control`);
+            expectEqual((await page.locator('#filters-heading').textContent()).trim(), text,
+                `${prefix}${query}: the form's heading`);
+        }
         await page.close();
     });
 
@@ -297,7 +437,8 @@ async function layoutTests(browser) {
         const { page } = await openPage(wide);
         await page.goto(`${listing}?per_page=1`);
         await page.emulateMedia({ media: 'print' });
-        for (const sel of ['.skip-link', '.site-nav', 'form.filters', '.pagination', '.formats'])
+        for (const sel of ['.skip-link', '.site-nav', '.languages', '.filter-panel', 'form.filters',
+            '.pagination', '.formats'])
             expect(!(await page.locator(sel).first().isVisible()), `${sel} is printed`);
         for (const sel of ['h1', '.results', '.items', '.site-header'])
             expect(await page.locator(sel).first().isVisible(), `${sel} is not printed`);
@@ -310,7 +451,100 @@ async function layoutTests(browser) {
 
 async function keyboardTests(browser) {
     const ctx = await browser.newContext({ viewport: WIDE });
+    const phone = await browser.newContext({ viewport: NARROW });
     const listing = `${base}${B}/section-353`;
+
+    // The phone's disclosures, in each language: a summary that Tab reaches, that Enter and Space
+    // open and close, whose content is out of the Tab order and the accessibility tree when closed.
+    for (const [prefix, menu, filter] of [['', 'Menu', 'Filter'], ['/es', 'Menú', 'Filtrar']]) {
+        const at = `${base}${B}${prefix}`;
+        await test(`keyboard @375px ${prefix || '/'}: the ${menu} opens with Enter and closes with Space; its links are Tab stops only when open`, async () => {
+            const { page, problems } = await openPage(phone);
+            await page.goto(`${at}/section-353`);
+            const details = page.locator('details.site-menu');
+            const isOpen = () => details.evaluate((d) => d.open);
+            const links = page.locator('.site-nav li a');
+            const shownLinks = () => links.evaluateAll((as) => as.filter((a) => a.checkVisibility()).length);
+            expectEqual(await axNode(page, '.site-menu > summary'),
+                { ignored: false, role: 'DisclosureTriangle', name: menu, expanded: false }, 'the control, closed');
+            expectEqual(await shownLinks(), 0, 'links shown while closed');
+            expect((await axNode(page, '.site-nav li a')).ignored, 'a link of the closed menu is in the accessibility tree');
+            await tabTo(page, '.site-menu > summary', 10);
+            await page.keyboard.press('Tab');
+            expect(!(await focusedMatches(page, '.site-nav li a')), 'Tab went into the closed menu');
+            await page.keyboard.press('Shift+Tab');
+            expect(await focusedMatches(page, '.site-menu > summary'), 'Shift+Tab did not come back to the control');
+            await page.keyboard.press('Enter');
+            expect(await isOpen(), 'Enter did not open the menu');
+            expectEqual((await axNode(page, '.site-menu > summary')).expanded, true, 'expanded state, open');
+            expectEqual(await shownLinks(), 10, 'links shown while open');
+            // Each label on the screen in full: no link wider than the screen or cut off.
+            const clipped = await links.evaluateAll((as) => as.filter((a) => {
+                const r = a.getBoundingClientRect();
+                return r.right > window.innerWidth || a.scrollWidth > a.clientWidth;
+            }).map((a) => a.textContent));
+            expectEqual(clipped, [], 'labels that do not fit');
+            await page.keyboard.press('Tab');
+            expect(await focusedMatches(page, '.site-nav li:first-child a'), 'Tab from the open menu does not reach its first link');
+            await page.keyboard.press('Shift+Tab');
+            await page.keyboard.press('Space');
+            expect(!(await isOpen()), 'Space did not close the menu');
+            expectEqual(await shownLinks(), 0, 'links shown after closing');
+            expect(await focusedMatches(page, '.site-menu > summary'), 'focus left the control when it closed');
+            await page.keyboard.press('Space');
+            expect(await isOpen(), 'Space did not open the menu');
+            await page.keyboard.press('Enter');
+            expect(!(await isOpen()), 'Enter did not close the menu');
+            // Open, follow a link with the keyboard.
+            await page.keyboard.press('Enter');
+            await page.keyboard.press('Tab');
+            await Promise.all([page.waitForURL(`${at}/`), page.keyboard.press('Enter')]);
+            expectEqual(consoleErrors(problems, '', 0), [], 'console errors');
+            await page.close();
+        });
+
+        await test(`keyboard @375px ${prefix || '/'}: the ${filter} control opens with Enter and Space, closes, and the form submits the expected URL`, async () => {
+            const { page, problems } = await openPage(phone);
+            await page.goto(`${at}/section-353?country=GT`);
+            const details = page.locator('details.filter-panel');
+            const isOpen = () => details.evaluate((d) => d.open);
+            expect(!(await page.locator('#f-country-NI').isVisible()), 'the form is shown while the filter is closed');
+            expect((await axNode(page, '#f-country-NI')).ignored, 'a field of the closed filter is in the accessibility tree');
+            await tabTo(page, '.filter-panel > summary', 10);
+            const control = await axNode(page, '.filter-panel > summary');
+            expect(control.role === 'DisclosureTriangle' && control.name.startsWith(filter) &&
+                control.expanded === false, `the control: ${JSON.stringify(control)}`);
+            // Closed: the next Tab stop is in the results, not in the form.
+            await page.keyboard.press('Tab');
+            expect(await focusedMatches(page, '.results a'), 'Tab from the closed filter does not go to the results');
+            await page.keyboard.press('Shift+Tab');
+            await page.keyboard.press('Enter');
+            expect(await isOpen(), 'Enter did not open the filter');
+            expectEqual((await axNode(page, '.filter-panel > summary')).expanded, true, 'expanded state, open');
+            await page.keyboard.press('Space');
+            expect(!(await isOpen()), 'Space did not close the filter');
+            await page.keyboard.press('Space');
+            expect(await isOpen(), 'Space did not open the filter');
+            // Tab into the form: Guatemala (ticked), then Nicaragua; untick one, tick the other.
+            await page.keyboard.press('Tab');
+            expectEqual(await activeId(page), 'f-country-GT', 'first Tab stop in the open filter');
+            await page.keyboard.press('Space');
+            await tabTo(page, '#f-country-NI', 5);
+            await page.keyboard.press('Space');
+            await tabTo(page, '#f-from', 5);
+            await page.keyboard.type('2022');
+            await Promise.all([page.waitForURL((u) => u.searchParams.get('from') === '2022'),
+                page.keyboard.press('Enter')]);
+            const u = new URL(page.url());
+            expectEqual(u.pathname + u.search, `${B}${prefix}/section-353?country=NI&from=2022&to=&q=&sort=-date`, 'URL');
+            expectEqual(await page.locator('.item-title').count(), 1, 'results');
+            expect(!(await isOpen()), 'the filter is open on the result page');
+            expect((await axNode(page, '.filter-panel > summary')).name.startsWith(`${filter} (2 `),
+                'the control does not count 2 filters');
+            expectEqual(consoleErrors(problems, '', 0), [], 'console errors');
+            await page.close();
+        });
+    }
 
     await test('keyboard: Tab to a country, Space ticks it, type a date, Enter submits', async () => {
         const { page, problems } = await openPage(ctx);
@@ -393,6 +627,32 @@ async function keyboardTests(browser) {
         await page.close();
     });
 
+    await test('keyboard @375px: a 400 opens the filter; the error summary comes first and its link takes focus to the field', async () => {
+        const { page } = await openPage(phone);
+        for (const [prefix, problem] of [['', 'There is a problem'], ['/es', 'Hay un problema']]) {
+            const resp = await page.goto(`${base}${B}${prefix}/section-353?country=GT&to=2021-02-30`);
+            expectEqual(resp.status(), 400, `${prefix}: status`);
+            expect(await page.locator('.filter-panel').evaluate((d) => d.open), `${prefix}: the filter is closed`);
+            await page.waitForFunction(() => document.activeElement &&
+                document.activeElement.classList.contains('error-summary'));
+            const summary = await topOf(page, '.error-summary'), h1 = await topOf(page, 'h1');
+            const control = await topOf(page, '.filter-panel > summary');
+            expect(h1.bottom <= summary.top && summary.bottom <= control.top && summary.bottom <= NARROW.height,
+                `${prefix}: h1 ${JSON.stringify(h1)}, error summary ${JSON.stringify(summary)}, Filter ${JSON.stringify(control)}`);
+            expectEqual((await page.locator('.error-summary h2').textContent()).trim(), problem, `${prefix}: summary heading`);
+            expectEqual(await page.locator('.error-summary a').getAttribute('href'), '#f-to', `${prefix}: link`);
+            await page.keyboard.press('Tab');
+            expect(await focusedMatches(page, '.error-summary a'), `${prefix}: Tab from the summary does not reach its link`);
+            await page.keyboard.press('Enter');
+            await page.waitForFunction(() => document.activeElement && document.activeElement.id === 'f-to');
+            const field = await page.locator('#f-to').boundingBox();
+            expect(field && field.y >= 0 && field.y + field.height <= NARROW.height,
+                `${prefix}: the field is not on the screen after the link (${JSON.stringify(field)})`);
+            expectEqual(await page.inputValue('#f-to'), '2021-02-30', `${prefix}: the field's value`);
+        }
+        await page.close();
+    });
+
     await test('404: a page with a heading and a way back, status 404', async () => {
         const { page } = await openPage(ctx);
         const resp = await page.goto(`${base}${B}/no-such-page`);
@@ -404,6 +664,7 @@ async function keyboardTests(browser) {
     });
 
     await ctx.close();
+    await phone.close();
 }
 
 async function main() {

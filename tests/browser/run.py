@@ -3,11 +3,11 @@
 integration harness, tests/integration/rcserver.py), then
 
     browser  run browser.mjs in Debian's Chromium (playwright-core, axe-core): accessibility,
-             console, keyboard use, layout at 1280 and 375 px; screenshots to
-             $RC_BUILDDIR/tests/screenshots/
+             console, keyboard use, layout at 1280x900 and 375x800 px, in every language;
+             screenshots to $RC_BUILDDIR/tests/screenshots/
     html     save every page type to $RC_BUILDDIR/tests/html/ and check it with the Nu HTML
              Checker (vnu-jar, run with java): one test per page, passed when it has no error
-    docs     write the README screenshots docs/listing.png and docs/item.png (not a test)
+    docs     write the README screenshots docs/*.png (not a test; see docs-screenshots.mjs)
 
 The environment is the one of tests/run-all.sh (RC_SRCDIR, RC_BUILDDIR, RC_MODULE, RC_HTTPD,
 RC_HTTPD_MODULES). node_modules comes from `npm ci` in tests/browser/ (the browser step of
@@ -40,29 +40,39 @@ def builddir() -> Path:
 
 
 def page_list(data: dict) -> list:
-    """Every page type: name, path, expected status. Built from the shipped data file."""
-    pages = [{"name": "home", "path": f"{B}/", "status": 200}]
-    for p in data["pages"]:
-        if p["slug"] != "index":
-            pages.append({"name": f"page-{p['slug']}", "path": sitedata.url(B, p["slug"]),
-                          "status": 200})
-    for c in data["collections"]:
-        item = c["items"][0]
-        filt = f"country={item['countries'][0]}&from={item['date'][:4]}"
-        pages.append({"name": f"listing-{c['slug']}", "path": f"{B}/{c['slug']}", "status": 200})
-        pages.append({"name": f"listing-{c['slug']}-filtered", "path": f"{B}/{c['slug']}?{filt}",
-                      "status": 200})
-    first = data["collections"][0]
-    # Two bad values at once: the error summary lists both, each next to its field.
-    pages.append({"name": "listing-400", "path": f"{B}/{first['slug']}?from=2021-02-30&to=&q=x"
-                  f"&country=ZZ", "status": 400})
-    for c in data["collections"]:
-        # The item with the most to show (documents, persons) of each collection.
-        item = max(c["items"], key=lambda it: (len(it.get("documents", [])) +
-                                               len(it.get("persons", []))))
-        pages.append({"name": f"item-{c['slug']}", "path": f"{B}/{c['slug']}/{quote(item['id'])}",
-                      "status": 200})
-    pages.append({"name": "404", "path": f"{B}/no-such-page", "status": 404})
+    """Every page type in every language: name, path, expected status, language and (for
+    listings) whether it is one. Built from the shipped data file; the default language's pages
+    are named as they are ("listing-reports"), another language's with its code in front
+    ("es-listing-reports", under B/es/)."""
+    pages = []
+    langs = data.get("languages") or ["en"]
+    for n, lang in enumerate(langs):
+        m = B if n == 0 else f"{B}/{lang}"
+        name = (lambda s: s) if n == 0 else (lambda s, lang=lang: f"{lang}-{s}")
+
+        def add(page: str, path: str, status: int = 200, listing: bool = False):
+            pages.append({"name": name(page), "path": path, "status": status, "lang": lang,
+                          "listing": listing})
+
+        add("home", f"{m}/")
+        for p in data["pages"]:
+            if p["slug"] != "index":
+                add(f"page-{p['slug']}", sitedata.url(m, p["slug"]))
+        for c in data["collections"]:
+            item = c["items"][0]
+            filt = f"country={item['countries'][0]}&from={item['date'][:4]}"
+            add(f"listing-{c['slug']}", f"{m}/{c['slug']}", listing=True)
+            add(f"listing-{c['slug']}-filtered", f"{m}/{c['slug']}?{filt}", listing=True)
+        first = data["collections"][0]
+        # Two bad values at once: the error summary lists both, each next to its field.
+        add("listing-400", f"{m}/{first['slug']}?from=2021-02-30&to=&q=x&country=ZZ", 400,
+            listing=True)
+        for c in data["collections"]:
+            # The item with the most to show (documents, persons) of each collection.
+            item = max(c["items"], key=lambda it: (len(it.get("documents", [])) +
+                                                   len(it.get("persons", []))))
+            add(f"item-{c['slug']}", f"{m}/{c['slug']}/{quote(item['id'])}")
+        add("404", f"{m}/no-such-page", 404)
     return pages
 
 
