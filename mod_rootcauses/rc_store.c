@@ -530,7 +530,9 @@ static rc_version *next_version(rc_source *src, apr_pool_t *p, int may_build, in
                 v = build_cached(src, p, err, &trouble);
             drop_lock(lk);
             if (v || *err) {
-                if (*err && !*err_id)
+                /* the id the other processes (and this one's later checks) get from the .err
+                 * file just written, so that this process does not log it a second time */
+                if (*err && !*err_id && !read_err(src, p, err_id))
                     *err_id = XXH3_64bits(*err, strlen(*err));
                 return v;
             }
