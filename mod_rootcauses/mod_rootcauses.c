@@ -1140,6 +1140,9 @@ static void *APR_THREAD_FUNC loader_main(apr_thread_t *t, void *data)
     int stop;
     (void)t;
     for (;;) {
+        /* checks first: a change the process found at its start, not built yet, is built now
+         * rather than a tick later (a process may not live that long) */
+        rc_store_check(l->store, 1, log_store, l->s);
         apr_thread_mutex_lock(l->lock);
         if (!l->stop)
             apr_thread_cond_timedwait(l->wake, l->lock, RC_LOADER_TICK);
@@ -1147,7 +1150,6 @@ static void *APR_THREAD_FUNC loader_main(apr_thread_t *t, void *data)
         apr_thread_mutex_unlock(l->lock);
         if (stop)
             break;
-        rc_store_check(l->store, 1, log_store, l->s);
     }
     /* a plain return: apr_thread_join() frees the thread, which apr_thread_exit() would do
      * before the join reads it */

@@ -554,6 +554,21 @@ static rc_version *next_version(rc_source *src, apr_pool_t *p, int may_build, in
     return v;
 }
 
+/* With the files broken: makes the last good version current, the image in the cache folder,
+ * when it is not already. A process forked from a parent that holds an older version (httpd's
+ * parent does not check between requests) would otherwise serve that one. */
+static void adopt_last_good(rc_source *src, apr_pool_t *p)
+{
+    const char *why;
+    rc_version *v = map_image(src, p, 1, &why);
+    if (!v)
+        return;
+    if (!src->current || strcmp(v->data->hash, src->current->data->hash))
+        set_current(src, v);
+    else
+        rc_version_release(v);
+}
+
 /* 1 when the current version's files changed. */
 static int changed(rc_source *src, apr_pool_t *p)
 {
@@ -579,6 +594,8 @@ const char *rc_source_load(rc_source *src, int keep_old, int *kept, rc_log_fn lo
         set_current(src, v);
     else if (err) {
         src->logged = id;  /* the caller reports it */
+        if (keep_old)
+            adopt_last_good(src, tmp);
         if (keep_old && src->current)
             *kept = 1;
         else
@@ -634,8 +651,15 @@ static void check_source(rc_source *src, int may_build, rc_log_fn log, void *ctx
     v = next_version(src, p, may_build, 0, &err, &id, log, ctx);
     if (v)
         set_current(src, v);
-    else if (err)
+    else if (err) {
+        if (id != src->logged)  /* once per broken version and process, like its message */
+            adopt_last_good(src, p);
         log_broken(src, id, err, log, ctx);
+    }
+    else if (!may_build)
+        /* changed, and not built yet: due again at once for the next check that may build it
+         * (a process that lives shorter than an interval would otherwise never build it) */
+        src->last_check = 0;
 }
 
 void rc_store_check(rc_store *st, int may_build, rc_log_fn log, void *ctx)
