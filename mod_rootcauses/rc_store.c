@@ -559,9 +559,22 @@ static rc_version *next_version(rc_source *src, apr_pool_t *p, int may_build, in
  * parent does not check between requests) would otherwise serve that one. */
 static void adopt_last_good(rc_source *src, apr_pool_t *p)
 {
-    const char *why;
-    rc_version *v = map_image(src, p, 1, &why);
-    if (!v)
+    const char *why, *name = cache_file(p, src, ".img");
+    apr_file_t *f;
+    rc_img_header h;
+    apr_size_t n = sizeof(h);
+    rc_version *v;
+    int differs;
+
+    /* the header says which version it is: only another one is mapped (and summed) */
+    if (!src->store->cache ||
+        apr_file_open(&f, name, APR_FOPEN_READ | APR_FOPEN_BINARY, 0, p) != APR_SUCCESS)
+        return;
+    differs = apr_file_read_full(f, &h, n, &n) == APR_SUCCESS &&
+              (!src->current || strncmp(h.content_hash, src->current->data->hash,
+                                        sizeof(h.content_hash)));
+    apr_file_close(f);
+    if (!differs || !(v = map_image(src, p, 1, &why)))
         return;
     if (!src->current || strcmp(v->data->hash, src->current->data->hash))
         set_current(src, v);
@@ -651,15 +664,16 @@ static void check_source(rc_source *src, int may_build, rc_log_fn log, void *ctx
     v = next_version(src, p, may_build, 0, &err, &id, log, ctx);
     if (v)
         set_current(src, v);
-    else if (err) {
-        if (id != src->logged)  /* once per broken version and process, like its message */
-            adopt_last_good(src, p);
-        log_broken(src, id, err, log, ctx);
+    else {
+        /* broken, or not built yet: meanwhile the last good version, which the others serve */
+        adopt_last_good(src, p);
+        if (err)
+            log_broken(src, id, err, log, ctx);
+        else if (!may_build)
+            /* due again at once for the next check that may build it (a process that lives
+             * shorter than an interval would otherwise never build it) */
+            src->last_check = 0;
     }
-    else if (!may_build)
-        /* changed, and not built yet: due again at once for the next check that may build it
-         * (a process that lives shorter than an interval would otherwise never build it) */
-        src->last_check = 0;
 }
 
 void rc_store_check(rc_store *st, int may_build, rc_log_fn log, void *ctx)
