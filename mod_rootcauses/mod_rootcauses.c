@@ -817,6 +817,33 @@ static int sitemap_part(request_rec *r, int parts)
     return *end || n < 1 || n > parts ? -1 : (int)n;
 }
 
+/* The query string as it came, for links to the same listing in another language: bytes that
+ * may not stand in a URL (raw non-ASCII, controls, quotes, spaces) %-encoded, so that the
+ * links are valid UTF-8 text whatever the request held. */
+static const char *url_safe(apr_pool_t *p, const char *args)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    const unsigned char *u;
+    char *out, *o;
+    for (u = (const unsigned char *)args; *u; u++)
+        if (*u <= 0x20 || *u >= 0x7F || strchr("\"'<>\\^`{|}", *u))
+            break;
+    if (!*u)
+        return args;
+    out = o = apr_palloc(p, 3 * strlen(args) + 1);
+    for (u = (const unsigned char *)args; *u; u++) {
+        if (*u <= 0x20 || *u >= 0x7F || strchr("\"'<>\\^`{|}", *u)) {
+            *o++ = '%';
+            *o++ = hex[*u >> 4];
+            *o++ = hex[*u & 15];
+        }
+        else
+            *o++ = (char)*u;
+    }
+    *o = '\0';
+    return out;
+}
+
 static int rc_handler(request_rec *r)
 {
     const rc_conf *conf;
@@ -891,7 +918,7 @@ static int rc_handler(request_rec *r)
             rc_html_item(&q.out, &q.site, route.collection, route.item);
         return finish(&q);
     case RC_LISTING:
-        q.site.here_args = r->args ? r->args : "";
+        q.site.here_args = r->args ? url_safe(r->pool, r->args) : "";
         return serve_listing(&q, route.collection);
     case RC_SITEMAP: {
         int part = sitemap_part(r, rc_sitemap_parts(v->data));
@@ -1126,6 +1153,9 @@ static void *APR_THREAD_FUNC loader_main(apr_thread_t *t, void *data)
 #endif
     for (;;) {
         struct pollfd fds[2];
+        /* checks first: a change the process found at its start, not built yet, is built now
+         * rather than a tick later (a process may not live that long) */
+        rc_store_check(l->store, 1, log_store, l->s);
         fds[0].fd = l->stop[0];
         fds[0].events = POLLIN;
         fds[1].fd = nfd;
@@ -1137,7 +1167,6 @@ static void *APR_THREAD_FUNC loader_main(apr_thread_t *t, void *data)
             break;
         if (nfd >= 0 && fds[1].revents)
             rc_store_notified(l->store);
-        rc_store_check(l->store, 1, log_store, l->s);
     }
     /* a plain return: apr_thread_join() frees the thread, which apr_thread_exit() would do
      * before the join reads it */

@@ -320,8 +320,12 @@ const char *rc_json_read(apr_pool_t *p, const rc_json_source *src, rc_item_fn it
         if (st != yajl_status_ok) {
             if (st == yajl_status_client_canceled || r.error)
                 err = r.error ? r.error : "stopped";
-            else
-                err = syntax_error(&r, h, offset + (apr_off_t)yajl_get_bytes_consumed(h));
+            else {
+                /* yajl has consumed the offending byte (at the end: every byte, and the count
+                 * is still the last chunk's): the message points at it, not past it */
+                apr_off_t at = offset + (n ? (apr_off_t)yajl_get_bytes_consumed(h) : 0);
+                err = syntax_error(&r, h, at > 0 ? at - 1 : 0);
+            }
             break;
         }
         if (n == 0)

@@ -207,20 +207,16 @@ void rc_openapi(rc_out *o, const rc_site *s)
     json_object_set_new(params, "id",
         json_pack("{s:s,s:s,s:b,s:{s:s,s:s}}", "name", "id", "in", "path", "required", 1,
                   "schema", "type", "string", "pattern", "^[a-z0-9][a-z0-9-]{0,63}$"));
-    if (d->nlang > 1)
-        json_object_set_new(params, "lang",
-            json_pack("{s:s,s:s,s:b,s:s,s:{s:s,s:o}}", "name", "lang", "in", "path", "required",
-                      1, "description", "A language other than the default one", "schema",
-                      "type", "string", "enum", str_enum(langs + 1, d->nlang - 1)));
 
-    /* ---- paths: the same in the default language and under /{lang} ---- */
+    /* ---- paths: the same in the default language and under each other language's /es ----
+     * (a literal prefix: a "/{lang}/{collection}.json" template would be the same hierarchy as
+     * "/{collection}/{id}.json", which OpenAPI forbids as ambiguous) */
     paths = json_object();
-    for (int l = 0; l < (d->nlang > 1 ? 2 : 1); l++) {
-        const char *prefix = l ? "/{lang}" : "";
+    for (int l = 0; l < d->nlang; l++) {
+        const char *prefix = l ? apr_pstrcat(p, "/", langs[l], NULL) : "";
+        const char *suffix = l ? apr_pstrcat(p, "_", langs[l], NULL) : "";
         json_t *common = json_array(), *listing_ps, *item_ps;
         json_array_append_new(common, param_ref(p, "collection"));
-        if (l)
-            json_array_append_new(common, param_ref(p, "lang"));
         listing_ps = json_deep_copy(common);
         {
             json_t *more = listing_params(p);
@@ -231,27 +227,27 @@ void rc_openapi(rc_out *o, const rc_site *s)
         json_array_append_new(item_ps, param_ref(p, "id"));
         json_object_set_new(paths, apr_pstrcat(p, prefix, "/{collection}.json", NULL),
             json_pack("{s:{s:s,s:s,s:o,s:o}}", "get", "summary", "A listing as JSON",
-                      "operationId", l ? "listingJsonInLanguage" : "listingJson", "parameters",
+                      "operationId", apr_pstrcat(p, "listingJson", suffix, NULL), "parameters",
                       json_incref(listing_ps), "responses",
                       responses(p, "application/json", schema_ref(p, "Listing"),
                                 "One page of the matching items, with facets")));
         json_object_set_new(paths, apr_pstrcat(p, prefix, "/{collection}.csv", NULL),
             json_pack("{s:{s:s,s:s,s:o,s:o}}", "get", "summary",
                       "Every matching item as CSV (page and per_page are checked, not used)",
-                      "operationId", l ? "listingCsvInLanguage" : "listingCsv", "parameters",
+                      "operationId", apr_pstrcat(p, "listingCsv", suffix, NULL), "parameters",
                       json_incref(listing_ps), "responses",
                       responses(p, "text/csv", json_pack("{s:s}", "type", "string"),
                                 "Columns id,date,title,countries,kind,url")));
         json_object_set_new(paths, apr_pstrcat(p, prefix, "/{collection}.atom", NULL),
             json_pack("{s:{s:s,s:s,s:o,s:o}}", "get", "summary",
                       "The newest 50 matching items as an Atom 1.0 feed", "operationId",
-                      l ? "listingAtomInLanguage" : "listingAtom", "parameters", listing_ps,
+                      apr_pstrcat(p, "listingAtom", suffix, NULL), "parameters", listing_ps,
                       "responses",
                       responses(p, "application/atom+xml", json_pack("{s:s}", "type", "string"),
                                 "An Atom feed")));
         json_object_set_new(paths, apr_pstrcat(p, prefix, "/{collection}/{id}.json", NULL),
             json_pack("{s:{s:s,s:s,s:o,s:o}}", "get", "summary", "One item as JSON",
-                      "operationId", l ? "itemJsonInLanguage" : "itemJson", "parameters", item_ps,
+                      "operationId", apr_pstrcat(p, "itemJson", suffix, NULL), "parameters", item_ps,
                       "responses",
                       responses(p, "application/json", schema_ref(p, "Item"),
                                 "The item, as in the listings")));

@@ -648,6 +648,34 @@ int rc_store_notified(rc_store *st)
 #endif
 }
 
+/* With the files broken: makes the last good version current, the image in the cache folder,
+ * when it is not already. A process forked from a parent that holds an older version (httpd's
+ * parent does not check between requests) would otherwise serve that one. */
+static void adopt_last_good(rc_source *src, apr_pool_t *p)
+{
+    const char *why, *name = cache_file(p, src, ".img");
+    apr_file_t *f;
+    rc_img_header h;
+    apr_size_t n = sizeof(h);
+    rc_version *v;
+    int differs;
+
+    /* the header says which version it is: only another one is mapped (and summed) */
+    if (!src->store->cache ||
+        apr_file_open(&f, name, APR_FOPEN_READ | APR_FOPEN_BINARY, 0, p) != APR_SUCCESS)
+        return;
+    differs = apr_file_read_full(f, &h, n, &n) == APR_SUCCESS &&
+              (!src->current || strncmp(h.content_hash, src->current->data->hash,
+                                        sizeof(h.content_hash)));
+    apr_file_close(f);
+    if (!differs || !(v = map_image(src, p, 1, &why)))
+        return;
+    if (!src->current || strcmp(v->data->hash, src->current->data->hash))
+        set_current(src, v);
+    else
+        rc_version_release(v);
+}
+
 /* 1 when the current version's files changed. */
 static int changed(rc_source *src, apr_pool_t *p)
 {
@@ -673,6 +701,8 @@ const char *rc_source_load(rc_source *src, int keep_old, int *kept, rc_log_fn lo
         set_current(src, v);
     else if (err) {
         src->logged = id;  /* the caller reports it */
+        if (keep_old)
+            adopt_last_good(src, tmp);
         if (keep_old && src->current)
             *kept = 1;
         else
@@ -731,8 +761,16 @@ static void check_source(rc_source *src, int may_build, rc_log_fn log, void *ctx
         if (src->store->notify_pid == getpid())
             watch_version(src->store, v, p);  /* its page files may be in new folders */
     }
-    else if (err)
-        log_broken(src, id, err, log, ctx);
+    else {
+        /* broken, or not built yet: meanwhile the last good version, which the others serve */
+        adopt_last_good(src, p);
+        if (err)
+            log_broken(src, id, err, log, ctx);
+        else if (!may_build)
+            /* due again at once for the next check that may build it (a process that lives
+             * shorter than an interval would otherwise never build it) */
+            src->last_check = 0;
+    }
 }
 
 void rc_store_check(rc_store *st, int may_build, rc_log_fn log, void *ctx)

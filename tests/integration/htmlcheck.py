@@ -6,8 +6,10 @@
 
 Well-formed here means: every element is closed (only the elements whose end tag HTML makes
 optional, like <li> or <p>, may be closed by their parent's end tag), no end tag without its start
-tag, void elements (<meta>, <input>, ...) have no end tag, no <script> at all (the pages are
-served with Content-Security-Policy: default-src 'self'), ids are unique, one <title>, one <main>.
+tag, void elements (<meta>, <input>, ...) have no end tag, no <script> but JSON-LD data blocks
+(<script type="application/ld+json">, which no browser runs; the pages are served with
+Content-Security-Policy: default-src 'self'), ids are unique, one <title>, one <main>.
+doc.jsonld holds the text of each JSON-LD block, doc.scripts counts the other scripts.
 """
 
 from html.parser import HTMLParser
@@ -47,7 +49,9 @@ class Document(HTMLParser):
         self.ids: Dict[str, int] = {}
         self.links: List[NavLink] = []      # every <a href>
         self.nav: List[NavLink] = []        # the <a> inside <nav class="site-nav">
-        self.scripts = 0
+        self.scripts = 0                    # <script> elements other than JSON-LD
+        self.jsonld: List[str] = []         # the text of each <script type="application/ld+json">
+        self._jsonld: Optional[List[str]] = None
         self.mains = 0
         self._text_targets: List[list] = []  # [tag, buffer] collecting text
         self._a: Optional[NavLink] = None
@@ -70,8 +74,11 @@ class Document(HTMLParser):
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag == "script":
-            self.scripts += 1
-            self.errors.append(f"<script> at {self._where()}")
+            if a.get("type") == "application/ld+json" and set(a) == {"type"}:
+                self._jsonld = []
+            else:
+                self.scripts += 1
+                self.errors.append(f"<script> at {self._where()}")
         if tag == "html":
             self.lang = a.get("lang")
         if tag == "main":
@@ -103,6 +110,9 @@ class Document(HTMLParser):
             return
         if tag == "a":
             self._a = None
+        if tag == "script" and self._jsonld is not None:
+            self.jsonld.append("".join(self._jsonld))
+            self._jsonld = None
         if tag in ("title", "h1"):
             for i in range(len(self._text_targets) - 1, -1, -1):
                 if self._text_targets[i][0] == tag:
@@ -120,6 +130,9 @@ class Document(HTMLParser):
                 self.errors.append(f"<{t}> not closed before </{tag}> at {self._where()}")
 
     def handle_data(self, data):
+        if self._jsonld is not None:
+            self._jsonld.append(data)
+            return
         for _, buf in self._text_targets:
             buf.append(data)
         if self._a is not None:

@@ -8,9 +8,12 @@ counts from a data file.
     res.total, res.pages, res.facets  # facets: {"country": {...}, "year": {...}}
 
 Values are given as the SPEC's parameters mean them, after %-decoding: countries as codes or
-names (any case, any accents), dates as YYYY / YYYY-MM / YYYY-MM-DD, q as a list of values (a
-repeated q adds its words). Invalid input raises ValueError; the tests of the 400 rules do not
-use this module.
+names in any language (any case, any accents), dates as YYYY / YYYY-MM / YYYY-MM-DD, q as a list
+of values (a repeated q adds its words). q is word-prefix matching: each distinct q word must
+begin a word of the item's title, summary or a person's name or position, in any language,
+after folding (NFKD, combining marks dropped, lower-cased; a word is a maximal run of Unicode
+letters and digits, categories L and N). Invalid input raises ValueError; the tests of the 400
+rules do not use this module.
 """
 
 import calendar
@@ -21,6 +24,8 @@ from typing import Dict, Iterable, List, Optional, Sequence
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December"]
+MESES = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
+         "octubre", "noviembre", "diciembre"]
 
 
 # ---------------------------------------------------------------- text
@@ -32,6 +37,36 @@ def fold(s: str) -> str:
     stripped = "".join(ch for ch in decomposed
                        if unicodedata.combining(ch) == 0 and unicodedata.category(ch) != "Mn")
     return stripped.lower()
+
+
+def _is_word_char(ch: str) -> bool:
+    return unicodedata.category(ch)[0] in "LN"
+
+
+@functools.lru_cache(maxsize=None)
+def words(s: str) -> tuple:
+    """The words of s after folding: maximal runs of letters and digits (categories L, N)."""
+    out, cur = [], []
+    for ch in fold(s):
+        if _is_word_char(ch):
+            cur.append(ch)
+        elif cur:
+            out.append("".join(cur))
+            cur = []
+    if cur:
+        out.append("".join(cur))
+    return tuple(out)
+
+
+def _texts(value) -> List[str]:
+    """Every language's version of a text of the data."""
+    return [value] if isinstance(value, str) else list(value.values())
+
+
+def _text(value, lang: str, default: str = "en") -> str:
+    if isinstance(value, str):
+        return value
+    return value.get(lang) or value[default]
 
 
 # ---------------------------------------------------------------- dates
@@ -60,11 +95,16 @@ def period(date: str):
     return (y * 10000 + m * 100 + d,) * 2
 
 
-def human_date(date: str) -> str:
-    """The date written for people (SPEC §7): "2021", "July 2022", "March 9, 2022"."""
+def human_date(date: str, lang: str = "en") -> str:
+    """The date written for people (SPEC §7): "2021", "July 2022", "March 9, 2022"; in Spanish
+    "julio de 2022", "9 de marzo de 2022"."""
     parts = [int(p) for p in date.split("-")]
     if len(parts) == 1:
         return str(parts[0])
+    if lang == "es":
+        if len(parts) == 2:
+            return f"{MESES[parts[1] - 1]} de {parts[0]}"
+        return f"{parts[2]} de {MESES[parts[1] - 1]} de {parts[0]}"
     if len(parts) == 2:
         return f"{MONTHS[parts[1] - 1]} {parts[0]}"
     return f"{MONTHS[parts[1] - 1]} {parts[2]}, {parts[0]}"
@@ -77,15 +117,18 @@ def collection(data: dict, slug: str) -> dict:
 
 
 def country_code(data: dict, value: str) -> str:
-    """The declared code that value names: a code or a name, case- and accent-insensitive."""
+    """The declared code that value names: a code or a name in any language, case- and
+    accent-insensitive."""
     for c in data["countries"]:
-        if value.upper() == c["code"] or fold(value) == fold(c["name"]):
+        if value.upper() == c["code"] or any(fold(value) == fold(n) for n in _texts(c["name"])):
             return c["code"]
     raise ValueError(f"no such country: {value!r}")
 
 
-def country_name(data: dict, code: str) -> str:
-    return next(c["name"] for c in data["countries"] if c["code"] == code)
+def country_name(data: dict, code: str, lang: Optional[str] = None) -> str:
+    default = (data.get("languages") or ["en"])[0]
+    name = next(c["name"] for c in data["countries"] if c["code"] == code)
+    return _text(name, lang or default, default)
 
 
 def order(items: Sequence[dict], ascending: bool = False) -> List[dict]:
@@ -94,18 +137,31 @@ def order(items: Sequence[dict], ascending: bool = False) -> List[dict]:
     return sorted(by_id, key=lambda it: period(it["date"])[0], reverse=not ascending)
 
 
-def _fields(item: dict) -> List[str]:
-    fields = [item["title"], item.get("summary", "")]
+def item_words(item: dict) -> set:
+    """The words q can match: of the title, summary, persons' names and positions, in every
+    language."""
+    texts = _texts(item["title"]) + _texts(item.get("summary", ""))
     for p in item.get("persons", []):
-        fields += [p["name"], p.get("position", "")]
-    return [fold(f) for f in fields]
+        texts += [p["name"]] + _texts(p.get("position", ""))
+    return {w for t in texts for w in words(t)}
 
 
 def words_of(q: Optional[Iterable[str]]) -> List[str]:
-    words = []
+    """The distinct folded words of q's values, in order."""
+    out: List[str] = []
     for value in q or []:
-        words += [fold(w) for w in value.split()]
-    return words
+        for w in words(value):
+            if w not in out:
+                out.append(w)
+    return out
+
+
+def q_matches(item: dict, q_words: Sequence[str]) -> bool:
+    """Each q word begins at least one word of the item (SPEC §6)."""
+    if not q_words:
+        return True
+    mine = item_words(item)
+    return all(any(w.startswith(qw) for w in mine) for qw in q_words)
 
 
 class Result:
@@ -126,7 +182,9 @@ def run(data: dict, slug: str, countries: Optional[Iterable[str]] = None,
     want_kinds = set(kinds) if kinds else None
     lo = period(from_)[0] if from_ else None
     hi = period(to)[1] if to else None
-    words = words_of(q)
+    q_words = words_of(q)
+    if len(q_words) > 32:
+        raise ValueError(f"more than 32 distinct q words: {len(q_words)}")
 
     def ok_country(it):
         return want_countries is None or bool(want_countries & set(it["countries"]))
@@ -139,10 +197,7 @@ def run(data: dict, slug: str, countries: Optional[Iterable[str]] = None,
         return want_kinds is None or it.get("kind") in want_kinds
 
     def ok_words(it):
-        if not words:
-            return True
-        fields = _fields(it)
-        return all(any(w in f for f in fields) for w in words)
+        return q_matches(it, q_words)
 
     base = [it for it in items if ok_kind(it) and ok_words(it)]
     matching = [it for it in base if ok_country(it) and ok_date(it)]

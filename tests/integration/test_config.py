@@ -91,6 +91,45 @@ def test_bad_directive_value_in_server_context_fails_httpd_t(workdir):
     assert 'RootCausesPageSize: "0" is not a whole number from 1 to 100' in out
 
 
+@pytest.mark.parametrize("value,expected", [
+    ("10K", 'RootCausesCacheSize: "10K" is not a size from 64K to 4G (or 0: no response cache)'),
+    ("lots", 'RootCausesCacheSize: "lots" is not a size from 64K to 4G (or 0: no response cache)'),
+    ("5G", 'RootCausesCacheSize: "5G" is not a size from 64K to 4G (or 0: no response cache)'),
+    ("-1", 'RootCausesCacheSize: "-1" is not a size from 64K to 4G (or 0: no response cache)'),
+])
+def test_bad_cache_size_fails_httpd_t_naming_the_value(site, value, expected):
+    workdir, data = site
+    code, out = rcserver.check_config(workdir, [rcserver.Mount(B, data=data)],
+                                      server_conf=f"RootCausesCacheSize {value}")
+    assert code != 0
+    assert expected in out
+
+
+@pytest.mark.parametrize("conf", ["RootCausesCacheSize 0", "RootCausesCacheSize 64K",
+                                  "RootCausesCacheSize 512M", "RootCausesStatus Off",
+                                  "RootCausesStatus On"])
+def test_server_wide_directives_are_accepted_in_server_context(site, conf):
+    workdir, data = site
+    code, out = rcserver.check_config(workdir, [rcserver.Mount(B, data=data)], server_conf=conf)
+    assert (code, out) == (0, "Syntax OK\n")
+
+
+def test_bad_status_value_fails_httpd_t(site):
+    workdir, data = site
+    code, out = rcserver.check_config(workdir, [rcserver.Mount(B, data=data)],
+                                      server_conf="RootCausesStatus maybe")
+    assert code != 0
+    assert "RootCausesStatus must be On or Off" in out
+
+
+@pytest.mark.parametrize("directive", ["RootCausesStatus Off", "RootCausesCacheSize 1M"])
+def test_server_wide_directives_are_refused_in_a_location(site, directive):
+    workdir, data = site
+    code, out = httpd_t_with(workdir, data, [directive])
+    assert code != 0
+    assert f"{directive.split()[0]} not allowed in <Location> context" in out
+
+
 def test_missing_data_file_fails_httpd_t_naming_it(workdir):
     missing = workdir / "nowhere" / "data.json"
     code, out = httpd_t_with(workdir, missing)
@@ -110,7 +149,7 @@ def test_json_syntax_error_names_file_line_and_column(site):
     offset = text.index(good) + len(good)   # the planted comma
     line = text.count("\n", 0, offset) + 1
     column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    assert (line, column) == (3, 17)        # written out: line 3 is '  "countries": [,'
+    assert (line, column) == (10, 17)       # written out: line 10 is '  "countries": [,'
     code, out = httpd_t_with(workdir, data)
     assert code != 0
     assert f"RootCausesData: {data}:{line}:{column}: JSON syntax error" in out
@@ -156,15 +195,16 @@ RULES = {
         "YYYY, YYYY-MM or YYYY-MM-DD"),
     "unknown_key_in_page": (
         lambda d: d["pages"][2].__setitem__("color", "red"),
-        'pages[2].color is "red", expected no such key here (known keys: slug, title, file)'),
+        'pages[2].color is "red", expected no such key here (known keys: slug, title, file, '
+        "nav)"),
     "unknown_key_in_item": (
         lambda d: d["collections"][1]["items"][1].__setitem__("author", "X"),
         'collections[1].items[1].author is "X", expected no such key here (known keys: id, '
         "title, date, countries, kind, summary, source, documents, persons)"),
     "unknown_key_at_top_level": (
         lambda d: d.__setitem__("extra", 1),
-        "extra is 1, expected no such key here (known keys: title, countries, pages, "
-        "collections)"),
+        "extra is 1, expected no such key here (known keys: title, languages, countries, "
+        "pages, collections)"),
     "undeclared_country": (
         lambda d: d["collections"][1]["items"][2]["countries"].append("MX"),
         'collections[1].items[2].countries[3] is "MX", expected a country code declared in '
@@ -195,7 +235,62 @@ RULES = {
         "collections[0].items[0].countries is [], expected at least one declared country code"),
     "document_bytes_negative": (
         lambda d: d["collections"][0]["items"][0]["documents"][1].__setitem__("bytes", -1),
-        "collections[0].items[0].documents[1].bytes is -1, expected a non-negative integer"),
+        "collections[0].items[0].documents[1].bytes is -1, expected an integer from 0 to "
+        "9007199254740992 (2^53)"),
+    # languages and texts (SPEC §4)
+    "text_without_the_default_language": (
+        lambda d: d["collections"][0].__setitem__("title", {"es": "Informes"}),
+        'collections[0].title is {"es":"Informes"}, expected a text: a non-empty string, or an '
+        'object of non-empty strings by language code, with one for "en" (the default '
+        "language)"),
+    "text_in_an_undeclared_language": (
+        lambda d: d["collections"][0].__setitem__("title", {"en": "Reports", "fr": "Rapports"}),
+        'collections[0].title is {"en":"Reports","fr":"Rapports"}, expected a text: a '
+        "non-empty string, or an object of non-empty strings by language code, for the declared "
+        "languages only (en, es)"),
+    "empty_text_in_a_language": (
+        lambda d: d["collections"][0].__setitem__("title", {"en": "Reports", "es": ""}),
+        'collections[0].title.es is "", expected a non-empty string'),
+    "language_code_not_lower_case": (
+        lambda d: d.__setitem__("languages", ["en", "ES"]),
+        'languages[1] is "ES", expected a language code: two lower-case letters, such as "en" '
+        'or "es"'),
+    "language_twice": (
+        lambda d: d.__setitem__("languages", ["en", "es", "en"]),
+        'languages[2] is "en", expected a language not declared before'),
+    "no_languages": (
+        lambda d: d.__setitem__("languages", []),
+        "languages is [], expected an array of language codes (two lower-case letters), the "
+        "default first"),
+    "slug_is_a_language_code": (
+        lambda d: d["pages"].append({"slug": "es", "title": "Es", "file": "pages/index.html"}),
+        'pages[8].slug is "es", expected a slug other than a declared language code (B/es/ is '
+        "the site in Spanish)"),
+    "slug_sitemap": (
+        lambda d: d["pages"].append({"slug": "sitemap", "title": "S", "file": "pages/index.html"}),
+        'pages[8].slug is "sitemap", expected a slug other than assets, openapi and sitemap '
+        "(the module's own addresses)"),
+    "slug_openapi": (
+        lambda d: d["pages"].append({"slug": "openapi", "title": "O", "file": "pages/index.html"}),
+        'pages[8].slug is "openapi", expected a slug other than assets, openapi and sitemap '
+        "(the module's own addresses)"),
+    "kind_label_in_an_undeclared_language": (
+        lambda d: d["collections"][1]["kinds"].__setitem__("action", {"fr": "Action"}),
+        'collections[1].kinds.action is {"fr":"Action"}, expected a text: a non-empty string, '
+        "or an object of non-empty strings by language code, for the declared languages only "
+        "(en, es)"),
+    "kind_label_of_a_kind_no_item_has": (
+        lambda d: d["collections"][1]["kinds"].__setitem__("nosuch", {"es": "X"}),
+        'collections[1].kinds.nosuch is {"es":"X"}, expected a kind that items of this '
+        "collection have (action, list, report)"),
+    "empty_nav": (
+        lambda d: d["pages"][1].__setitem__("nav", ""),
+        'pages[1].nav is "", expected a text: a non-empty string, or an object of non-empty '
+        "strings by language code"),
+    "page_files_without_the_default_language": (
+        lambda d: d["pages"][1].__setitem__("file", {"es": "pages/es/pillar-1.html"}),
+        'pages[1].file is {"es":"pages/es/pillar-1.html"}, expected a page file, or an object '
+        'of page files by language with one for "en" (the default language)'),
 }
 
 
@@ -207,6 +302,17 @@ def test_data_rule_violation_fails_httpd_t_with_file_json_path_and_value(site, r
     code, out = httpd_t_with(workdir, data)
     assert code != 0
     assert data_error(data, message) in out, out
+
+
+def test_missing_page_file_in_a_language_fails_httpd_t_naming_it(site):
+    workdir, data = site
+    write_data(data, broken(lambda d: d["pages"][1].__setitem__(
+        "file", {"en": "pages/pillar-1.html", "es": "pages/es/missing.html"})))
+    code, out = httpd_t_with(workdir, data)
+    assert code != 0
+    assert data_error(data, 'pages[1].file.es is "pages/es/missing.html", expected a readable '
+                            f"page file ({data.parent}/pages/es/missing.html: No such file or "
+                            "directory)") in out
 
 
 def test_missing_page_file_fails_httpd_t_naming_it(site):
@@ -251,4 +357,5 @@ def test_data_without_title_fails_httpd_t_naming_title(site):
     write_data(data, broken(lambda d: d.pop("title")))
     code, out = httpd_t_with(workdir, data)
     assert code != 0
-    assert data_error(data, "title is missing, expected a non-empty string") in out, out
+    assert data_error(data, "title is missing, expected a text: a non-empty string, or an "
+                            "object of non-empty strings by language code") in out, out

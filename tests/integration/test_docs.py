@@ -12,9 +12,10 @@ def directives_in_code():
     return sorted(set(re.findall(r'AP_INIT_\w+\("(RootCauses\w+)"', text)))
 
 
-def test_the_module_defines_the_five_directives_of_the_spec():
-    assert directives_in_code() == ["RootCausesData", "RootCausesLayout", "RootCausesMaxAge",
-                                    "RootCausesPageSize", "RootCausesReloadInterval"]
+def test_the_module_defines_the_directives_of_the_spec():
+    assert directives_in_code() == ["RootCausesCacheSize", "RootCausesData", "RootCausesLayout",
+                                    "RootCausesMaxAge", "RootCausesPageSize",
+                                    "RootCausesReloadInterval", "RootCausesStatus"]
 
 
 def test_the_debian_conf_snippet_documents_every_directive_and_no_other():

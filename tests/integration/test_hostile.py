@@ -358,28 +358,40 @@ def test_head_of_a_nasty_query_is_400_without_body(shipped):
 
 # ---------------------------------------------------------------- regex-hungry q
 
-HUNGRY = ["(a%2B)%2B$", ".*.*.*.*.*.*.*.*", "a" * 200, "(?:a|a)*b", "[[[[[[[[", "%5C",
-          "%25s%25n%25x%25s%25n", "((((((((((((((((((((", "a%2A" * 66, "%5E(%5Cw%2B%5Cs?)*$",
-          "x" + "%2A" * 199]
+# (q, total): q is words (runs of letters and digits); what is not a letter or digit only
+# separates them, and a q without any filters nothing (SPEC §6).
+HUNGRY = [
+    ("(a%2B)%2B$", TOTAL),                  # the word "a": every item has a word "a..."
+    (".*.*.*.*.*.*.*.*", TOTAL),            # no word
+    ("a" * 200, 0),
+    ("(?:a|a)*b", 0),                       # "a" and "b"
+    ("[[[[[[[[", TOTAL),
+    ("%5C", TOTAL),
+    ("%25s%25n%25x%25s%25n", 0),            # "s", "n", "x"
+    ("((((((((((((((((((((", TOTAL),
+    ("a%2A" * 66, TOTAL),                   # "a", 66 times: one distinct word
+    ("%5E(%5Cw%2B%5Cs?)*$", 1),             # "w" and "s"
+    ("x" + "%2A" * 199, 0),
+]
 
 
-@pytest.mark.parametrize("q", HUNGRY)
-def test_regex_hungry_q_is_plain_text_and_fast(shipped, q):
+@pytest.mark.parametrize("q,total", HUNGRY, ids=[q for q, _ in HUNGRY])
+def test_regex_hungry_q_is_plain_text_and_fast(shipped, q, total):
     for fmt in (".json", "", ".csv", ".atom"):
         t0 = time.monotonic()
         r = shipped.get(f"{B}/section-353{fmt}?q={q}")
         assert r.status == 200, r.dump()
         assert time.monotonic() - t0 < 2.0
     r = shipped.get(f"{L}q={q}")
-    assert r.json()["total"] == 0
+    assert r.json()["total"] == total
 
 
 # ---------------------------------------------------------------- page files
 
 def test_page_file_name_with_a_nul_byte_fails_httpd_t(workdir):
     """A NUL in a page's file name ("pages/index.html\\u0000../../etc/passwd") cannot cut the
-    name short: the data file is refused (jansson refuses \\u0000) with file, line and column.
-    (The other escapes, "..", absolute names, are test_config.py's.)"""
+    name short: the data file is refused, naming the JSON path and the value with the NUL
+    written as \\u0000. (The other escapes, "..", absolute names, are test_config.py's.)"""
     data = rcserver.copy_site(rcserver.shipped_htdocs(), workdir / "site")
     d = json.loads(data.read_text(encoding="utf-8"))
     d["pages"][3]["file"] = "pages/index.html\u0000../../../etc/passwd"
@@ -387,5 +399,7 @@ def test_page_file_name_with_a_nul_byte_fails_httpd_t(workdir):
     rcserver.write_file(data, text)
     code, out = rcserver.check_config(workdir, [rcserver.Mount(B, data=data)])
     assert code != 0, out
-    where = rf"RootCausesData: {re.escape(str(data))}:\d+:\d+: JSON syntax error"
-    assert re.search(where, out), out
+    # the value as JSON writes it, "\\u0000"; httpd's error log doubles every backslash
+    assert (f"RootCausesData: {data}: pages[3].file is "
+            '"pages/index.html\\\\u0000../../../etc/passwd", expected a file name relative to '
+            "the data file's folder") in out, out

@@ -158,11 +158,12 @@ def test_layout_with_a_marker_twice_fails_httpd_t(workdir):
 def test_layout_with_an_unknown_marker_fails_httpd_t(workdir):
     data = rcserver.copy_site(rcserver.shipped_htdocs(), workdir / "site")
     layout = rcserver.write_file(workdir / "unknown.html",
-                                 LAYOUT.replace("</footer>", "<!--#rootcauses menu--></footer>"))
+                                 LAYOUT.replace("</footer>", "<!--#rootcauses sidebar--></footer>"))
     code, out = rcserver.check_config(workdir, [rcserver.Mount(B, data=data, layout=layout)])
     assert code != 0
-    assert (f"RootCausesLayout: layout {layout}: unknown marker <!--#rootcauses menu-->; "
-            "expected one of <!--#rootcauses title-->, nav, content, head, base, site") in out
+    assert (f"RootCausesLayout: layout {layout}: unknown marker <!--#rootcauses sidebar-->; "
+            "expected one of <!--#rootcauses title-->, nav, content, head, base, site, lang, "
+            "languages, home, skip, nav-label, menu") in out
 
 
 def test_missing_layout_file_fails_httpd_t_naming_it(workdir):

@@ -232,6 +232,13 @@ def test_kind_filter_applies_to_both_facets(server):
 
 # ---------------------------------------------------------------- q
 
+ALL_PUBLICATIONS = ["el-dijo", "leap-day-report", "annual-2024", "a-tie", "b-tie", "c-tie",
+                    "eq-title", "plus-title", "minus-title", "at-title", "aug-2022", "script-item",
+                    "day-2022-07-01", "july-2022", "march-9-2022", "year-2022", "jun-15-2021",
+                    "jun-2021", "jan-1-2021", "y2021", "dec-2020", "nandu", "y2020",
+                    "nov-30-2019", "y2019", "old-2010"]
+
+
 @pytest.mark.parametrize("query,expected", [
     ("q=perez", ["july-2022"]),                      # María Pérez, a person's name
     ("q=P%C3%A9rez", ["july-2022"]),
@@ -248,7 +255,10 @@ def test_kind_filter_applies_to_both_facets(server):
     ("q=%C3%89L+DIJO+S%C3%8D", ["el-dijo"]),
     ("q=mexico+entrevista", ["el-dijo"]),            # every word, title or summary
     ("q=corruption", ["annual-2024", "july-2022"]),  # summaries
-    ("q=corrupt", ["annual-2024", "july-2022", "y2021"]),  # a substring of a word
+    ("q=corrupt", ["annual-2024", "july-2022", "y2021"]),  # the beginning of a word
+    ("q=corrup", ["annual-2024", "july-2022", "y2021"]),
+    ("q=rupt", []),                                  # inside a word: no match
+    ("q=orruption", []),
     ("q=corrupt+2021", ["y2021"]),                   # every word must occur
     ("q=corrupt&q=2021", ["y2021"]),                 # a repeated q adds its words
     ("q=corrupt&q=&q=2021", ["y2021"]),
@@ -259,7 +269,12 @@ def test_kind_filter_applies_to_both_facets(server):
     ("q=%3Cscript%3E", ["script-item", "july-2022"]),  # a title, and a person's position
     ("q=tie", ["a-tie", "b-tie", "c-tie"]),
     ("q=tie+b", ["a-tie", "b-tie"]),                 # "Same day as Tie B and Tie C."
-    ("q=%26", ["el-dijo", "at-title", "script-item", "july-2022"]),
+    ("q=%26", ALL_PUBLICATIONS),                     # no letter or digit: filters nothing
+    ("q=%26+%3C%3E+--", ALL_PUBLICATIONS),
+    ("q=%26+tie", ["a-tie", "b-tie", "c-tie"]),      # punctuation between words is no word
+    ("q=o%27neil", ["july-2022"]),                   # O'Neil: the words "o" and "neil"
+    ("q=neil", ["july-2022"]),
+    ("q=line-two", ["year-2022"]),                   # "-" separates words in q as in titles
     ("q=line+two", ["year-2022"]),                   # across a \r\n of a title
     ("q=nosuchword", []),
     ("q=perez+nosuchword", []),

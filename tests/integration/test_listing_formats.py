@@ -472,12 +472,12 @@ def test_html_pagination_links_keep_the_filter_and_per_page(server):
 
 
 def test_html_pagination_links_keep_a_q_with_ampersand_accent_and_space(server):
-    _, root = html(server, "q=%26+%C3%A9&per_page=1&page=2")
+    _, root = html(server, "q=%26+%C3%A1&per_page=1&page=2")   # 15 items: 15 pages
     pages = set()
     for href, params in listing_links(server, root, f"{B}/{PUB}"):
         if not params:
             continue
-        assert params.get("q") == ["& é"], href
+        assert params.get("q") == ["& á"], href
         assert params.get("per_page") == ["1"], href
         pages.add(int(params.get("page", ["1"])[0]))
     assert {1, 3, 4} <= pages

@@ -100,10 +100,10 @@ def test_link_header_without_page_is_page_1(server, ext):
 
 
 LINK_FILTERS = [
-    ("country=GT&q=e&sort=date&per_page=2", dict(countries=["GT"], q=["e"], sort="date"),
-     {"country": ["GT"], "q": ["e"], "sort": ["date"], "per_page": ["2"]}),
+    ("country=GT&q=a&sort=date&per_page=2", dict(countries=["GT"], q=["a"], sort="date"),
+     {"country": ["GT"], "q": ["a"], "sort": ["date"], "per_page": ["2"]}),
     # q with an ampersand, an accent and a space must survive in the link's query string
-    ("q=%26+%C3%A9&per_page=1", dict(q=["& é"]), {"q": ["& é"], "per_page": ["1"]}),
+    ("q=%26+%C3%A1&per_page=1", dict(q=["& á"]), {"q": ["& á"], "per_page": ["1"]}),
 ]
 
 

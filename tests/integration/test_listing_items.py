@@ -1,6 +1,7 @@
 """Item pages (SPEC §5 B/{collection}/{id}, §7 dates for people, §8 escaping) on the tricky test
 site: title, date, countries, kind, summary, documents with sizes and hrefs, persons, source."""
 
+import json
 import re
 
 import pytest
@@ -41,7 +42,11 @@ def test_item_page_is_well_formed_escaped_and_shows_the_item(server, item_id):
     r, root = page(server, item_id)
     doc = htmlcheck.parse(r.text)
     assert doc.errors == []
-    assert "<script" not in r.text.lower() and "<b>" not in r.text and "<i>" not in r.text
+    # the only script is the JSON-LD block, and nothing of the data ends it early
+    assert r.text.lower().count("<script") == 1 and len(doc.jsonld) == 1
+    assert r.text.lower().count("</script") == 1
+    assert json.loads(doc.jsonld[0])["name"] == it["title"]
+    assert "<b>" not in r.text and "<i>" not in r.text
     assert root.unquoted_attributes == []
     main = root.find("main")
     assert main is not None

@@ -41,9 +41,7 @@ def test_each_location_serves_its_own_data_file(two, mount, data):
         assert r.status == 200, r.dump()
         doc = htmlcheck.parse(r.text)
         assert doc.errors == []
-        title = (sitedata.page(data, slug) if slug in sitedata.page_slugs(data)
-                 else sitedata.collection(data, slug))["title"]
-        assert doc.title == sitedata.full_title(data, title)
+        assert doc.title == sitedata.full_title(data, sitedata.title(data, slug))
 
 
 @pytest.mark.parametrize("mount,data", [("/rootcauses", SHIPPED), ("/small", SMALL),

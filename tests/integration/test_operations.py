@@ -1,0 +1,253 @@
+"""Operations (SPEC §3 RootCausesStatus, RootCausesCacheSize; §8 content-derived ETags; §9 one
+built version per machine, the response cache, server-status): ETags that depend on the files'
+contents only, the built image under DefaultRuntimeDir/rootcauses/ (built once for all processes,
+rebuilt when damaged), and the "Root Causes" section of mod_status's server-status, HTML and
+?auto, with the build and cache figures of the whole server."""
+
+import json
+import os
+import re
+import shutil
+import time
+
+import pytest
+
+import rcserver
+import sitedata
+
+B = "/rootcauses"
+SHIPPED = sitedata.shipped()
+STATUS_CONF = (f'LoadModule status_module "{rcserver.httpd_modules() / "mod_status.so"}"\n'
+               '<Location "/server-status">\n    SetHandler server-status\n'
+               "    Require all granted\n</Location>")
+ETAG_RE = re.compile(r'"[0-9a-f]{16}-[0-9a-f]{8}(\d+)-([hjcaso])"')
+PATHS = [f"{B}/", f"{B}/es/pillar-2", f"{B}/reports", f"{B}/section-353.json?country=GT",
+         f"{B}/es/section-353.csv", f"{B}/reports.atom", f"{B}/reports/2022-07-progress-report",
+         f"{B}/es/section-353/2022-03-09-nicaragua-action.json", f"{B}/sitemap.xml",
+         f"{B}/openapi.json"]
+
+
+def status_auto(server):
+    """The RootCauses...: lines of server-status?auto, as a dict."""
+    r = server.get("/server-status?auto")
+    assert r.status == 200, r.dump()
+    return dict(line.split(": ", 1) for line in r.text.splitlines()
+                if line.startswith("RootCauses") and ": " in line)
+
+
+def site_copy(start_server, mtime=None):
+    wd = start_server.workdir()
+    data = rcserver.copy_site(rcserver.shipped_htdocs(), wd / "site")
+    if mtime is not None:
+        for dirpath, _, files in os.walk(data.parent):
+            for f in files:
+                os.utime(os.path.join(dirpath, f), (mtime, mtime))
+    return wd, data
+
+
+def replace_file(path, text):
+    tmp = path.with_name(f".{path.name}.tmp")
+    rcserver.write_file(tmp, text)
+    os.replace(tmp, path)
+
+
+def wait_for(pred, timeout=8.0, what="the condition"):
+    deadline = time.monotonic() + timeout
+    while not pred():
+        assert time.monotonic() < deadline, f"{what} did not hold within {timeout}s"
+        time.sleep(0.1)
+
+
+# ---------------------------------------------------------------- ETags
+
+def test_etags_are_content_derived_and_equal_on_two_servers(start_server):
+    wd1, data1 = site_copy(start_server, mtime=1_600_000_000)
+    wd2, data2 = site_copy(start_server, mtime=1_700_000_000)
+    one = start_server([rcserver.Mount(B, data=data1)], workdir=wd1)
+    two = start_server([rcserver.Mount(B, data=data2)], workdir=wd2)
+    letters = {"sitemap.xml": "s", "openapi.json": "o", ".json": "j", ".csv": "c", ".atom": "a"}
+    for path in PATHS:
+        a, b = one.get(path), two.get(path)
+        assert a.status == b.status == 200, path
+        assert a.header("ETag") == b.header("ETag"), path
+        assert a.header("Last-Modified") != b.header("Last-Modified"), path
+        m = ETAG_RE.fullmatch(a.header("ETag"))
+        assert m, a.header("ETag")
+        assert m.group(1) == "20"                       # RootCausesPageSize
+        base = path.split("?")[0]
+        want = next((v for k, v in letters.items() if base.endswith(k)), "h")
+        assert m.group(2) == want, path
+        # and one server's tag is current on the other
+        assert two.get(path, headers={"If-None-Match": a.header("ETag")}).status == 304
+
+
+def test_etag_follows_the_page_size_and_the_data(start_server):
+    wd, data = site_copy(start_server)
+    server = start_server([rcserver.Mount(B, data=data, directives=["RootCausesReloadInterval 1"]),
+                           rcserver.Mount("/ten", data=data, directives=["RootCausesPageSize 10"])],
+                          workdir=wd, extra_conf=STATUS_CONF)
+    a, b = server.get(f"{B}/reports.json"), server.get("/ten/reports.json")
+    assert a.header("ETag") != b.header("ETag")
+    assert ETAG_RE.fullmatch(b.header("ETag")).group(1) == "10"
+    # the same bytes written again (a new mtime, a new inode) are built again: same ETag
+    before = server.get(f"{B}/reports.json")
+    time.sleep(1.05)
+    replace_file(data, data.read_text(encoding="utf-8"))
+    wait_for(lambda: status_auto(server)["RootCausesBuilds"] == "2", what="the rebuild")
+    after = server.get(f"{B}/reports.json")
+    assert after.header("ETag") == before.header("ETag")
+    assert after.header("Last-Modified") != before.header("Last-Modified")
+
+
+# ---------------------------------------------------------------- the built image
+
+def images(wd):
+    return sorted(p.name for p in (wd / "run" / "rootcauses").iterdir())
+
+
+def test_the_data_is_built_once_into_the_runtime_dir_for_every_process(start_server):
+    wd, data = site_copy(start_server)
+    server = start_server([rcserver.Mount(B, data=data, directives=["RootCausesReloadInterval 1"])],
+                          workdir=wd, server_conf="StartServers 3", extra_conf=STATUS_CONF)
+    names = images(wd)
+    assert len([n for n in names if n.endswith(".img")]) == 1, names
+    assert all(re.fullmatch(r"data-[0-9a-f]{16}\.(img|lock)", n) for n in names), names
+    assert status_auto(server)["RootCausesBuilds"] == "1"
+
+    d = json.loads(data.read_text(encoding="utf-8"))
+    d["title"] = "Built Once"
+    replace_file(data, json.dumps(d))
+    wait_for(lambda: all(b"Built Once</title>" in server.get(f"{B}/").body for _ in range(20)),
+             what="every process serving the edit")
+    time.sleep(1.2)   # every process has checked since
+    auto = status_auto(server)
+    assert (auto["RootCausesBuilds"], auto["RootCausesBuildFailures"]) == ("2", "0")
+    assert len([n for n in images(wd) if n.endswith(".img")]) == 1
+
+
+@pytest.mark.parametrize("damage", ["flip-a-byte", "truncate", "other-build"])
+def test_a_damaged_image_is_rebuilt_not_served(start_server, expect_log, damage):
+    wd, data = site_copy(start_server)
+    first = start_server([rcserver.Mount(B, data=data)], workdir=wd)
+    good = first.get(f"{B}/section-353.json")
+    first.stop()
+    img = next((wd / "run" / "rootcauses").glob("*.img"))
+    raw = bytearray(img.read_bytes())
+    if damage == "flip-a-byte":
+        raw[len(raw) // 2] ^= 0xFF
+    elif damage == "truncate":
+        raw = raw[: len(raw) // 2]
+    else:
+        raw[16:56] = b"0" * 40     # the build id (after magic, format and header size)
+    img.write_bytes(bytes(raw))
+    second = start_server([rcserver.Mount(B, data=data)], workdir=wd, extra_conf=STATUS_CONF)
+    r = second.get(f"{B}/section-353.json")
+    assert r.status == 200 and r.body == good.body
+    assert r.header("ETag") == good.header("ETag")
+    assert status_auto(second)["RootCausesBuilds"] == "1"
+
+
+# ---------------------------------------------------------------- server-status
+
+def test_server_status_auto_has_the_root_causes_lines(start_server):
+    wd, data = site_copy(start_server)
+    server = start_server([rcserver.Mount(B, data=data)], workdir=wd, extra_conf=STATUS_CONF)
+    for _ in range(3):
+        assert server.get(f"{B}/reports.json?country=GT").status == 200
+    assert server.get(f"{B}/es/section-353").status == 200
+    auto = status_auto(server)
+    assert auto["RootCausesFile1Path"] == str(data)
+    assert re.fullmatch(r"[0-9a-f]{32}", auto["RootCausesFile1Hash"])
+    assert {k: auto[k] for k in (
+        "RootCausesFile1Items", "RootCausesFile1Collections", "RootCausesFile1Languages",
+        "RootCausesFile1LastError", "RootCausesFile1Builds", "RootCausesFile1BuildFailures",
+        "RootCausesDataFiles", "RootCausesItems", "RootCausesBuilds", "RootCausesBuildFailures",
+        "RootCausesCacheEntries", "RootCausesCacheHits", "RootCausesCacheMisses")} == {
+        "RootCausesFile1Items": "5", "RootCausesFile1Collections": "2",
+        "RootCausesFile1Languages": "en es", "RootCausesFile1LastError": "",
+        "RootCausesFile1Builds": "1", "RootCausesFile1BuildFailures": "0",
+        "RootCausesDataFiles": "1", "RootCausesItems": "5", "RootCausesBuilds": "1",
+        "RootCausesBuildFailures": "0",
+        "RootCausesCacheEntries": "2", "RootCausesCacheHits": "2", "RootCausesCacheMisses": "2"}
+    assert int(auto["RootCausesCacheBytes"]) > 0
+    assert abs(int(auto["RootCausesFile1BuiltAt"]) - time.time()) < 120
+
+
+def test_server_status_html_has_the_root_causes_section(start_server):
+    wd, data = site_copy(start_server)
+    server = start_server([rcserver.Mount(B, data=data)], workdir=wd, extra_conf=STATUS_CONF)
+    text = server.get("/server-status").text
+    assert "<h2>Root Causes</h2>" in text
+    row = re.search(r'<tr><th scope="row">([^<]*)</th>(.*?)</tr>', text).groups()
+    assert row[0] == str(data)
+    cells = re.findall(r"<td>(.*?)</td>", row[1])
+    # hash, items, collections, languages, built, last check, builds, failed builds, last error
+    assert cells[1:4] == ["5", "2", "en es"] and cells[6:] == ["1", "0", "none"]
+    assert re.fullmatch(r"\w{3}, \d\d \w{3} \d{4} [\d:]{8} GMT by process \d+", cells[4])
+    assert re.search(r"<p>Response cache \(every process\): \d+ entries, \d+ bytes, \d+ hits, "
+                     r"\d+ misses</p>", text)
+
+
+def test_server_status_counts_failed_builds_and_shows_the_error_escaped(start_server, expect_log):
+    wd, data = site_copy(start_server)
+    server = start_server([rcserver.Mount(B, data=data, directives=["RootCausesReloadInterval 1"])],
+                          workdir=wd, extra_conf=STATUS_CONF)
+    d = json.loads(data.read_text(encoding="utf-8"))
+    d["collections"][0]["items"][0]["date"] = "<b>2021</b>"
+    message = ('collections[0].items[0].date is "<b>2021</b>", expected a date as YYYY, YYYY-MM '
+               "or YYYY-MM-DD")
+    expect_log(re.escape(f"RootCausesData: {data}: {message}; still serving the last good "
+                         "version"))
+    replace_file(data, json.dumps(d))
+    wait_for(lambda: status_auto(server)["RootCausesBuildFailures"] == "1",
+             what="the failed build counted")
+    auto = status_auto(server)
+    assert auto["RootCausesFile1LastError"] == f"{data}: {message}"
+    assert (auto["RootCausesBuilds"], auto["RootCausesFile1Items"]) == ("1", "5")
+    html = server.get("/server-status").text
+    assert "<td>" + f"{data}: {message}".replace("<", "&lt;").replace(">", "&gt;").replace(
+        '"', "&quot;") + "</td>" in html
+    assert "<b>2021" not in html
+    assert server.get(f"{B}/reports.json").status == 200
+
+
+def test_root_causes_status_off_hides_the_section(start_server):
+    wd, data = site_copy(start_server)
+    server = start_server([rcserver.Mount(B, data=data)], workdir=wd, extra_conf=STATUS_CONF,
+                          server_conf="RootCausesStatus Off")
+    assert status_auto(server) == {}
+    assert "Root Causes" not in server.get("/server-status").text
+
+
+# ---------------------------------------------------------------- the response cache
+
+def test_cache_size_0_serves_the_same_answers_without_a_cache(start_server):
+    wd, data = site_copy(start_server)
+    cached = start_server([rcserver.Mount(B, data=data)], workdir=wd, extra_conf=STATUS_CONF)
+    wd2, data2 = site_copy(start_server)
+    plain = start_server([rcserver.Mount(B, data=data2)], workdir=wd2, extra_conf=STATUS_CONF,
+                         server_conf="RootCausesCacheSize 0")
+    for path in [f"{B}/reports", f"{B}/es/section-353.json?country=ni", f"{B}/reports.atom"] * 2:
+        a, b = cached.get(path), plain.get(path)
+        assert (a.status, a.header("ETag"), a.header("Link")) == \
+            (b.status, b.header("ETag"), b.header("Link"))
+        assert a.body.replace(str(cached.port).encode(), b"PORT") == \
+            b.body.replace(str(plain.port).encode(), b"PORT")
+    auto = status_auto(plain)
+    assert (auto["RootCausesCacheEntries"], auto["RootCausesCacheHits"],
+            auto["RootCausesCacheMisses"]) == ("0", "0", "0")
+    assert status_auto(cached)["RootCausesCacheHits"] == "3"
+
+
+@pytest.mark.parametrize("a,b", [
+    ("country=GT&from=2021", "from=2021&country=gt"),
+    ("country=GT,NI", "country=ni&country=Guatemala&utm_source=x"),
+    ("kind=action,list&q=corrupt", "q=corrupt&kind=list&kind=action&kind="),
+])
+def test_equivalent_queries_share_one_cache_entry(start_server, a, b):
+    wd, data = site_copy(start_server)
+    server = start_server([rcserver.Mount(B, data=data)], workdir=wd, extra_conf=STATUS_CONF)
+    first, second = server.get(f"{B}/section-353.json?{a}"), server.get(f"{B}/section-353.json?{b}")
+    assert first.body == second.body
+    auto = status_auto(server)
+    assert (auto["RootCausesCacheEntries"], auto["RootCausesCacheHits"]) == ("1", "1")
