@@ -1,147 +1,51 @@
-"""Scale-out (SPEC §9, docs/SCALING.md): three backend httpds with mod_rootcauses, each with its
-own copy of the shipped site and of a generated 10k-item data set (copied at different times:
-other mtimes and inodes), behind a front httpd with mod_proxy_balancer, mod_proxy_hcheck
-(checking B/) and mod_cache with mod_cache_socache (shmcb).
+"""Scale-out (docs/SCALING.md): three backend httpds with mod_rootcauses behind a front httpd with
+mod_proxy_balancer, mod_proxy_hcheck (checking B/) and mod_cache_disk, configured from the two
+blocks of docs/SCALING.md (cluster.py).
 
 Run by tests/run-all.sh's `cluster` step (make check-full) with the integration harness
 (tests/integration/rcserver.py)."""
 
 import os
 import re
-import shutil
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "integration"))
+from cluster import BACKENDS_DEFAULT as BACKENDS, MAX_AGE, RELOAD, Cluster, backend_directives, \
+    front_conf, scaling_blocks
 
-import rcserver  # noqa: E402
-
-BACKENDS = 3
-MAX_AGE = 2
-RELOAD = 1
-HCHECK_INTERVAL = 1
 URLS = ["/rootcauses/", "/rootcauses/reports", "/rootcauses/section-353.json?country=GT",
         "/rootcauses/es/section-353.atom", "/rootcauses/reports.csv",
         "/rootcauses/section-353/2021-07-01-section-353-list", "/big/reports?country=HN&from=2010",
         "/big/section-353.json?q=corrupcion&per_page=5", "/rootcauses/sitemap.xml"]
 
-BACKEND_CONF = """CustomLog "{log}" "%r %>s"
-RootCausesMaxAge {max_age}
-"""
-
-FRONT_CONF = """
-LoadModule proxy_module "{mods}/mod_proxy.so"
-LoadModule proxy_http_module "{mods}/mod_proxy_http.so"
-LoadModule proxy_balancer_module "{mods}/mod_proxy_balancer.so"
-LoadModule proxy_hcheck_module "{mods}/mod_proxy_hcheck.so"
-LoadModule lbmethod_byrequests_module "{mods}/mod_lbmethod_byrequests.so"
-LoadModule slotmem_shm_module "{mods}/mod_slotmem_shm.so"
-LoadModule cache_module "{mods}/mod_cache.so"
-LoadModule cache_socache_module "{mods}/mod_cache_socache.so"
-LoadModule socache_shmcb_module "{mods}/mod_socache_shmcb.so"
-LoadModule status_module "{mods}/mod_status.so"
-LoadModule headers_module "{mods}/mod_headers.so"
-
-CacheSocache shmcb
-CacheSocacheMaxSize 1048576
-CacheEnable socache /rootcauses
-CacheEnable socache /big
-CacheHeader on
-CacheDetailHeader on
-CacheQuickHandler on
-
-ProxyHCExpr ok200 {{%{{REQUEST_STATUS}} =~ /^[23]/}}
-<Proxy "balancer://site">
-{members}
-    ProxySet lbmethod=byrequests {failover}
-</Proxy>
-ProxyPreserveHost On
-ProxyPass "/rootcauses" "balancer://site/rootcauses" maxattempts={attempts}
-ProxyPassReverse "/rootcauses" "balancer://site/rootcauses"
-ProxyPass "/big" "balancer://site/big" maxattempts={attempts}
-ProxyPassReverse "/big" "balancer://site/big"
-<Location "/balancer-manager">
-    SetHandler balancer-manager
-    Require all granted
-</Location>
-<Location "/server-status">
-    SetHandler server-status
-    Require all granted
-</Location>
-"""
-
-MEMBER = ("    BalancerMember \"http://127.0.0.1:{port}\" hcmethod=GET hcuri=/rootcauses/ "
-          "hcexpr=ok200 hcinterval={hc} hcpasses=1 hcfails=1 retry=1")
-
-
-def generated(folder: Path, items: int) -> Path:
-    subprocess.run([sys.executable, str(HERE.parent / "bench" / "gen_data.py"), str(items),
-                    str(folder), "--queries", "10"], check=True, stdout=subprocess.DEVNULL)
-    return folder
-
-
-class Cluster:
-    def __init__(self, base: Path, failover: bool):
-        self.base = base
-        self.backends = []
-        self.logs = []
-        self.sites = []
-        big = generated(base / "big-src", 10000)
-        mods = rcserver.httpd_modules()
-        status = (f'LoadModule status_module "{mods}/mod_status.so"\n'
-                  '<Location "/server-status">\n    SetHandler server-status\n'
-                  '    Require all granted\n</Location>')
-        for n in range(BACKENDS):
-            wd = rcserver.make_workdir("rc-cluster-")
-            site = rcserver.copy_site(rcserver.shipped_htdocs(), wd / "site")
-            shutil.copytree(big, wd / "big")
-            rcserver.make_readable(wd / "big")
-            # as copied at different times, without keeping them: other mtimes everywhere
-            for path in (site, wd / "big" / "data.json"):
-                os.utime(path, (time.time() - 100 * n, time.time() - 100 * n))
-            log = wd / "logs" / "access_log"
-            mounts = [rcserver.Mount("/rootcauses", data=site,
-                                     directives=[f"RootCausesReloadInterval {RELOAD}"]),
-                      rcserver.Mount("/big", data=wd / "big" / "data.json",
-                                     directives=[f"RootCausesReloadInterval {RELOAD}"])]
-            server = rcserver.start_httpd(
-                wd, mounts, server_conf=BACKEND_CONF.format(log=log, max_age=MAX_AGE),
-                extra_conf=status, timeout=60)
-            self.backends.append(server)
-            self.logs.append(log)
-            self.sites.append(site)
-        members = "\n".join(MEMBER.format(port=b.port, hc=HCHECK_INTERVAL)
-                            for b in self.backends)
-        fwd = rcserver.make_workdir("rc-front-")
-        self.front = rcserver.start_httpd(
-            fwd, [], extra_conf=FRONT_CONF.format(
-                mods=mods, members=members, attempts=BACKENDS - 1 if failover else 0,
-                failover="failonstatus=502,503" if failover else ""))
-
-    def stop(self):
-        for s in [self.front] + self.backends:
-            s.stop()
-            shutil.rmtree(s.workdir, ignore_errors=True)
-        shutil.rmtree(self.base, ignore_errors=True)
-
-    def backend_hits(self):
-        return sum(len(log.read_text().splitlines()) if log.exists() else 0
-                   for log in self.logs)
-
 
 @pytest.fixture(scope="module")
 def cluster():
-    base = Path(rcserver.make_workdir("rc-cluster-base-"))
-    c = Cluster(base, failover=True)
+    c = Cluster(BACKENDS)
     try:
         yield c
     finally:
         c.stop()
+
+
+def test_the_documented_blocks_are_what_runs(tmp_path):
+    backend, front = scaling_blocks()
+    assert backend_directives(backend) == [f"RootCausesReloadInterval {RELOAD}",
+                                           f"RootCausesMaxAge {MAX_AGE}"]
+    conf = front_conf(front, tmp_path, [8001, 8002, 8003])
+    members = [line.split()[1] for line in conf.splitlines()
+               if line.strip().startswith("BalancerMember")]
+    assert members == ['"http://127.0.0.1:8001"', '"http://127.0.0.1:8002"',
+                       '"http://127.0.0.1:8003"']
+    for line in ["CacheEnable disk /rootcauses", "CacheEnable disk /big", "ProxyPreserveHost On",
+                 'ProxyPass "/big" "balancer://rootcauses/big" maxattempts=2',
+                 'ProxyPassReverse "/rootcauses" "balancer://rootcauses/rootcauses"',
+                 "    ProxySet lbmethod=byrequests failonstatus=502,503",
+                 f'CacheRoot "{tmp_path}"']:
+        assert line in conf.splitlines(), line
+    assert "CacheEnable" not in front_conf(front, tmp_path, [8001], cache=False)
 
 
 def test_every_backend_gives_the_same_etag_for_the_same_url(cluster):
@@ -216,16 +120,6 @@ def test_a_new_data_file_is_served_by_the_front_within_max_age_and_the_interval(
     while "Rolled Out" not in cluster.front.get(url).text:
         assert time.monotonic() - t0 < MAX_AGE + RELOAD + 3, "not served in time"
         time.sleep(0.1)
-
-
-def wrk(url, seconds):
-    out = subprocess.run(["wrk", "-t2", "-c16", f"-d{seconds}s", url], capture_output=True,
-                         text=True, timeout=seconds + 30).stdout
-    m = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)",
-                       out)
-    total = int(re.search(r"(\d+) requests in", out).group(1))
-    return total, int(m.group(1)) if m else 0, errors.groups() if errors else None
 
 
 def test_stopping_a_backend_under_load_gives_no_5xx(cluster):
