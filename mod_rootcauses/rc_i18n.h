@@ -41,7 +41,7 @@ typedef struct rc_msgs {
     const char *e_kind;          /* name, value, collection title, choices */
     const char *e_no_kinds;      /* (the choices when a listing has no kinds) */
     const char *e_q_long;        /* name, value, chars, limit */
-    const char *e_q_words;       /* name, count, limit */
+    const char *e_q_words;       /* name, limit, limit */
     const char *e_date;          /* name, value, why */
     const char *e_date_calendar; /* (why: an impossible date) */
     const char *e_date_syntax;   /* (why: not a date) */

@@ -406,7 +406,8 @@ ES_400 = [
      'from: "2022" empieza después de que termina to "2021"; inviértalos o amplíe el intervalo'),
     ("from=2021&from=2022", "from", 'from: se dio más de una vez ("2021" y "2022"); dé un solo valor'),
     ("q=" + "a" * 201, "q", f'q: "{"a" * 57}..." tiene 201 caracteres; el límite es 200'),
-    ("q=" + "+".join(f"w{i}" for i in range(33)), "q", "q: 33 palabras distintas; el límite es 32"),
+    ("q=" + "+".join(f"w{i}" for i in range(40)), "q",
+     "q: más de 32 palabras distintas; dé como mucho 32"),
     ("q=%ZZ", "q", 'q: codificación % incorrecta en "%ZZ" (% debe ir seguido de dos dígitos '
                    "hexadecimales)"),
 ]

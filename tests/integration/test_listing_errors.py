@@ -92,6 +92,10 @@ CASES = [
     Case("q=" + LONG_Q, "q", [LONG_Q[:40]]),
     Case("q=" + LONG_Q_ACCENTS, "q", ["\u00e9" * 10]),
     Case("q=ok&q=" + LONG_Q, "q", [LONG_Q[:40]]),
+    # more than 32 distinct words in q, in one value or across several
+    Case("q=" + "+".join(f"w{i}" for i in range(33)), "q", ["more than 32 distinct words"]),
+    Case("q=" + "+".join(f"w{i}" for i in range(20)) + "&q=" + "+".join(f"v{i}" for i in range(50)),
+         "q", ["more than 32 distinct words"]),
     # bad %-encoding
     Case("q=%zz", "q", ["%zz"]),
     Case("q=%4", "q", ["%4"]),
