@@ -12,6 +12,9 @@
 #include <string.h>
 #include <sys/file.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #ifdef __linux__
 #include <sys/inotify.h>
 #endif
@@ -40,6 +43,7 @@ struct rc_store {
     int notify_fd;            /* inotify, -1: none; one per process */
     pid_t notify_pid;         /* the process that made it */
     int notified;             /* checks are due at once */
+    int built;                /* this check built a version: give its heap back */
 };
 
 struct rc_source {
@@ -406,6 +410,7 @@ static rc_version *build_memory(rc_source *src, apr_pool_t *p, const char **err,
         return NULL;
     }
     w = rc_imgw_memory(v->pool);
+    src->store->built = 1;
     if ((*err = rc_build_file(p, src->path, w, files)) != NULL) {
         const char *text = err_text(p, files, *err);
         *err_id = XXH3_64bits(text, strlen(text));
@@ -441,6 +446,7 @@ static rc_version *build_cached(rc_source *src, apr_pool_t *p, const char **err,
         return NULL;
     }
     w = rc_imgw_file(p, f);
+    src->store->built = 1;
     *err = rc_build_file(p, src->path, w, files);
     rv = apr_file_close(f);
     if (*err) {
@@ -786,6 +792,13 @@ void rc_store_check(rc_store *st, int may_build, rc_log_fn log, void *ctx)
     }
     st->notified = 0;
     apr_pool_destroy(p);
+#ifdef __GLIBC__
+    /* A build's parse trees and tables (tens of MB at 100k items) were freed, but glibc keeps
+     * freed memory for later: a process that built a version would stay that much bigger. */
+    if (st->built)
+        malloc_trim(0);
+#endif
+    st->built = 0;
     unlock(st->check_lock);
 }
 
