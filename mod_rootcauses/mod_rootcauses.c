@@ -211,6 +211,35 @@ static void prepare_store(cmd_parms *cmd, rc_store *st)
     rc_store_set_cache(st, dir, testing);
 }
 
+/* 1 when this httpd only reads the configuration to signal the running server (httpd -k stop,
+ * restart, graceful, graceful-stop): the running server checks its data itself, and a broken
+ * data file must not keep an admin from stopping or restarting it. httpd takes -k and its
+ * argument out of process->argv before it reads the configuration; the kernel keeps the command
+ * line as given. */
+static int signals_only(apr_pool_t *p)
+{
+    char buf[4096];
+    apr_size_t n = sizeof(buf) - 1;
+    apr_file_t *f;
+    const char *a, *end, *k = NULL;
+    if (apr_file_open(&f, "/proc/self/cmdline", APR_FOPEN_READ, 0, p) != APR_SUCCESS)
+        return 0;
+    if (apr_file_read_full(f, buf, n, &n) != APR_SUCCESS && n == 0) {
+        apr_file_close(f);
+        return 0;
+    }
+    apr_file_close(f);
+    buf[n] = '\0';
+    end = buf + n;
+    for (a = buf + strlen(buf) + 1; a < end && !k; a += strlen(a) + 1) {
+        if (!strcmp(a, "-k") && a + 3 < end)
+            k = a + 3;
+        else if (!strncmp(a, "-k", 2) && a[2])
+            k = a + 2;
+    }
+    return k && strcmp(k, "start") != 0;
+}
+
 static const char *set_data(cmd_parms *cmd, void *dconf, const char *arg)
 {
     rc_conf *c = dconf;
@@ -236,6 +265,8 @@ static const char *set_data(cmd_parms *cmd, void *dconf, const char *arg)
         u->conf = c;
         u->server = cmd->server;
     }
+    if (signals_only(cmd->temp_pool))
+        return NULL;
     err = rc_source_load(c->source, restarting, &kept, log_store, cmd->server);
     if (err && kept) {
         log_store(cmd->server, 0, err);

@@ -14,6 +14,7 @@ import json
 import os
 import re
 import socket
+import subprocess
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -592,3 +593,30 @@ def test_no_response_mixes_two_versions(start_server, expect_log):
         for line in bad:
             assert f"RootCausesData: {data}:" in line and KEPT in line, line
         expect_log(r"RootCausesData: .*" + re.escape(KEPT), count=len(bad))
+
+
+def test_signals_reach_the_server_while_the_data_file_is_broken(start_server, expect_log):
+    """httpd -k graceful and -k stop read the configuration only to find the running server:
+    a broken data file does not stop them (the running server checks its data itself)."""
+    server, data = start_site(start_server, 0)
+    good = server.get(f"{B}/")
+    text, message = syntax_error(data)
+    replace_file(data, text)
+    expect_log(re.escape(message) + ".*" + re.escape(KEPT), count=rcserver.ANY)
+    conf = str(server.config.path)
+    since = server.log_size()
+    r = subprocess.run([rcserver.httpd_binary(), "-f", conf, "-k", "graceful"],
+                       capture_output=True, text=True, timeout=30)
+    assert r.returncode == 0 and "RootCausesData" not in r.stdout + r.stderr, r
+    # the restarted generation says why it keeps the last good version, and serves it
+    deadline = time.monotonic() + 10
+    while not log_lines(server, since, KEPT):
+        assert time.monotonic() < deadline, "no graceful restart seen in the error log"
+        time.sleep(0.1)
+    again = server.get(f"{B}/")
+    assert again.status == 200 and again.header("ETag") == good.header("ETag")
+    r = subprocess.run([rcserver.httpd_binary(), "-f", conf, "-k", "stop"],
+                       capture_output=True, text=True, timeout=30)
+    assert r.returncode == 0 and "RootCausesData" not in r.stdout + r.stderr, r
+    server.proc.wait(15)
+    assert not server.running()
