@@ -1,7 +1,7 @@
-"""Scale-out (SPEC §9, docs/SCALING.md): three backend httpds with mod_rootcauses, each with its
-own copy of the shipped site and of a generated 10k-item data set (copied at different times:
-other mtimes and inodes), behind a front httpd with mod_proxy_balancer, mod_proxy_hcheck
-(checking B/) and mod_cache with mod_cache_socache (shmcb).
+"""Scale-out (docs/REFERENCE.md "HTTP headers"; docs/SCALING.md): three backend httpds with
+mod_rootcauses, each with its own copy of the shipped site and of a generated 10k-item data set
+(copied at different times: other mtimes and inodes), behind a front httpd with mod_proxy_balancer,
+mod_proxy_hcheck (checking B/) and mod_cache with mod_cache_socache (shmcb).
 
 Run by tests/run-all.sh's `cluster` step (make check-full) with the integration harness
 (tests/integration/rcserver.py)."""

@@ -1,13 +1,14 @@
-"""listingref: a small reference implementation of SPEC §6 (listing filters) and §7 (facets,
-pages), written from the SPEC's text alone, for tests to compute expected ids, totals and facet
-counts from a data file.
+"""listingref: a small reference implementation of the listing filters (docs/REFERENCE.md "Listing
+parameters") and of the facets and pages of the JSON listing ("Formats"), written from the
+contract's text alone, not from the module's code, for tests to compute expected ids, totals and
+facet counts from a data file.
 
     res = listingref.run(data, "publications", countries=["GT"], from_="2021", q=["perez"])
     res.ids        # the requested page's ids, in order
     res.all_ids    # every matching id, in order (CSV)
     res.total, res.pages, res.facets  # facets: {"country": {...}, "year": {...}}
 
-Values are given as the SPEC's parameters mean them, after %-decoding: countries as codes or
+Values are given as the listing parameters mean them, after %-decoding: countries as codes or
 names (any case, any accents), dates as YYYY / YYYY-MM / YYYY-MM-DD, q as a list of values (a
 repeated q adds its words). Invalid input raises ValueError; the tests of the 400 rules do not
 use this module.
@@ -27,7 +28,7 @@ MONTHS = ["January", "February", "March", "April", "May", "June", "July", "Augus
 
 @functools.lru_cache(maxsize=None)
 def fold(s: str) -> str:
-    """Unicode decomposition, accents removed, lower-cased (SPEC §6)."""
+    """Unicode decomposition, accents removed, lower-cased (REFERENCE.md "Listing parameters")."""
     decomposed = unicodedata.normalize("NFKD", s)
     stripped = "".join(ch for ch in decomposed
                        if unicodedata.combining(ch) == 0 and unicodedata.category(ch) != "Mn")
@@ -61,7 +62,7 @@ def period(date: str):
 
 
 def human_date(date: str) -> str:
-    """The date written for people (SPEC §7): "2021", "July 2022", "March 9, 2022"."""
+    """Dates for people (REFERENCE.md "Formats"): "2021", "July 2022", "March 9, 2022"."""
     parts = [int(p) for p in date.split("-")]
     if len(parts) == 1:
         return str(parts[0])
