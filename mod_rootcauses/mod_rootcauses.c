@@ -1266,7 +1266,7 @@ static void rc_child_init(apr_pool_t *pchild, server_rec *s)
  * the server's RewriteRules and Redirects apply to the module's URLs too, so rc_translate_name
  * runs after mod_rewrite's and mod_alias's translate_name hooks and claims whatever they let
  * through; before mod_userdir and mod_vhost_alias and the core, which would map the URL to a
- * file. README, "Hooks". */
+ * file. README.md, "Other modules and the module's URLs". */
 static const char *const rc_translate_pred[] = {"mod_rewrite.c", "mod_alias.c", NULL};
 static const char *const rc_translate_succ[] = {"mod_userdir.c", "mod_vhost_alias.c", NULL};
 

@@ -1,4 +1,4 @@
-/* rc_build: reads a data file (SPEC's rules, docs/REFERENCE.md "The data file"), checks every
+/* rc_build: reads a data file (the rules of docs/REFERENCE.md "The data file"), checks every
  * rule, and writes its image (rc_image.h): strings, items in date order, the indexes of the
  * filters and q's dictionary. APR, yajl and xxHash only. */
 #ifndef RC_BUILD_H

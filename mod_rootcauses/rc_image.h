@@ -13,9 +13,10 @@
  *   everything else         the site, countries, pages, collections, items, indexes, words
  *
  * A reference to a string ("str") is the offset of its rc_img_str; a reference to a text (a value
- * that may differ per language: SPEC's *(text)*) is the offset of its uint32_t[nlang] table.
- * Byte order and alignment are the machine's: an image is never moved between machines, and one
- * written by another build of the module (build_id) is rebuilt rather than read. */
+ * that may differ per language: a text of docs/REFERENCE.md "The data file") is the offset of its
+ * uint32_t[nlang] table. Byte order and alignment are the machine's: an image is never moved
+ * between machines, and one written by another build of the module (build_id) is rebuilt rather
+ * than read. */
 #ifndef RC_IMAGE_H
 #define RC_IMAGE_H
 

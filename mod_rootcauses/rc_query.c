@@ -1,4 +1,5 @@
-/* rc_query: whitelisted parameters, %-decoding, list splitting and the 400 rules of SPEC §6. */
+/* rc_query: whitelisted parameters, %-decoding, list splitting and the 400 rules of
+ * docs/REFERENCE.md "Listing parameters". */
 #include "rc_query.h"
 #include "rc_date.h"
 #include "rc_text.h"

@@ -1,4 +1,5 @@
-/* rc_query: the listing's query string (SPEC §6) parsed into a filter. APR only. */
+/* rc_query: the listing's query string (docs/REFERENCE.md "Listing parameters") parsed into a
+ * filter. APR only. */
 #ifndef RC_QUERY_H
 #define RC_QUERY_H
 

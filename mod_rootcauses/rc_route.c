@@ -1,4 +1,4 @@
-/* rc_route: the URL table of SPEC §5 as two PCRE2 patterns. */
+/* rc_route: the URL table of docs/REFERENCE.md "URLs" as two PCRE2 patterns. */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "rc_route.h"
 

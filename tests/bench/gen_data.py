@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """gen_data.py N OUTDIR [--seed S] [--queries Q]: write a valid mod_rootcauses data set of N items.
 
-Writes, per SPEC.md section 4:
+Writes, per docs/REFERENCE.md "The data file":
   OUTDIR/data.json      8 countries (accented names), 4 pages, 2 collections ("reports" and
                         "section-353") holding N items in all (60/40), one item per line;
   OUTDIR/pages/*.html   the page fragments the data names;

@@ -1,7 +1,7 @@
-/* libFuzzer harness: the bytes are a data file (SPEC §4) loaded with rc_data_load_buffer. A file
- * that loads must be consistent, render every page, listing and item in every format, route
- * every path it names, and find each item by its own title, date, country and kind; a file that
- * does not load must say why in a non-empty UTF-8 message naming the file. */
+/* libFuzzer harness: the bytes are a data file (docs/REFERENCE.md "The data file") loaded with
+ * rc_data_load_buffer. A file that loads must be consistent, render every page, listing and item in
+ * every format, route every path it names, and find each item by its own title, date, country and
+ * kind; a file that does not load must say why in a non-empty UTF-8 message naming the file. */
 #include "fuzz_common.h"
 
 #include <stdlib.h>

@@ -1,6 +1,7 @@
-/* libFuzzer harness: the bytes are a listing's query string (SPEC §6). Each input is parsed for
- * every collection of a fixed data set; a good query is run and rendered in every format, a bad
- * one rendered as the glue answers it. Invariants that must hold abort() (see FUZZ_CHECK). */
+/* libFuzzer harness: the bytes are a listing's query string (docs/REFERENCE.md "Listing
+ * parameters"). Each input is parsed for every collection of a fixed data set; a good query is run
+ * and rendered in every format, a bad one rendered as the glue answers it. Invariants that must
+ * hold abort() (see FUZZ_CHECK). */
 #include "fuzz_common.h"
 
 #include <string.h>

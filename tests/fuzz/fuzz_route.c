@@ -1,5 +1,5 @@
-/* libFuzzer harness: the bytes are a request path below the mount point (SPEC §5), routed
- * against a fixed data set. A route must be exactly the canonical path of what it names, a
+/* libFuzzer harness: the bytes are a request path below the mount point (docs/REFERENCE.md "URLs"),
+ * routed against a fixed data set. A route must be exactly the canonical path of what it names, a
  * redirect must lead (in one step) to something that exists, and the answer must render. */
 #include "fuzz_common.h"
 

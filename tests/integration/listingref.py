@@ -1,13 +1,14 @@
-"""listingref: a small reference implementation of SPEC §6 (listing filters) and §7 (facets,
-pages), written from the SPEC's text alone, for tests to compute expected ids, totals and facet
-counts from a data file.
+"""listingref: a small reference implementation of the listing filters (docs/REFERENCE.md "Listing
+parameters") and of the facets and pages of the JSON listing ("Formats"), written from the
+contract's text alone, not from the module's code, for tests to compute expected ids, totals and
+facet counts from a data file.
 
     res = listingref.run(data, "publications", countries=["GT"], from_="2021", q=["perez"])
     res.ids        # the requested page's ids, in order
     res.all_ids    # every matching id, in order (CSV)
     res.total, res.pages, res.facets  # facets: {"country": {...}, "year": {...}}
 
-Values are given as the SPEC's parameters mean them, after %-decoding: countries as codes or
+Values are given as the listing parameters mean them, after %-decoding: countries as codes or
 names in any language (any case, any accents), dates as YYYY / YYYY-MM / YYYY-MM-DD, q as a list
 of values (a repeated q adds its words). q is word-prefix matching: each distinct q word must
 begin a word of the item's title, summary or a person's name or position, in any language,
@@ -32,7 +33,7 @@ MESES = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto
 
 @functools.lru_cache(maxsize=None)
 def fold(s: str) -> str:
-    """Unicode decomposition, accents removed, lower-cased (SPEC §6)."""
+    """Unicode decomposition, accents removed, lower-cased (REFERENCE.md "Listing parameters")."""
     decomposed = unicodedata.normalize("NFKD", s)
     stripped = "".join(ch for ch in decomposed
                        if unicodedata.combining(ch) == 0 and unicodedata.category(ch) != "Mn")
@@ -96,7 +97,7 @@ def period(date: str):
 
 
 def human_date(date: str, lang: str = "en") -> str:
-    """The date written for people (SPEC §7): "2021", "July 2022", "March 9, 2022"; in Spanish
+    """The date written for people (REFERENCE.md "Formats"): "2021", "July 2022", "March 9, 2022"; in Spanish
     "julio de 2022", "9 de marzo de 2022"."""
     parts = [int(p) for p in date.split("-")]
     if len(parts) == 1:
@@ -157,7 +158,7 @@ def words_of(q: Optional[Iterable[str]]) -> List[str]:
 
 
 def q_matches(item: dict, q_words: Sequence[str]) -> bool:
-    """Each q word begins at least one word of the item (SPEC §6)."""
+    """Each q word begins at least one word of the item (REFERENCE.md "Listing parameters")."""
     if not q_words:
         return True
     mine = item_words(item)

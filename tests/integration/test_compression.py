@@ -1,10 +1,10 @@
-"""SPEC §8 with httpd's compression filters in front (issue 14): mod_deflate, with Debian's
-deflate.conf plus the module's JSON, CSV and Atom types, and mod_brotli, each through mod_filter
-(AddOutputFilterByType) and on every response (SetOutputFilter). A plain GET gets the compressed
-body and the filter's suffixed ETag ("...-gzip", "...-br"); a browser that revalidates with that
-tag gets a 304 on every kind of response, carrying the compressed 200's ETag, Content-Encoding
-and Vary, so that mod_cache in front keeps its compressed copy; the suffixed tag of an older data
-version still gets a 200; without compression nothing changes.
+"""docs/REFERENCE.md "HTTP headers" with httpd's compression filters in front (issue 14):
+mod_deflate, with Debian's deflate.conf plus the module's JSON, CSV and Atom types, and mod_brotli,
+each through mod_filter (AddOutputFilterByType) and on every response (SetOutputFilter). A plain GET
+gets the compressed body and the filter's suffixed ETag ("...-gzip", "...-br"); a browser that
+revalidates with that tag gets a 304 on every kind of response, carrying the compressed 200's ETag,
+Content-Encoding and Vary, so that mod_cache in front keeps its compressed copy; the suffixed tag of
+an older data version still gets a 200; without compression nothing changes.
 
 ETags are read from responses, never written out: only the suffix is the filters' own format
 (DeflateAlterETag and BrotliAlterETag AddSuffix, their default).

@@ -1,6 +1,7 @@
-"""SPEC §3 and §4 through `httpd -t`: a valid configuration passes; a bad directive value, a data
-file with a JSON syntax error and a data file that breaks a rule each stop httpd -t (and httpd)
-with a message naming the file and where (line and column, or the JSON path) and the value."""
+"""docs/REFERENCE.md "Directives" and "The data file" through `httpd -t`: a valid configuration
+passes; a bad directive value, a data file with a JSON syntax error and a data file that breaks a
+rule each stop httpd -t (and httpd) with a message naming the file and where (line and column, or
+the JSON path) and the value."""
 
 import copy
 import json
@@ -176,7 +177,7 @@ def test_invalid_data_stops_httpd_itself_with_the_message(start_server, workdir)
     assert f"RootCausesData: {data}:3:17: JSON syntax error" in str(e.value)
 
 
-# ---------------------------------------------------------------- rules of §4
+# ---------------------------------------------------------------- rules of "The data file"
 
 def broken(mutate):
     d = copy.deepcopy(SHIPPED)

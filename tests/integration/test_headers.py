@@ -1,4 +1,5 @@
-"""SPEC §8 headers: ETag, Last-Modified, Cache-Control, conditional requests, nosniff, CSP."""
+"""docs/REFERENCE.md "HTTP headers": ETag, Last-Modified, Cache-Control, conditional requests,
+nosniff, CSP."""
 
 import calendar
 import email.utils

@@ -1,5 +1,6 @@
-"""SPEC §3 RootCausesLayout: a custom layout file is used, its markers replaced; a layout without
-one of the required markers stops httpd -t with a message naming the file and the marker."""
+"""RootCausesLayout (docs/REFERENCE.md "Directives", "Layout markers"): a custom layout file is
+used, its markers replaced; a layout without one of the required markers stops httpd -t with a
+message naming the file and the marker."""
 
 import pytest
 

@@ -1,6 +1,7 @@
-"""SPEC §6 400 rules, in each of the four formats of §7: HTML (the form with the message next to
-its field, an error summary linking to it, the other filters kept), JSON
-({"error": {"status": 400, "parameter": ..., "message": ...}}), CSV and Atom (text/plain)."""
+"""The 400 rules of docs/REFERENCE.md "Listing parameters", in each of the four formats of
+"Formats": HTML (the form with the message next to its field, an error summary linking to it, the
+other filters kept), JSON ({"error": {"status": 400, "parameter": ..., "message": ...}}), CSV and
+Atom (text/plain)."""
 
 import re
 import urllib.parse

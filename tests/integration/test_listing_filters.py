@@ -1,8 +1,8 @@
-"""SPEC §6 (listing query parameters) and the JSON envelope of §7, on the tricky test site
-(tests/integration/data/tricky): exact ids in order, totals, pages and facet counts.
+"""docs/REFERENCE.md "Listing parameters" and the JSON envelope of "Formats", on the tricky test
+site (tests/integration/data/tricky): exact ids in order, totals, pages and facet counts.
 
 The hand-written expectations come from reading the data file; the matrix at the end compares
-the server with listingref, a small reference implementation of the SPEC's text."""
+the server with listingref, a small reference implementation of the reference's text."""
 
 import pytest
 

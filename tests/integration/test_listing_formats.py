@@ -1,6 +1,7 @@
-"""SPEC §7 formats of a listing on the tricky test site: JSON items exactly as in the data, CSV
-(RFC 4180, formula prefix, every row), Atom 1.0 (absolute links, self link with the filter,
-newest items) and the HTML listing (escaping, the pre-filled form, dates for people, links)."""
+"""docs/REFERENCE.md "Formats" of a listing on the tricky test site: JSON items exactly as in the
+data, CSV (RFC 4180, formula prefix, every row), Atom 1.0 (absolute links, self link with the
+filter, newest items) and the HTML listing (escaping, the pre-filled form, dates for people,
+links)."""
 
 import csv
 import io
@@ -31,7 +32,7 @@ def server(start_module_server):
 
 
 def expected_json_item(coll, it):
-    """SPEC §7: id, title, date, countries, url, and the optional fields the item has."""
+    """REFERENCE.md "Formats", JSON: id, title, date, countries, url, and the optional fields."""
     obj = {"id": it["id"], "title": it["title"], "date": it["date"],
            "countries": it["countries"], "url": f"{B}/{coll}/{it['id']}"}
     for k in OPTIONAL:

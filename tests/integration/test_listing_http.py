@@ -1,6 +1,6 @@
-"""SPEC §8 on listings of the tricky test site: Link headers (first, prev, next, last), ETag and
-Last-Modified with 304s in every format, HEAD, Content-Length, and a new ETag when the data file
-changes."""
+"""docs/REFERENCE.md "HTTP headers" on listings of the tricky test site: Link headers (first, prev,
+next, last), ETag and Last-Modified with 304s in every format, HEAD, Content-Length, and a new ETag
+when the data file changes."""
 
 import email.utils
 import json

@@ -1,5 +1,6 @@
-"""Item pages (SPEC §5 B/{collection}/{id}, §7 dates for people, §8 escaping) on the tricky test
-site: title, date, countries, kind, summary, documents with sizes and hrefs, persons, source."""
+"""Item pages (docs/REFERENCE.md "URLs" B/{collection}/{id}, "Formats" dates for people and
+escaping) on the tricky test site: title, date, countries, kind, summary, documents with sizes and
+hrefs, persons, source."""
 
 import json
 import re

@@ -1,5 +1,6 @@
-"""A collection of 10,000 items, generated here: the CSV export lists every row (SPEC §7), Atom
-the newest 50, and filtered JSON pages deep in the result agree with listingref (SPEC §6)."""
+"""A collection of 10,000 items, generated here: the CSV export lists every row ("Formats"), Atom
+the newest 50, and filtered JSON pages deep in the result agree with listingref ("Listing
+parameters", docs/REFERENCE.md)."""
 
 import calendar
 import csv

@@ -1,4 +1,5 @@
-"""SPEC §6 and §7 on the shipped data (htdocs/data.json): listings filtered by country and date."""
+"""docs/REFERENCE.md "Listing parameters" and "Formats" on the shipped data (htdocs/data.json):
+listings filtered by country and date."""
 
 import csv
 import io

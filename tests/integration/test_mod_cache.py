@@ -1,9 +1,9 @@
-"""SPEC §8 and §9 (scale-out) behind httpd's mod_cache, with the quick handler on and off, storing
-in shared memory (mod_cache_socache with shmcb, as in issue 13) and on disk (mod_cache_disk, the
-README's configuration): a stale copy is revalidated with the module's 304 and the visitor gets
-a 200 with the cached body while the copy is kept; a client's own If-None-Match and
-If-Modified-Since still get a 304; a changed data file is served once the copy is stale; HEAD
-behaves the same.
+"""docs/REFERENCE.md "HTTP headers" (conditional requests, across machines) behind httpd's
+mod_cache, with the quick handler on and off, storing in shared memory (mod_cache_socache with
+shmcb, as in issue 13) and on disk (mod_cache_disk, the README's configuration): a stale copy is
+revalidated with the module's 304 and the visitor gets a 200 with the cached body while the copy is
+kept; a client's own If-None-Match and If-Modified-Since still get a 304; a changed data file is
+served once the copy is stale; HEAD behaves the same.
 
 The module's 304 must pass through every output filter, mod_cache's CACHE_SAVE included, as the
 core's file handler's does: a 304 on httpd's error-response path skipped CACHE_SAVE, reached the

@@ -1,5 +1,6 @@
-"""SPEC §3: the mount point is the <Location>'s path; two Locations may serve two data files, and
-one data file named by two Locations is served by both, each with links under its own mount."""
+"""docs/REFERENCE.md "Directives" (RootCausesData): the mount point is the <Location>'s path; two
+Locations may serve two data files, and one data file named by two Locations is served by both, each
+with links under its own mount."""
 
 import pytest
 

@@ -1,4 +1,5 @@
-"""SPEC §5 (B/, B/{slug}) and §7 HTML: every shipped page, from htdocs/data.json."""
+"""docs/REFERENCE.md "URLs" (B/, B/{slug}) and "Formats" (HTML): every shipped page, from
+htdocs/data.json."""
 
 import pytest
 

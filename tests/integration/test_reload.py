@@ -1,7 +1,7 @@
-"""Live reload (SPEC §3 RootCausesReloadInterval, §4 last bullets, §8 ETag): a changed valid data
-file (or page fragment) is served after the interval; an invalid one keeps the last good version
-and is logged once per process and change; a graceful restart reloads too and survives a broken
-file; requests in flight finish on their version; no response mixes two versions.
+"""Live reload (docs/REFERENCE.md "Reloading and versions", RootCausesReloadInterval, ETag): a
+changed valid data file (or page fragment) is served after the interval; an invalid one keeps the
+last good version and is logged once per process and change; a graceful restart reloads too and
+survives a broken file; requests in flight finish on their version; no response mixes two versions.
 
 Cold start with a broken file is test_config.py's (test_invalid_data_stops_httpd_itself_...).
 Every test here runs under the MPM of RC_MPM (tests/run-all.sh runs the suite under all three).

@@ -1,9 +1,9 @@
-"""server-status (SPEC §9): with mod_status loaded and RootCausesStatus On (the default),
-server-status shows a "Root Causes" section and server-status?auto the same figures as
-"RootCauses...: value" lines: per data file its path, content hash, items, collections,
-languages, when and by which process it was built, the last check, the last error (escaped),
-builds and failed builds (of every process), and the response cache's entries, bytes, hits and
-misses (the whole server's). RootCausesStatus Off hides it."""
+"""server-status (docs/REFERENCE.md "server-status"): with mod_status loaded and RootCausesStatus On
+(the default), server-status shows a "Root Causes" section and server-status?auto the same figures
+as "RootCauses...: value" lines: per data file its path, content hash, items, collections,
+languages, when and by which process it was built, the last check, the last error (escaped), builds
+and failed builds (of every process), and the response cache's entries, bytes, hits and misses (the
+whole server's). RootCausesStatus Off hides it."""
 
 import os
 import re

@@ -1,4 +1,5 @@
-"""SPEC §5: the URL table, redirects, 404s, methods and HEAD, on the shipped site."""
+"""docs/REFERENCE.md "URLs": the URL table, redirects, 404s, methods and HEAD, on the shipped
+site."""
 
 import pytest
 

@@ -1,9 +1,9 @@
-"""One built version per machine (SPEC §9): a data version is built once, by one process, into
-an image in the cache folder (DefaultRuntimeDir/rootcauses/) that every process maps; after a
-change every process serves the new version; a builder killed half way leaves the old version
-served and a later build succeeds; a damaged, truncated or foreign image is never served but
-built again; a read-only data folder is fine; a source that a new configuration drops is no
-longer checked.
+"""One built version per machine (docs/REFERENCE.md "Reloading and versions"): a data version is
+built once, by one process, into an image in the cache folder (DefaultRuntimeDir/rootcauses/) that
+every process maps; after a change every process serves the new version; a builder killed half way
+leaves the old version served and a later build succeeds; a damaged, truncated or foreign image is
+never served but built again; a read-only data folder is fine; a source that a new configuration
+drops is no longer checked.
 
 Every test here runs under the MPM of RC_MPM (tests/run-all.sh runs the suite under all three).
 """

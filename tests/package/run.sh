@@ -77,8 +77,8 @@ mkdir -p "$root" && dpkg -x "$deb" "$root" || { fail "dpkg -x $deb"; finish; }
 for f in usr/lib/apache2/modules/mod_rootcauses.so etc/apache2/mods-available/rootcauses.load \
     etc/apache2/mods-available/rootcauses.conf usr/bin/rootcauses-check \
     usr/share/man/man1/rootcauses-check.1.gz usr/share/doc/$pkg/copyright \
-    usr/share/doc/$pkg/README.md.gz "$site/data.json" "$site/pages/index.html" \
-    "$site/pages/es/index.html" "$site/assets/rootcauses.css"; do
+    usr/share/doc/$pkg/README.md.gz usr/share/doc/$pkg/REFERENCE.md.gz "$site/data.json" \
+    "$site/pages/index.html" "$site/pages/es/index.html" "$site/assets/rootcauses.css"; do
     check "installs /$f" test -f "$root/$f"
 done
 load=$root/etc/apache2/mods-available/rootcauses.load

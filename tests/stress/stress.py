@@ -120,7 +120,8 @@ def dataset() -> Path:
 
 
 def url_mix(d: Path):
-    """About 200 requests, relative to the server: every kind of URL of SPEC §5 and §6."""
+    """About 200 requests, relative to the server: every kind of URL of REFERENCE.md "URLs" and
+    "Listing parameters"."""
     data = json.loads((d / "data.json").read_text(encoding="utf-8"))
     rnd = random.Random(353)
     m = MOUNT

@@ -1,5 +1,6 @@
-/* Unit tests for rc_data: every rule of SPEC §4 with the message an admin gets, and what a
- * valid file turns into (counts, navigation, sort orders, kinds, years, folded text, hash).
+/* Unit tests for rc_data: every rule of docs/REFERENCE.md "The data file" with the message an admin
+ * gets, and what a valid file turns into (counts, navigation, sort orders, kinds, years, folded
+ * text, hash).
  *
  * JSON in this file is written with single quotes for readability; json() turns them into
  * double quotes before loading (no value here contains a single quote). */

@@ -1,5 +1,5 @@
-/* Unit tests for rc_date: the data file's dates (SPEC §4) as whole periods, and dates for people
- * and for Atom (SPEC §7). */
+/* Unit tests for rc_date: the data file's dates (docs/REFERENCE.md "The data file") as whole
+ * periods, and dates for people and for Atom ("Formats"). */
 
 #include <apr_pools.h>
 

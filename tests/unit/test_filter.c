@@ -1,6 +1,6 @@
 /* Unit tests for rc_filter: which items a listing shows, in which order, with which facets
- * (SPEC §6, §7), on a small hand-made collection. Every query runs through rc_filter_run and
- * rc_filter_scan, which must agree. */
+ * (docs/REFERENCE.md "Listing parameters", "Formats"), on a small hand-made collection. Every query
+ * runs through rc_filter_run and rc_filter_scan, which must agree. */
 
 #include <string.h>
 
@@ -161,7 +161,7 @@ END_TEST
 
 START_TEST(empty_list_filters_nothing)
 {
-    /* SPEC §6: empty elements are ignored, and an empty value is no filter */
+    /* "Listing parameters": empty elements are ignored, and an empty value is no filter */
     assert_ids("country=,", "c,a,b,e,d");
     assert_ids("country=,,&kind=,", "c,a,b,e,d");
     assert_ids("kind=,", "c,a,b,e,d");

@@ -1,5 +1,5 @@
-/* Unit tests for rc_query: every rule of SPEC §6, the exact 400 messages, and the canonical query
- * string used in links. */
+/* Unit tests for rc_query: every rule of docs/REFERENCE.md "Listing parameters", the exact 400
+ * messages, and the canonical query string used in links. */
 
 #include <string.h>
 

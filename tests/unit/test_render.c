@@ -1,5 +1,5 @@
-/* Unit tests for the writers (SPEC §7, §8: everything from the data or the request escaped for
- * its context) and for rc_layout. Output goes to a brigade that each test flattens. */
+/* Unit tests for the writers (docs/REFERENCE.md "Formats": everything from the data or the request
+ * escaped for its context) and for rc_layout. Output goes to a brigade that each test flattens. */
 
 #include <stdlib.h>
 #include <string.h>
@@ -249,7 +249,7 @@ START_TEST(json_listing_envelope_and_facets)
     rc_json_listing(&out, &site, q, run_page(q));
     text = output();
     ck_assert_int_eq(text[strlen(text) - 1], '\n');
-    /* the envelope's members in the order of SPEC §7 */
+    /* the envelope's members in the order of REFERENCE.md "Formats" */
     assert_starts_with(text, "{\"total\":6,\"page\":2,\"per_page\":2,\"pages\":3,\"items\":[");
     assert_contains(text, "],\"facets\":{\"country\":{\"GT\":4,\"SV\":3,\"TT\":1},"
                           "\"year\":{\"2022\":1,\"2021\":2,\"2020\":2,\"2019\":1}}}\n");

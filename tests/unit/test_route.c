@@ -1,4 +1,4 @@
-/* Unit tests for rc_route: the URL table of SPEC §5 over a small data set. */
+/* Unit tests for rc_route: the URL table of docs/REFERENCE.md "URLs" over a small data set. */
 
 #include <string.h>
 
