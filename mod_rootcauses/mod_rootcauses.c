@@ -527,15 +527,18 @@ static int send_error(req *q, int status, const char *param, const char *message
 }
 
 /* Headers of every 200 (and of the 304 that stands for it). The ETag is the data's content
- * and this build of the module, the layout's content and the page size (what shapes the body
- * besides the URL), and the format: the same files give the same ETag on every machine. */
+ * and this build of the module, the layout's content for HTML and the page size (what shapes
+ * the body besides the URL), and the format: the same files give the same ETag on every
+ * machine, and a new layout leaves the other formats' ETags alone. */
 static void set_cache_headers(req *q, apr_time_t mtime)
 {
     request_rec *r = q->r;
-    if (q->site.layout->mtime > mtime && q->format == RC_HTML)
+    int html = q->format == RC_HTML;
+    if (q->site.layout->mtime > mtime && html)
         mtime = q->site.layout->mtime;
     apr_table_setn(r->headers_out, "ETag",
-                   apr_pstrcat(r->pool, "\"", q->site.data->tag, "-", q->site.layout->hash,
+                   apr_pstrcat(r->pool, "\"", q->site.data->tag, "-",
+                               html ? q->site.layout->hash : "",
                                apr_itoa(r->pool, q->page_size),
                                q->tag_suffix ? q->tag_suffix : formats[q->format].tag, NULL));
     ap_update_mtime(r, mtime);

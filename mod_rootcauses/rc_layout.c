@@ -126,7 +126,7 @@ const char *rc_layout_load(apr_pool_t *p, const char *path, rc_layout **out)
     const char *err;
 
     if ((err = rc_file_read(p, path, 1 << 20, &buf, &len, &fi)) != NULL)
-        return apr_psprintf(p, "layout %s: cannot read it (at most 1 MiB): %s", path, err);
+        return apr_psprintf(p, "layout %s: cannot read it: %s", path, err);
     if ((err = rc_layout_parse(p, path, buf, len, out)) != NULL)
         return err;
     (*out)->mtime = fi.mtime;

@@ -121,10 +121,21 @@ def test_without_layout_directive_the_builtin_layout_is_used(custom):
     assert '<a class="skip-link" href="#content">Skip to main content</a>' in text
 
 
-def test_layout_changes_the_etag(custom):
+def test_layout_changes_the_etag_of_html_only(custom):
     a = custom.get(f"{B}/pillar-1").header("ETag")
     b = custom.get("/builtin/pillar-1").header("ETag")
     assert a != b
+    for path in ["/reports", "/reports?country=GT"]:
+        a = custom.get(f"{B}{path}").header("ETag")
+        b = custom.get(f"/builtin{path}").header("ETag")
+        assert a != b, path
+    # the other formats' bodies do not come from the layout
+    for path in ["/reports.json", "/reports.csv?country=GT", "/reports.atom",
+                 "/reports/2022-07-progress-report.json", "/openapi.json"]:
+        a = custom.get(f"{B}{path}")
+        b = custom.get(f"/builtin{path}")
+        assert a.status == b.status == 200, path
+        assert a.header("ETag") == b.header("ETag"), path
 
 
 def test_custom_layout_error_page_uses_it(custom):
