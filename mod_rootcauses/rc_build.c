@@ -36,6 +36,8 @@
 #define RC_MAX_PAGE_BYTES ((apr_off_t)16 << 20)
 #define RC_MAX_BYTES 9007199254740992LL /* 2^53 */
 #define RC_MAX_LANGUAGES 64
+#define RC_MAX_PER_ITEM 65535  /* documents or persons of one item (16-bit counts) */
+#define RC_MAX_KINDS 32767     /* kinds of one collection (16-bit signed index) */
 
 /* ---------------------------------------------------------------- the writer */
 
@@ -739,7 +741,14 @@ static int item_documents(build *b, bitem *it, const rc_jnode *v)
         return !b->error;
     it->docs = (apr_uint32_t)b->docs.n;
     for (d = arr->first; d; d = d->next, k++) {
-        apr_size_t old = path_push(b, ".documents[%u]", k);
+        apr_size_t old;
+        if (k == RC_MAX_PER_ITEM) {
+            path_push(b, ".documents");
+            return fail_value(b, apr_psprintf(b->tmp, "an array of more than %d documents",
+                                              RC_MAX_PER_ITEM),
+                              "at most %d", RC_MAX_PER_ITEM);
+        }
+        old = path_push(b, ".documents[%u]", k);
         const rc_jnode *bytes = rc_jget(d, "bytes");
         bdoc *doc;
         if (!check_object(b, d, keys, "an object with title, href and optional bytes"))
@@ -769,7 +778,14 @@ static int item_persons(build *b, bitem *it, const rc_jnode *v)
         return !b->error;
     it->persons = (apr_uint32_t)b->persons.n;
     for (pn = arr->first; pn; pn = pn->next, k++) {
-        apr_size_t old = path_push(b, ".persons[%u]", k);
+        apr_size_t old;
+        if (k == RC_MAX_PER_ITEM) {
+            path_push(b, ".persons");
+            return fail_value(b, apr_psprintf(b->tmp, "an array of more than %d persons",
+                                              RC_MAX_PER_ITEM),
+                              "at most %d", RC_MAX_PER_ITEM);
+        }
+        old = path_push(b, ".persons[%u]", k);
         bperson *pe;
         if (!check_object(b, pn, keys, "an object with name and optional country and position"))
             return 0;
@@ -1254,6 +1270,11 @@ static int collection_kinds(build *b, bcol *col)
     for (int i = 0; i < n; i++)
         if (!col->nkinds || col->kinds[col->nkinds - 1] != all[i])
             col->kinds[col->nkinds++] = all[i];
+    if (col->nkinds > RC_MAX_KINDS) {
+        path_push(b, ".items");
+        return fail_value(b, apr_psprintf(b->tmp, "items of %d different kinds", col->nkinds),
+                          "at most %d kinds in one collection", RC_MAX_KINDS);
+    }
     col->kind_labels = apr_pcalloc(b->tmp, sizeof(apr_uint32_t) * (col->nkinds + 1));
     for (apr_size_t i = 0; i < col->items.n; i++) {
         bitem *it = &RC_VEC_AT(&col->items, bitem, i);

@@ -238,6 +238,22 @@ RULES = {
         lambda d: d["collections"][0]["items"][0]["documents"][1].__setitem__("bytes", -1),
         "collections[0].items[0].documents[1].bytes is -1, expected an integer from 0 to "
         "9007199254740992 (2^53)"),
+    "too_many_documents": (
+        lambda d: d["collections"][0]["items"][0].__setitem__(
+            "documents", [{"title": "D", "href": f"/d{i}.pdf"} for i in range(65536)]),
+        "collections[0].items[0].documents is an array of more than 65535 documents, expected "
+        "at most 65535"),
+    "too_many_persons": (
+        lambda d: d["collections"][1]["items"][0].__setitem__(
+            "persons", [{"name": f"P{i}"} for i in range(65536)]),
+        "collections[1].items[0].persons is an array of more than 65535 persons, expected "
+        "at most 65535"),
+    "too_many_kinds": (
+        lambda d: d["collections"][0]["items"].extend(
+            dict(d["collections"][0]["items"][0], id=f"k{i}", kind=f"k{i}")
+            for i in range(32768)),
+        "collections[0].items is items of 32769 different kinds, expected at most 32767 kinds "
+        "in one collection"),
     # languages and texts (SPEC §4)
     "text_without_the_default_language": (
         lambda d: d["collections"][0].__setitem__("title", {"es": "Informes"}),
