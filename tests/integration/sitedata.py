@@ -1,10 +1,10 @@
 """sitedata: what a data file says the site must look like (titles, navigation, item order), so
 tests compare the server's answers with the data file rather than with each other.
 
-Texts of the data (SPEC §4 *(text)*) are a string in the default language or an object by
+Texts of the data (REFERENCE.md "The data file" *(text)*) are a string in the default language or an object by
 language; text(value, lang, data) is what the site shows in lang, with the default language's
-text where lang has none (SPEC §4's fallback). Every helper that takes lang defaults to the
-default language; a URL in another language is under mount + "/" + lang (SPEC §5).
+text where lang has none (REFERENCE.md "The data file"'s fallback). Every helper that takes lang defaults to the
+default language; a URL in another language is under mount + "/" + lang (REFERENCE.md "URLs").
 """
 
 import json

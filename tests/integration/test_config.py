@@ -254,7 +254,7 @@ RULES = {
             for i in range(32768)),
         "collections[0].items is items of 32769 different kinds, expected at most 32767 kinds "
         "in one collection"),
-    # languages and texts (SPEC §4)
+    # languages and texts (REFERENCE.md "The data file")
     "text_without_the_default_language": (
         lambda d: d["collections"][0].__setitem__("title", {"es": "Informes"}),
         'collections[0].title is {"es":"Informes"}, expected a text: a non-empty string, or an '

@@ -359,7 +359,7 @@ def test_head_of_a_nasty_query_is_400_without_body(shipped):
 # ---------------------------------------------------------------- regex-hungry q
 
 # (q, total): q is words (runs of letters and digits); what is not a letter or digit only
-# separates them, and a q without any filters nothing (SPEC §6).
+# separates them, and a q without any filters nothing (REFERENCE.md "Listing parameters").
 HUNGRY = [
     ("(a%2B)%2B$", TOTAL),                  # the word "a": every item has a word "a..."
     (".*.*.*.*.*.*.*.*", TOTAL),            # no word

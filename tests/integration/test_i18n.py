@@ -1,5 +1,5 @@
-"""In Spanish too (SPEC §4 languages and texts, §5 B/{lang}/..., §6 country names and q in any
-language, 400 messages in the URL's language, §7 every format): the shipped site at /rootcauses
+"""In Spanish too (REFERENCE.md "The data file" languages and texts, "URLs" B/{lang}/..., "Listing parameters" country names and q in any
+language, 400 messages in the URL's language, "Formats" every format): the shipped site at /rootcauses
 (English and Spanish, everything translated) and tests/integration/data/bilingual at /bi, where
 some texts have no Spanish version (an item's title, a page's fragment, a kind's label, a
 country's name, a nav label) and fall back to English, marked lang="en" in HTML.

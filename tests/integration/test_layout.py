@@ -2,6 +2,8 @@
 used, its markers replaced; a layout without one of the required markers stops httpd -t with a
 message naming the file and the marker."""
 
+import re
+
 import pytest
 
 import htmlcheck
@@ -57,8 +59,28 @@ def custom(start_module_server):
     return start_module_server(
         [rcserver.Mount(B, data=data, layout=wd / "layout.html"),
          rcserver.Mount("/all", data=data, layout=wd / "layout-all.html"),
-         rcserver.Mount("/builtin", data=data)],
+         rcserver.Mount("/builtin", data=data),
+         rcserver.Mount("/example", data=data,
+                        layout=rcserver.shipped_htdocs() / "layout.html")],
         workdir=wd)
+
+
+def _markup(text):
+    """HTML with its comments dropped and the white space between tags taken out."""
+    text = re.sub(r"<!--(?!#).*?-->", "", text, flags=re.S)
+    return re.sub(r">\s+<", "><", text.replace("/example", "/builtin")).strip()
+
+
+@pytest.mark.parametrize("path", ["/", "/pillar-1", "/es/", "/es/section-353?country=GT",
+                                  "/es/reports/2022-07-progress-report", "/no-such-page"])
+def test_the_example_layout_is_the_builtin_layout_written_out(custom, path):
+    """htdocs/layout.html, the example to copy, gives what the built-in layout gives, in every
+    language (lang, language switch, skip link, menu), white space and comments aside."""
+    example, builtin = custom.get(f"/example{path}"), custom.get(f"/builtin{path}")
+    assert example.status == builtin.status
+    assert _markup(example.text) == _markup(builtin.text)
+    if path.startswith("/es/"):
+        assert '<html lang="es">' in example.text
 
 
 @pytest.mark.parametrize("slug", ["index", "pillar-1", "reports"])

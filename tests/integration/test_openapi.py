@@ -1,4 +1,4 @@
-"""Described for API users (SPEC §5 B/openapi.json): the OpenAPI 3.1 document of the data file,
+"""Described for API users (REFERENCE.md "URLs" B/openapi.json): the OpenAPI 3.1 document of the data file,
 validated by @seriousme/openapi-schema-validator (the OpenAPI Initiative's schema for 3.1), and
 real JSON answers (listings with filters, items, 400 errors, in English and Spanish, of three
 data sets) validated against its schemas with Ajv in JSON Schema 2020-12 mode (OpenAPI 3.1's
@@ -7,7 +7,7 @@ when tests/openapi/node_modules is missing. Without node and npm these tests are
 
 The rules of OpenAPI that its JSON schema cannot express are checked here: unique operationIds,
 every path template variable declared as a required path parameter, no two path templates of the
-same hierarchy (OpenAPI 3.1 §4.8.8.2)."""
+same hierarchy (OpenAPI 3.1 "The data file".8.8.2)."""
 
 import json
 import os

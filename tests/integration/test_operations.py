@@ -1,4 +1,4 @@
-"""Operations (SPEC §3 RootCausesStatus, RootCausesCacheSize; §8 content-derived ETags; §9 one
+"""Operations (REFERENCE.md "Directives" RootCausesStatus, RootCausesCacheSize; "HTTP headers" content-derived ETags; "Reloading and versions" one
 built version per machine, the response cache, server-status): ETags that depend on the files'
 contents only, the built image under DefaultRuntimeDir/rootcauses/ (built once for all processes,
 rebuilt when damaged), and the "Root Causes" section of mod_status's server-status, HTML and

@@ -306,7 +306,7 @@ def test_page_file_created_after_the_data_file_named_it_is_picked_up(start_serve
 
 
 def test_processes_forked_later_serve_the_last_good_version(start_server, expect_log):
-    """httpd's parent does not check the data files between requests (SPEC §9: never in the
+    """httpd's parent does not check the data files between requests (REFERENCE.md "Reloading and versions": never in the
     parent), so every process it forks later (a graceful restart, logrotate's for one,
     prefork's extra processes, MaxConnectionsPerChild) begins with the version httpd started
     with. Such a process must still serve what the others serve: a valid change (built by one
@@ -522,7 +522,7 @@ def _tagged(tag, drop_last):
     if drop_last:
         col = d["collections"][1]
         col["items"].pop()
-        # a kind's label needs an item of that kind (SPEC §4)
+        # a kind's label needs an item of that kind (REFERENCE.md "The data file")
         kinds = {it.get("kind") for it in col["items"]}
         col["kinds"] = {k: v for k, v in col.get("kinds", {}).items() if k in kinds}
     return dump(d)

@@ -1,5 +1,5 @@
-"""Found by search engines (SPEC §5 B/sitemap.xml, §7 robots meta, canonical link, hreflang and
-JSON-LD, §8 X-Robots-Tag): the sitemap parsed with xml.etree (every address answers 200, the
+"""Found by search engines (REFERENCE.md "URLs" B/sitemap.xml, "Formats" robots meta, canonical link, hreflang and
+JSON-LD, "HTTP headers" X-Robots-Tag): the sitemap parsed with xml.etree (every address answers 200, the
 alternates are consistent, lastmod is each page's Last-Modified), a sitemap index for a data set
 with more than 50000 addresses (tests/bench/gen_data.py), robots headers and meta exactly on
 filtered and paged listings, and the item pages' schema.org JSON-LD parsed with json.loads."""
@@ -62,7 +62,7 @@ def parse_urlset(body):
 
 
 def expected_paths(data, mount):
-    """Every page, listing and item page in every language (SPEC §5 B/sitemap.xml)."""
+    """Every page, listing and item page in every language (REFERENCE.md "URLs" B/sitemap.xml)."""
     paths = []
     for lang in sitedata.languages(data):
         home = sitedata.home(mount, lang, data)
