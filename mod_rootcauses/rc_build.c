@@ -523,6 +523,7 @@ static int get_slug(build *b, const rc_jnode *obj, const char *key, int required
     return (*out = intern(b, v->s, v->n, 0)) != NONE;
 }
 
+/* The array member key; NULL when it is absent (and optional) or an error was recorded. */
 static const rc_jnode *get_array(build *b, const rc_jnode *obj, const char *key, int required)
 {
     const rc_jnode *v = rc_jget(obj, key);
@@ -532,6 +533,7 @@ static const rc_jnode *get_array(build *b, const rc_jnode *obj, const char *key,
         apr_size_t old = path_push(b, ".%s", key);
         fail(b, v, "an array");
         path_pop(b, old);
+        return NULL;
     }
     return v;
 }
@@ -1972,7 +1974,7 @@ static const char *build_run(build *b, const rc_json_source *src, rc_imgw *w)
     const char *err = rc_json_read(b->tmp, src, on_item, b, &root);
     if (err)
         return apr_pstrdup(b->p, err);
-    if (!root_object(b, root))
+    if (!root_object(b, root) || b->error)
         return b->error;
     if ((err = write_image(b, w)) != NULL)
         return b->error ? b->error : apr_psprintf(b->p, "%s: %s", b->name, err);
