@@ -638,6 +638,24 @@ static int valid_source_url(const char *s)
     return 1;
 }
 
+/* A document href: an absolute http(s) URL, or a path under B/assets/ that stays there. */
+static int valid_href(const char *s)
+{
+    if (!strncmp(s, "http://", 7) || !strncmp(s, "https://", 8))
+        return valid_source_url(s);
+    if (*s == '/' || strchr(s, '\\') || strchr(s, ':') || strchr(s, '?') || strchr(s, '#'))
+        return 0;
+    for (const char *seg = s; seg; seg = strchr(seg, '/') ? strchr(seg, '/') + 1 : NULL) {
+        apr_size_t n = strcspn(seg, "/");
+        if (n == 0 || (n == 1 && seg[0] == '.') || (n == 2 && seg[0] == '.' && seg[1] == '.'))
+            return 0;
+    }
+    for (; *s; s++)
+        if ((unsigned char)*s < ' ' || *s == 0x7f)
+            return 0;
+    return 1;
+}
+
 /* bytes: an integer from 0 to 2^53, written without a fraction or exponent */
 static int parse_bytes(const rc_jnode *v, apr_int64_t *out)
 {
@@ -674,6 +692,11 @@ static int item_documents(build *b, bitem *it, const rc_jnode *v)
         doc->bytes = -1;
         if (!get_text(b, d, "title", 1, &doc->title) || !get_string(b, d, "href", 1, &doc->href))
             return 0;
+        if (!valid_href(str_of(b, doc->href))) {
+            path_push(b, ".href");
+            return fail(b, rc_jget(d, "href"), "an absolute http(s) URL or a relative path under "
+                                               "assets/ (no \"..\", no leading \"/\")");
+        }
         if (bytes && !parse_bytes(bytes, &doc->bytes)) {
             path_push(b, ".bytes");
             return fail(b, bytes, "an integer from 0 to 9007199254740992 (2^53)");
