@@ -987,6 +987,9 @@ static int slug_taken(build *b, apr_uint32_t slug, const rc_jnode *v, int collec
 {
     const char *s = str_of(b, slug);
     const char *why = NULL;
+    /* first: the index page always exists, and this says why a collection cannot be "index" */
+    if (collection && !strcmp(s, "index"))
+        why = "a slug other than \"index\" (the page served at the mount point)";
     for (int i = 0; i < b->npages && !why; i++)
         if (b->pages[i].slug == slug)
             why = "a slug unique across pages and collections";
@@ -997,8 +1000,6 @@ static int slug_taken(build *b, apr_uint32_t slug, const rc_jnode *v, int collec
         why = "a slug other than assets, openapi and sitemap (the module's own addresses)";
     if (!why && lang_index(b, slug) >= 0)
         why = "a slug other than a declared language code (B/es/ is the site in Spanish)";
-    if (!why && collection && !strcmp(s, "index"))
-        why = "a slug other than \"index\" (the page served at the mount point)";
     if (why) {
         apr_size_t old = path_push(b, ".slug");
         fail(b, v, "%s", why);
