@@ -1459,15 +1459,15 @@ static int escape_strings(build *b)
     apr_pool_create(&scratch, b->tmp);
     for (apr_size_t i = 0; i < n; i++) {
         const bstr *s = &RC_VEC_AT(&b->strs, bstr, i);
-        const char *h, *j;
+        const char *h, *j, *str = s->s; /* s goes stale once intern() moves the vector */
         apr_uint32_t hid = NONE, jid = NONE;
         if (s->flags & (STR_BODY | STR_NOVARIANTS))
             continue;
-        h = rc_escape_html(scratch, s->s);
-        j = rc_escape_json(scratch, s->s, s->len);
-        if (h != s->s && (hid = intern(b, h, strlen(h), STR_NOVARIANTS)) == NONE)
+        h = rc_escape_html(scratch, str);
+        j = rc_escape_json(scratch, str, s->len);
+        if (h != str && (hid = intern(b, h, strlen(h), STR_NOVARIANTS)) == NONE)
             return 0;
-        if (j != s->s && (jid = intern(b, j, strlen(j), STR_NOVARIANTS)) == NONE)
+        if (j != str && (jid = intern(b, j, strlen(j), STR_NOVARIANTS)) == NONE)
             return 0;
         /* intern() may have moved the vector */
         RC_VEC_AT(&b->strs, bstr, i).html = hid;
