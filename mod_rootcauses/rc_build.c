@@ -1433,7 +1433,8 @@ typedef struct writer {
     build *b;
     rc_imgw *w;
     rc_lexicon *lx;
-    rc_table blobs;          /* small arrays written once: hash of the bytes -> offset */
+    rc_table *blobs;         /* small arrays written once: hash of the bytes -> offset; in the
+                              * build's pool, whose cleanup frees it (the writer is on the stack) */
 } writer;
 
 /* Writes data, or finds the same bytes written before, and returns the offset. Blobs are told
@@ -1442,11 +1443,11 @@ typedef struct writer {
 static apr_uint32_t put_blob(writer *wr, const void *data, apr_size_t len, apr_size_t align)
 {
     apr_uint64_t h = XXH3_64bits_withSeed(data, len, len * 131 + align);
-    apr_uint32_t off = rc_table_find(&wr->blobs, h, NULL, NULL, 0, 0);
+    apr_uint32_t off = rc_table_find(wr->blobs, h, NULL, NULL, 0, 0);
     if (off != RC_TABLE_NONE)
         return off;
     off = rc_imgw_put(wr->w, data, len, align);
-    if (off && rc_table_find(&wr->blobs, h, NULL, NULL, 1, off) == RC_TABLE_NOMEM)
+    if (off && rc_table_find(wr->blobs, h, NULL, NULL, 1, off) == RC_TABLE_NOMEM)
         return 0;
     return off;
 }
@@ -1745,7 +1746,8 @@ static const char *write_image(build *b, rc_imgw *w)
     memset(&wr, 0, sizeof(wr));
     wr.b = b;
     wr.w = w;
-    if (!(wr.lx = rc_lexicon_create(b->tmp)) || !rc_table_init(b->tmp, &wr.blobs, 4096))
+    wr.blobs = apr_pcalloc(b->tmp, sizeof(*wr.blobs));
+    if (!(wr.lx = rc_lexicon_create(b->tmp)) || !rc_table_init(b->tmp, wr.blobs, 4096))
         return oom(b), b->error;
 
     /* strings every part needs, before the strings are written */
