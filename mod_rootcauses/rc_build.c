@@ -608,13 +608,24 @@ static int get_text(build *b, const rc_jnode *obj, const char *key, int required
 
 /* ---------------------------------------------------------------- items, as they come */
 
+/* Frees each collection's items before the vector of collections goes (cleanups run in reverse
+ * order): a cleanup per items vector would keep its address, which moves when that vector
+ * grows. */
+static apr_status_t cols_cleanup(void *data)
+{
+    build *b = data;
+    for (apr_size_t i = 0; i < b->cols.n; i++)
+        rc_vec_free(&RC_VEC_AT(&b->cols, bcol, i).items);
+    return APR_SUCCESS;
+}
+
 static bcol *col_at(build *b, apr_uint32_t c)
 {
     while (b->cols.n <= c) {
         bcol *col = rc_vec_push(&b->cols);
         if (!col)
             return NULL;
-        rc_vec_init(b->tmp, &col->items, sizeof(bitem));
+        rc_vec_init(NULL, &col->items, sizeof(bitem)); /* freed by cols_cleanup */
     }
     return &RC_VEC_AT(&b->cols, bcol, c);
 }
@@ -1970,6 +1981,7 @@ static build *build_new(apr_pool_t *p, const char *name)
     rc_vec_init(tmp, &b->tx, sizeof(apr_uint32_t));
     rc_vec_init(tmp, &b->rt, sizeof(apr_uint32_t));
     rc_vec_init(tmp, &b->cols, sizeof(bcol));
+    apr_pool_cleanup_register(tmp, b, cols_cleanup, apr_pool_cleanup_null);
     rc_vec_init(tmp, &b->docs, sizeof(bdoc));
     rc_vec_init(tmp, &b->persons, sizeof(bperson));
     rc_vec_init(tmp, &b->codes, sizeof(apr_uint32_t));

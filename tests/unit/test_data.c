@@ -945,6 +945,32 @@ START_TEST(valid_file_counts)
 }
 END_TEST
 
+/* Many collections, each with items (the build's tables of collections grow as they come). */
+START_TEST(many_collections)
+{
+    const char *doc = HEAD ",'collections':[";
+    for (int c = 0; c < 40; c++) {
+        doc = apr_psprintf(pool, "%s%s{'slug':'c%d','title':'C%d','items':[", doc, c ? "," : "", c,
+                           c);
+        for (int i = 0; i <= c % 13; i++)
+            doc = apr_psprintf(pool, "%s%s{'id':'i%d','title':'Item %d of %d','date':'20%02d',"
+                                     "'countries':['GT'],'kind':'k%d'}",
+                               doc, i ? "," : "", i, i, c, 10 + i, i % 3);
+        doc = apr_pstrcat(pool, doc, "]}", NULL);
+    }
+    assert_loads(apr_pstrcat(pool, doc, "]}", NULL));
+    ck_assert_int_eq(data->ncollections, 40);
+    for (int c = 0; c < 40; c++) {
+        const rc_collection *col = &data->collections[c];
+        ck_assert_str_eq(col->slug, apr_psprintf(pool, "c%d", c));
+        ck_assert_int_eq(col->nitems, c % 13 + 1);
+        ck_assert_str_eq(text(col->items[0].title),
+                         apr_psprintf(pool, "Item %d of %d", c % 13, c));
+        ck_assert_int_eq(col->nkinds, c % 13 >= 2 ? 3 : c % 13 + 1);
+    }
+}
+END_TEST
+
 START_TEST(lookups)
 {
     const rc_collection *col;
@@ -1476,6 +1502,7 @@ Suite *rc_data_suite(void)
     tc = tcase_create("valid");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, valid_file_counts);
+    tcase_add_test(tc, many_collections);
     tcase_add_test(tc, lookups);
     tcase_add_test(tc, nav_follows_data_order);
     tcase_add_test(tc, sort_orders_break_ties_by_id);
