@@ -107,6 +107,11 @@ int main(void)
     srunner_add_suite(sr, rc_filter_suite());
     srunner_add_suite(sr, rc_render_suite());
     srunner_add_suite(sr, rc_index_suite());
+    srunner_add_suite(sr, rc_render_es_suite());
+    srunner_add_suite(sr, rc_i18n_suite());
+    srunner_add_suite(sr, rc_words_suite());
+    srunner_add_suite(sr, rc_image_suite());
+    srunner_add_suite(sr, rc_cache_suite());
 
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);

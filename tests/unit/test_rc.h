@@ -18,6 +18,11 @@ Suite *rc_query_suite(void);
 Suite *rc_filter_suite(void);
 Suite *rc_render_suite(void);
 Suite *rc_index_suite(void);
+Suite *rc_render_es_suite(void);
+Suite *rc_i18n_suite(void);
+Suite *rc_words_suite(void);
+Suite *rc_image_suite(void);
+Suite *rc_cache_suite(void);
 
 /* The path of the fixture `name`: "$RC_TEST_FIXTURES/name", where RC_TEST_FIXTURES defaults to
  * tests/unit/fixtures under the top source directory. The string stays valid until exit. */
