@@ -569,6 +569,65 @@ START_TEST(sitemap_lists_everything_in_every_language)
 }
 END_TEST
 
+/* More addresses than one sitemap may list (50000): an index of parts that list each address
+ * once, none more than 50000. */
+START_TEST(sitemap_in_parts)
+{
+    apr_array_header_t *parts = apr_array_make(pool, 30000, sizeof(const char *));
+    const char *json, *err, *xml;
+    rc_data *big;
+    rc_site s;
+    apr_hash_t *seen = apr_hash_make(pool);
+    int n = 25100, nparts, total = 0;
+
+    APR_ARRAY_PUSH(parts, const char *) =
+        "{\"languages\":[\"en\",\"es\"],\"title\":\"T\","
+        "\"countries\":[{\"code\":\"GT\",\"name\":\"G\"}],"
+        "\"pages\":[{\"slug\":\"index\",\"title\":\"H\",\"file\":\"i\"},"
+        "{\"slug\":\"about\",\"title\":\"A\",\"file\":\"a\"}],"
+        "\"collections\":[{\"slug\":\"a\",\"title\":\"A\",\"items\":[";
+    for (int i = 0; i < n; i++)
+        APR_ARRAY_PUSH(parts, const char *) = apr_psprintf(
+            pool, "%s{\"id\":\"i%d\",\"title\":\"x\",\"date\":\"2020\",\"countries\":[\"GT\"]}%s",
+            i == n / 2 ? "]},{\"slug\":\"b\",\"title\":\"B\",\"items\":[" : i ? "," : "", i, "");
+    APR_ARRAY_PUSH(parts, const char *) = "]}]}";
+    json = apr_array_pstrcat(pool, parts, 0);
+    err = rc_test_load(pool, "big.json", json, strlen(json), &big);
+    ck_assert_msg(err == NULL, "%s", err);
+    rc_site_set(pool, &s, big, rc_layout_builtin(pool), &base, 0, ORIGIN);
+
+    /* 2 pages + 2 listings + 25100 items, in 2 languages: 50208 addresses */
+    nparts = rc_sitemap_parts(big);
+    ck_assert_int_eq(nparts, 2);
+    rc_sitemap(&out, &s, 0);
+    xml = output();
+    check_xml("the sitemap index", xml);
+    assert_contains(xml, "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">");
+    assert_contains(xml, "<sitemap><loc>" ORIGIN "/rootcauses/sitemap.xml?part=1</loc>");
+    assert_contains(xml, "<sitemap><loc>" ORIGIN "/rootcauses/sitemap.xml?part=2</loc>");
+    assert_lacks(xml, "part=3");
+    for (int part = 1; part <= nparts; part++) {
+        int urls = 0;
+        rc_sitemap(&out, &s, part);
+        xml = output();
+        check_xml("a part of the sitemap", xml);
+        for (const char *at = strstr(xml, "<url><loc>"); at; at = strstr(at + 1, "<url><loc>")) {
+            const char *loc = at + 10, *end = strstr(loc, "</loc>");
+            const char *key = apr_pstrndup(pool, loc, (apr_size_t)(end - loc));
+            ck_assert_msg(!apr_hash_get(seen, key, APR_HASH_KEY_STRING), "%s twice", key);
+            apr_hash_set(seen, key, APR_HASH_KEY_STRING, "");
+            urls++;
+        }
+        ck_assert_int_le(urls, RC_SITEMAP_URLS);
+        total += urls;
+    }
+    ck_assert_int_eq(total, (2 + 2 + n) * 2);
+    ck_assert_ptr_nonnull(apr_hash_get(seen, ORIGIN "/rootcauses/es/b/i25099", APR_HASH_KEY_STRING));
+    ck_assert_ptr_nonnull(apr_hash_get(seen, ORIGIN "/rootcauses/a/i0", APR_HASH_KEY_STRING));
+    ck_assert_ptr_nonnull(apr_hash_get(seen, ORIGIN "/rootcauses/es/", APR_HASH_KEY_STRING));
+}
+END_TEST
+
 START_TEST(openapi_describes_this_data)
 {
     const char *text;
@@ -636,6 +695,12 @@ Suite *rc_render_es_suite(void)
     tcase_add_test(tc, csv_cells_starting_with_tab_or_cr_are_defused);
     tcase_add_test(tc, sitemap_lists_everything_in_every_language);
     tcase_add_test(tc, openapi_describes_this_data);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("sitemap parts");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, sitemap_in_parts);
     suite_add_tcase(s, tc);
 
     return s;
