@@ -602,6 +602,7 @@ static int get_slug(build *b, const rc_jnode *obj, const char *key, int required
     return (*out = intern(b, v->s, v->n, 0)) != NONE;
 }
 
+/* The array member key; NULL when it is absent (and optional) or an error was recorded. */
 static const rc_jnode *get_array(build *b, const rc_jnode *obj, const char *key, int required)
 {
     const rc_jnode *v = rc_jget(obj, key);
@@ -611,6 +612,7 @@ static const rc_jnode *get_array(build *b, const rc_jnode *obj, const char *key,
         apr_size_t old = path_push(b, ".%s", key);
         fail(b, v, "an array");
         path_pop(b, old);
+        return NULL;
     }
     return v;
 }
@@ -685,13 +687,24 @@ static int get_text(build *b, const rc_jnode *obj, const char *key, int required
 
 /* ---------------------------------------------------------------- items, as they come */
 
+/* Frees each collection's items before the vector of collections goes (cleanups run in reverse
+ * order): a cleanup per items vector would keep its address, which moves when that vector
+ * grows. */
+static apr_status_t cols_cleanup(void *data)
+{
+    build *b = data;
+    for (apr_size_t i = 0; i < b->cols.n; i++)
+        rc_vec_free(&RC_VEC_AT(&b->cols, bcol, i).items);
+    return APR_SUCCESS;
+}
+
 static bcol *col_at(build *b, apr_uint32_t c)
 {
     while (b->cols.n <= c) {
         bcol *col = rc_vec_push(&b->cols);
         if (!col)
             return NULL;
-        rc_vec_init(b->tmp, &col->items, sizeof(bitem));
+        rc_vec_init(NULL, &col->items, sizeof(bitem)); /* freed by cols_cleanup */
     }
     return &RC_VEC_AT(&b->cols, bcol, c);
 }
@@ -711,6 +724,24 @@ static int valid_source_url(const char *s)
         if ((unsigned char)*rest <= 0x20 || *rest == 0x7F || *rest == '"' || *rest == '<' ||
             *rest == '>' || *rest == '\\' || *rest == '`' || *rest == '{' || *rest == '}' ||
             *rest == '|' || *rest == '^')
+            return 0;
+    return 1;
+}
+
+/* A document href: an absolute http(s) URL, or a path under B/assets/ that stays there. */
+static int valid_href(const char *s)
+{
+    if (!strncmp(s, "http://", 7) || !strncmp(s, "https://", 8))
+        return valid_source_url(s);
+    if (*s == '/' || strchr(s, '\\') || strchr(s, ':') || strchr(s, '?') || strchr(s, '#'))
+        return 0;
+    for (const char *seg = s; seg; seg = strchr(seg, '/') ? strchr(seg, '/') + 1 : NULL) {
+        apr_size_t n = strcspn(seg, "/");
+        if (n == 0 || (n == 1 && seg[0] == '.') || (n == 2 && seg[0] == '.' && seg[1] == '.'))
+            return 0;
+    }
+    for (; *s; s++)
+        if ((unsigned char)*s < ' ' || *s == 0x7f)
             return 0;
     return 1;
 }
@@ -759,6 +790,11 @@ static int item_documents(build *b, bitem *it, const rc_jnode *v)
         if (!get_text(b, d, "title", 1, &doc->title) ||
             !get_unique_string(b, d, "href", 1, &doc->href))
             return 0;
+        if (!valid_href(str_of(b, doc->href))) {
+            path_push(b, ".href");
+            return fail(b, rc_jget(d, "href"), "an absolute http(s) URL or a relative path under "
+                                               "assets/ (no \"..\", no leading \"/\")");
+        }
         if (bytes && !parse_bytes(bytes, &doc->bytes)) {
             path_push(b, ".bytes");
             return fail(b, bytes, "an integer from 0 to 9007199254740992 (2^53)");
@@ -1066,6 +1102,9 @@ static int slug_taken(build *b, apr_uint32_t slug, const rc_jnode *v, int collec
 {
     const char *s = str_of(b, slug);
     const char *why = NULL;
+    /* first: the index page always exists, and this says why a collection cannot be "index" */
+    if (collection && !strcmp(s, "index"))
+        why = "a slug other than \"index\" (the page served at the mount point)";
     for (int i = 0; i < b->npages && !why; i++)
         if (b->pages[i].slug == slug)
             why = "a slug unique across pages and collections";
@@ -1076,8 +1115,6 @@ static int slug_taken(build *b, apr_uint32_t slug, const rc_jnode *v, int collec
         why = "a slug other than assets, openapi and sitemap (the module's own addresses)";
     if (!why && lang_index(b, slug) >= 0)
         why = "a slug other than a declared language code (B/es/ is the site in Spanish)";
-    if (!why && collection && !strcmp(s, "index"))
-        why = "a slug other than \"index\" (the page served at the mount point)";
     if (why) {
         apr_size_t old = path_push(b, ".slug");
         fail(b, v, "%s", why);
@@ -1550,7 +1587,8 @@ typedef struct writer {
     build *b;
     rc_imgw *w;
     rc_lexicon *lx;
-    rc_table blobs;          /* small arrays written once: hash of the bytes -> offset */
+    rc_table *blobs;         /* small arrays written once: hash of the bytes -> offset; in the
+                              * build's pool, whose cleanup frees it (the writer is on the stack) */
 } writer;
 
 /* Writes data, or finds the same bytes written before, and returns the offset. Blobs are told
@@ -1559,11 +1597,11 @@ typedef struct writer {
 static apr_uint32_t put_blob(writer *wr, const void *data, apr_size_t len, apr_size_t align)
 {
     apr_uint64_t h = XXH3_64bits_withSeed(data, len, len * 131 + align);
-    apr_uint32_t off = rc_table_find(&wr->blobs, h, NULL, NULL, 0, 0);
+    apr_uint32_t off = rc_table_find(wr->blobs, h, NULL, NULL, 0, 0);
     if (off != RC_TABLE_NONE)
         return off;
     off = rc_imgw_put(wr->w, data, len, align);
-    if (off && rc_table_find(&wr->blobs, h, NULL, NULL, 1, off) == RC_TABLE_NOMEM)
+    if (off && rc_table_find(wr->blobs, h, NULL, NULL, 1, off) == RC_TABLE_NOMEM)
         return 0;
     return off;
 }
@@ -1576,15 +1614,15 @@ static int escape_strings(build *b)
     apr_pool_create(&scratch, b->tmp);
     for (apr_size_t i = 0; i < n; i++) {
         const bstr *s = &RC_VEC_AT(&b->strs, bstr, i);
-        const char *h, *j;
+        const char *h, *j, *str = s->s; /* s goes stale once intern() moves the vector */
         apr_uint32_t hid = NONE, jid = NONE;
         if (s->flags & (STR_BODY | STR_NOVARIANTS))
             continue;
-        h = rc_escape_html(scratch, s->s);
-        j = rc_escape_json(scratch, s->s, s->len);
-        if (h != s->s && (hid = intern(b, h, strlen(h), STR_NOVARIANTS)) == NONE)
+        h = rc_escape_html(scratch, str);
+        j = rc_escape_json(scratch, str, s->len);
+        if (h != str && (hid = intern(b, h, strlen(h), STR_NOVARIANTS)) == NONE)
             return 0;
-        if (j != s->s && (jid = intern(b, j, strlen(j), STR_NOVARIANTS)) == NONE)
+        if (j != str && (jid = intern(b, j, strlen(j), STR_NOVARIANTS)) == NONE)
             return 0;
         /* intern() may have moved the vector */
         RC_VEC_AT(&b->strs, bstr, i).html = hid;
@@ -1848,7 +1886,8 @@ static const char *write_image(build *b, rc_imgw *w)
     memset(&wr, 0, sizeof(wr));
     wr.b = b;
     wr.w = w;
-    if (!(wr.lx = rc_lexicon_create(b->tmp)) || !rc_table_init(b->tmp, &wr.blobs, 4096))
+    wr.blobs = apr_pcalloc(b->tmp, sizeof(*wr.blobs));
+    if (!(wr.lx = rc_lexicon_create(b->tmp)) || !rc_table_init(b->tmp, wr.blobs, 4096))
         return oom(b), b->error;
 
     /* strings every part needs, before the strings are written */
@@ -2106,6 +2145,7 @@ static build *build_new(apr_pool_t *p, const char *name)
     rc_vec_init(tmp, &b->tx, sizeof(apr_uint32_t));
     rc_vec_init(tmp, &b->rt, sizeof(apr_uint32_t));
     rc_vec_init(tmp, &b->cols, sizeof(bcol));
+    apr_pool_cleanup_register(tmp, b, cols_cleanup, apr_pool_cleanup_null);
     rc_vec_init(tmp, &b->docs, sizeof(bdoc));
     rc_vec_init(tmp, &b->persons, sizeof(bperson));
     rc_vec_init(tmp, &b->codes, sizeof(apr_uint32_t));
@@ -2136,7 +2176,7 @@ static const char *build_run(build *b, const rc_json_source *src, rc_imgw *w)
     const char *err = rc_json_read(b->tmp, src, on_item, b, &root);
     if (err)
         return apr_pstrdup(b->p, err);
-    if (!root_object(b, root))
+    if (!root_object(b, root) || b->error)
         return b->error;
     if ((err = write_image(b, w)) != NULL)
         return b->error ? b->error : apr_psprintf(b->p, "%s: %s", b->name, err);

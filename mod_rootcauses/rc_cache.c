@@ -105,7 +105,13 @@ int rc_cache_get(rc_cache *c, const rc_cache_lock *l, const char *key, apr_pool_
 /* Moves the tail past the oldest entry. */
 static void evict_one(rc_cache *c)
 {
-    entry *e = entry_at(c, c->tail);
+    apr_uint64_t room = c->ring_size - c->tail % c->ring_size;
+    entry *e;
+    if (room < sizeof(entry)) {  /* the ring's end, too short for an entry: skipped */
+        c->tail += room;
+        return;
+    }
+    e = entry_at(c, c->tail);
     c->tail += e->size;
     if (e->keylen)  /* neither padding nor an entry replaced already */
         c->entries--;
@@ -129,9 +135,13 @@ void rc_cache_put(rc_cache *c, const rc_cache_lock *l, const char *key, const ch
     if (room < need) {
         while (c->head + room - c->tail > c->ring_size)
             evict_one(c);
-        e = entry_at(c, c->head);
-        memset(e, 0, sizeof(*e));
-        e->size = (apr_uint32_t)room;
+        /* padding that evict_one() steps over; a gap too short for its header goes unwritten
+         * (writing it would pass the ring's end) */
+        if (room >= sizeof(entry)) {
+            e = entry_at(c, c->head);
+            memset(e, 0, sizeof(*e));
+            e->size = (apr_uint32_t)room;
+        }
         c->head += room;
     }
     while (c->head + need - c->tail > c->ring_size)

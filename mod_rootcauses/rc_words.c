@@ -246,7 +246,7 @@ apr_uint32_t rc_words_write(rc_words_builder *wb, rc_imgw *w, const rc_words_fac
         total += RC_VEC_AT(&lx->words, lword, ids[i]).len;
     recs = malloc(sizeof(rc_img_word) * (nused + 1));
     bits = malloc(sizeof(apr_uint64_t) * (nbits + 1));
-    bytes = malloc(total + 1);
+    bytes = calloc(total + 1, 1); /* zeroed: GCC (with -fsanitize) cannot see memcpy fill it */
     if (!recs || !bits || !bytes)
         goto done;
     {

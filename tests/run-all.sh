@@ -379,7 +379,7 @@ step_stress() {
 # `make fuzz-build`, run over their regression inputs and then for FUZZ_CHECK_SECONDS (20) each,
 # all at once (tests/fuzz/run-fuzz.sh check); one pass or fail per harness. Longer runs: make fuzz.
 step_fuzz() {
-    local names=(query data route) blog=$logdir/fuzz-build.log log=$logdir/fuzz.log
+    local names=(query data route image) blog=$logdir/fuzz-build.log log=$logdir/fuzz.log
     local passed=0 failed=0 line
     need tool:FUZZ_CC:clang:clang || return
     if ! timeout 900 "${MAKE:-make}" -C "$RC_BUILDDIR" --no-print-directory fuzz-build >"$blog" 2>&1; then

@@ -56,6 +56,33 @@ apr_pool_t *fuzz_pool_new(void)
     return p;
 }
 
+/* ---------------------------------------------------------------- data */
+
+const char *fuzz_load(apr_pool_t *p, const char *name, const char *buf, apr_size_t len,
+                      rc_data **out)
+{
+    rc_imgw *w = rc_imgw_memory(p);
+    const char *err = rc_build_buffer(p, name, buf, len, w), *bad;
+    const rc_image *img;
+    *out = NULL;
+    if (err)
+        return err;
+    img = rc_imgw_image(w);
+    FUZZ_CHECK(img != NULL, "a build without an error and without an image");
+    bad = rc_image_check(img->base, img->size);
+    FUZZ_CHECK(bad == NULL, "a fresh image fails rc_image_check: %s", bad);
+    *out = rc_data_open(p, img);
+    return NULL;
+}
+
+void fuzz_site(apr_pool_t *p, rc_site *site, const rc_data *d, const char *mount, int lang,
+               const char *origin)
+{
+    rc_base *b = apr_pcalloc(p, sizeof(*b));
+    rc_base_init(p, b, mount);
+    rc_site_set(p, site, d, fuzz_layout(), b, lang, origin);
+}
+
 /* ---------------------------------------------------------------- the fixed data set */
 
 /* Small but varied: accents and Hangul in names (folding), a comma, quotes and markup in titles
@@ -65,10 +92,11 @@ apr_pool_t *fuzz_pool_new(void)
  * to be flushed, yet small enough to keep the query harness fast. */
 static const char dataset_head[] =
     "{\n"
-    "  \"title\": \"Root Causes <Fuzz> & \\\"Co\\\"\",\n"
+    "  \"languages\": [\"en\", \"es\"],\n"
+    "  \"title\": {\"en\": \"Root Causes <Fuzz> & \\\"Co\\\"\", \"es\": \"Causas <Fuzz>\"},\n"
     "  \"countries\": [\n"
     "    {\"code\": \"GT\", \"name\": \"Guatemala\"},\n"
-    "    {\"code\": \"HN\", \"name\": \"Honduras\"},\n"
+    "    {\"code\": \"HN\", \"name\": {\"en\": \"Honduras\", \"es\": \"Honduras (es)\"}},\n"
     "    {\"code\": \"SV\", \"name\": \"El Salvador\"},\n"
     "    {\"code\": \"NI\", \"name\": \"Nicaragua\"},\n"
     "    {\"code\": \"PE\", \"name\": \"Perú\"},\n"
@@ -76,13 +104,16 @@ static const char dataset_head[] =
     "  ],\n"
     "  \"pages\": [\n"
     "    {\"slug\": \"index\", \"title\": \"Overview\", \"file\": \"pages/index.html\"},\n"
-    "    {\"slug\": \"pillar-1\", \"title\": \"Pillar I: <Economy> & \\\"Jobs\\\"\", "
-    "\"file\": \"pages/pillar-1.html\"},\n"
+    "    {\"slug\": \"pillar-1\", \"title\": {\"en\": \"Pillar I: <Economy> & \\\"Jobs\\\"\", "
+    "\"es\": \"Pilar I: <Econom\u00eda>\"}, \"nav\": {\"en\": \"Pillar I\"}, "
+    "\"file\": {\"en\": \"pages/pillar-1.html\", \"es\": \"pages/es/pillar-1.html\"}},\n"
     "    {\"slug\": \"resources\", \"title\": \"Resources\", \"file\": \"pages/resources.html\"}\n"
     "  ],\n"
     "  \"collections\": [\n"
-    "    {\"slug\": \"reports\", \"title\": \"Reports to Congress\", \"items\": [\n"
-    "      {\"id\": \"2022-07-progress-report\", \"title\": \"Progress Made in the Strategy\",\n"
+    "    {\"slug\": \"reports\", \"title\": {\"en\": \"Reports to Congress\", \"es\": \"Informes\"},\n"
+    "     \"kinds\": {\"report\": {\"es\": \"Informe\"}}, \"items\": [\n"
+    "      {\"id\": \"2022-07-progress-report\", \"title\": {\"en\": \"Progress Made in the Strategy\",\n"
+    "       \"es\": \"Avances de la Estrategia contra la anti-corrupci\u00f3n\"},\n"
     "       \"date\": \"2022-07\", \"countries\": [\"SV\", \"GT\", \"HN\"],\n"
     "       \"kind\": \"report-to-congress\", \"summary\": \"Núñez, Pérez & <b>friends</b>\",\n"
     "       \"source\": \"https://www.state.gov/report?a=1&b=2\",\n"
@@ -90,7 +121,7 @@ static const char dataset_head[] =
     " \"bytes\": 204800},\n"
     "                     {\"title\": \"Full\", \"href\": \"https://example.org/full.pdf\"},\n"
     "                     {\"title\": \"Annex\", \"href\": \"files/annex.pdf\", \"bytes\": 0}],\n"
-    "       \"persons\": [{\"name\": \"José Pérez\", \"country\": \"GT\", \"position\": \"Minister\"},"
+    "       \"persons\": [{\"name\": \"José Pérez\", \"country\": \"GT\", \"position\": {\"en\": \"Minister\", \"es\": \"Ministro\"}},"
     " {\"name\": \"김민준\"}]},\n"
     "      {\"id\": \"2021\", \"title\": \"=cmd|' /C calc'!A0, \\\"quoted\\\"\", \"date\": \"2021\","
     " \"countries\": [\"NI\"], \"kind\": \"report\"},\n"
@@ -100,7 +131,8 @@ static const char dataset_head[] =
     "      {\"id\": \"new-one\", \"title\": \"New\", \"date\": \"2100-02\", \"countries\": [\"SV\"],"
     " \"kind\": \"z-last\"}\n"
     "    ]},\n"
-    "    {\"slug\": \"section-353\", \"title\": \"Section 353 Actions\", \"items\": [\n"
+    "    {\"slug\": \"section-353\", \"title\": \"Section 353 Actions\", \"nav\": {\"en\": \"353\", \"es\": \"353 (es)\"},\n"
+    "     \"items\": [\n"
     "      {\"id\": \"2022-03-09-nicaragua-action\", \"title\": \"Action in Nicaragua\","
     " \"date\": \"2022-03-09\", \"countries\": [\"NI\"]},\n"
     "      {\"id\": \"same-date-a\", \"title\": \"Same date A\", \"date\": \"2022-03-09\","
@@ -174,10 +206,9 @@ static void build_dataset(void)
     dataset_json = apr_array_pstrcat(p, parts, 0);
     dataset_len = strlen(dataset_json);
 
-    err = rc_data_load_buffer(p, "fuzz-dataset.json", dataset_json, dataset_len, &dataset);
+    err = fuzz_load(p, "fuzz-dataset.json", dataset_json, dataset_len, &dataset);
     if (err)
         fuzz_fail(__FILE__, __LINE__, "the fixed data set does not load: %s", err);
-    rc_render_prepare(dataset);
     if ((err = rc_router_create(p, &router)) != NULL)
         fuzz_fail(__FILE__, __LINE__, "rc_router_create: %s", err);
     layout = rc_layout_builtin(p);
@@ -410,11 +441,24 @@ int fuzz_check_csv(const char *what, const char *s, apr_size_t len, int ncols)
 
 void fuzz_check_html(const char *what, const char *s, apr_size_t len)
 {
+    static const char jsonld[] = "<script type=\"application/ld+json\">";
     fuzz_check_utf8(what, s, len);
     for (apr_size_t i = 0; i + 7 <= len; i++)
-        if (s[i] == '<' && !strncasecmp(s + i, "<script", 7))
+        if (s[i] == '<' && !strncasecmp(s + i, "<script", 7)) {
+            /* the one script the module writes: an item page's JSON-LD, which no '<' of the
+             * data can end */
+            apr_size_t j = i + sizeof(jsonld) - 1;
+            if (len - i >= sizeof(jsonld) - 1 && !memcmp(s + i, jsonld, sizeof(jsonld) - 1)) {
+                while (j < len && s[j] != '<')
+                    j++;
+                if (j + 9 <= len && !memcmp(s + j, "</script>", 9)) {
+                    i = j + 8;
+                    continue;
+                }
+            }
             fuzz_fail(__FILE__, __LINE__, "%s contains \"<script\" at byte %lu: %.*s", what,
                       (unsigned long)i, (int)(len - i > 200 ? 200 : len - i), s + i);
+        }
 }
 
 /* ---------------------------------------------------------------- a listing in every format */
@@ -485,8 +529,8 @@ static void same_result(const char *how, const rc_data *d, const rc_result *a, c
                (long)a->first, (long)b->first);
     for (int k = 0; k < a->nids; k++)
         FUZZ_CHECK(a->ids[k] == b->ids[k], "%s: slice[%d] is item %d (%s), scan %d (%s)", how, k,
-                   a->ids[k], a->col->items[a->ids[k]].id, b->ids[k],
-                   b->col->items[b->ids[k]].id);
+                   a->ids[k], rc_str(d, a->col->items[a->ids[k]].id), b->ids[k],
+                   rc_str(d, b->col->items[b->ids[k]].id));
     for (int c = 0; c < d->ncountries; c++)
         FUZZ_CHECK(a->country_counts[c] == b->country_counts[c],
                    "%s: country facet %s %d, scan %d", how, d->countries[c].code,
@@ -538,11 +582,11 @@ void fuzz_render_listing(apr_pool_t *p, const rc_site *site, const rc_collection
     /* the whole result (as CSV asks for it): facets and order */
     all = fuzz_filter(p, d, col, q, -1, 0, RC_ALL);
     {
-        const int *order = q->sort_asc ? col->by_date_asc : col->by_date_desc;
         int k = 0;
         FUZZ_CHECK(all->nids == all->total, "RC_ALL gives %d of %d", all->nids, all->total);
+        /* positions are newest first; oldest first is col->asc */
         for (int i = 0; i < col->nitems && k < all->total; i++)
-            if (order[i] == all->ids[k])
+            if ((q->sort_asc ? (int)col->asc[i] : i) == all->ids[k])
                 k++;
         FUZZ_CHECK(k == all->total, "result ids are not in sort order");
     }
@@ -562,7 +606,7 @@ void fuzz_render_listing(apr_pool_t *p, const rc_site *site, const rc_collection
             for (int k = 0; k < all->total; k++) {
                 const rc_item *it = &col->items[all->ids[k]];
                 for (int j = 0; j < it->ncountries; j++)
-                    have += it->countries[j] == c;
+                    have += rc_item_countries(d, it)[j] == c;
             }
             FUZZ_CHECK(have == all->country_counts[c], "country facet %s: %d, counted %d",
                        d->countries[c].code, all->country_counts[c], have);
@@ -585,6 +629,13 @@ void fuzz_render_listing(apr_pool_t *p, const rc_site *site, const rc_collection
     fuzz_check_html("the HTML listing", s, n);
     FUZZ_CHECK(count(s, "<li class=\"item\">") == r->nids, "HTML shows %d items, expected %d",
                count(s, "<li class=\"item\">"), r->nids);
+    FUZZ_CHECK(count(s, "<meta name=\"robots\" content=\"noindex, follow\">") ==
+                   rc_listing_noindex(q),
+               "robots meta and rc_listing_noindex disagree for \"%.200s\"", q->canonical);
+    FUZZ_CHECK(count(s, "<html lang=\"") == 1 &&
+                   count(s, apr_pstrcat(p, "<html lang=\"", d->langs[site->lang], "\"", NULL)) ==
+                       1,
+               "<html lang> is not %s", d->langs[site->lang]);
 
     fuzz_out_begin(&fo, p, 0);
     rc_json_listing(&fo.out, site, q, r);
@@ -602,11 +653,15 @@ void fuzz_render_listing(apr_pool_t *p, const rc_site *site, const rc_collection
         const rc_item *it = &col->items[r->ids[k]];
         json_t *ji = json_array_get(items, k);
         const char *url = json_string_value(json_object_get(ji, "url"));
-        FUZZ_CHECK(!strcmp(json_string_value(json_object_get(ji, "id")), it->id), "JSON item %d",
-                   k);
-        FUZZ_CHECK(url && !strcmp(url, apr_pstrcat(p, site->base_url, "/", col->slug, "/",
-                                                    it->id, NULL)),
+        const char *title = json_string_value(json_object_get(ji, "title"));
+        FUZZ_CHECK(!strcmp(json_string_value(json_object_get(ji, "id")), rc_str(d, it->id)),
+                   "JSON item %d", k);
+        FUZZ_CHECK(url && !strcmp(url, apr_pstrcat(p, site->home_url, "/", col->slug, "/",
+                                                    rc_str(d, it->id), NULL)),
                    "JSON url %s", url ? url : "(none)");
+        /* the item's title in the site's language (the default one's where it has none) */
+        FUZZ_CHECK(title && !strcmp(title, rc_site_text(site, it->title)), "JSON title %s",
+                   title ? title : "(none)");
     }
     FUZZ_CHECK(json_object_size(json_object_get(json_object_get(root, "facets"), "country")) ==
                    (size_t)d->ncountries,
@@ -615,10 +670,18 @@ void fuzz_render_listing(apr_pool_t *p, const rc_site *site, const rc_collection
 
     /* CSV: everything, streamed as in httpd */
     fuzz_out_begin(&fo, p, 1);
-    rc_csv_listing(&fo.out, site, all);
+    rc_csv_listing(&fo.out, site, col, q);
     s = fuzz_out_end(&fo, &n);
     FUZZ_CHECK(fuzz_check_csv("the CSV listing", s, n, 6) == all->total + 1,
                "CSV rows != total %d + 1", all->total);
+    {
+        /* the download's name: ASCII letters, digits and '-', ending in .csv */
+        const char *name = rc_csv_filename(p, site, col, q);
+        apr_size_t len = strlen(name);
+        FUZZ_CHECK(len > 4 && !strcmp(name + len - 4, ".csv") && name[0] != '-' &&
+                       strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789-") == len - 4,
+                   "CSV file name \"%s\"", name);
+    }
 
     /* Atom: the newest RC_ATOM_ENTRIES */
     ra = fuzz_filter(p, d, col, q, 0, 0, RC_ATOM_ENTRIES);

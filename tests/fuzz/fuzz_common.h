@@ -11,7 +11,9 @@
 #include <apr_pools.h>
 #include <jansson.h>
 
+#include "rc_build.h"
 #include "rc_data.h"
+#include "rc_image.h"
 #include "rc_filter.h"
 #include "rc_layout.h"
 #include "rc_query.h"
@@ -35,7 +37,17 @@ void fuzz_init(void);
  * AddressSanitizer sees use-after-free across inputs and LeakSanitizer sees leaks. */
 apr_pool_t *fuzz_pool_new(void);
 
-/* The fixed data set (built once, prepared with rc_render_prepare, never freed) and a router. */
+/* Builds the data file buf[0..len) named name into an image in memory, checks it and opens it:
+ * NULL and *out set, or the build's message and *out NULL. */
+const char *fuzz_load(apr_pool_t *p, const char *name, const char *buf, apr_size_t len,
+                      rc_data **out);
+
+/* A site for responses in language lang at mount (its rc_base from p). */
+void fuzz_site(apr_pool_t *p, rc_site *site, const rc_data *d, const char *mount, int lang,
+               const char *origin);
+
+/* The fixed data set (built once into an image in memory, never freed), in English and Spanish,
+ * and a router. */
 const rc_data *fuzz_dataset(void);
 const rc_router *fuzz_router(void);
 const rc_layout *fuzz_layout(void);
@@ -59,8 +71,9 @@ json_t *fuzz_check_json(const char *what, const char *s, apr_size_t len);
 void fuzz_check_xml(apr_pool_t *p, const char *what, const char *s, apr_size_t len);
 /* RFC 4180: every record has ncols fields; returns the number of records. */
 int fuzz_check_csv(const char *what, const char *s, apr_size_t len, int ncols);
-/* HTML: valid UTF-8, no NUL, and no "<script" (nothing the module writes has one, so one can
- * only come from a visitor's input that was not escaped). */
+/* HTML: valid UTF-8, no NUL, and no "<script" but an item page's JSON-LD with no '<' inside
+ * (nothing else the module writes has one, so one can only come from the data or a visitor's
+ * input that was not escaped). */
 void fuzz_check_html(const char *what, const char *s, apr_size_t len);
 
 /* rc_filter_run, checked against rc_filter_scan (the pass over every item that the index must

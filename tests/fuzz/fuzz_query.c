@@ -1,12 +1,14 @@
-/* libFuzzer harness: the bytes are a listing's query string (docs/REFERENCE.md "Listing
- * parameters"). Each input is parsed for every collection of a fixed data set; a good query is run
- * and rendered in every format, a bad one rendered as the glue answers it. Invariants that must
- * hold abort() (see FUZZ_CHECK). */
+/* libFuzzer harness: the bytes are a listing's query string (docs/REFERENCE.md "Listing parameters"). Each input is parsed for
+ * every collection of a fixed data set, in English and in Spanish (under B/es/, with an odd
+ * mount point); a good query is run and rendered in every format, a bad one rendered as the
+ * glue answers it. Invariants that must hold abort() (see FUZZ_CHECK). */
 #include "fuzz_common.h"
 
 #include <string.h>
 
 #include <apr_strings.h>
+
+#include "rc_words.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -44,7 +46,7 @@ static void same_results(apr_pool_t *p, const rc_data *d, const rc_collection *c
 }
 
 static void check_query(apr_pool_t *p, const rc_data *d, const rc_collection *col,
-                        const rc_query *q, int default_per_page)
+                        const rc_query *q, int default_per_page, const rc_msgs *m)
 {
     FUZZ_CHECK(q && q->errors && q->canonical && q->canonical_with_per_page, "incomplete query");
     FUZZ_CHECK(q->kind_checked, "kind_checked");
@@ -54,9 +56,19 @@ static void check_query(apr_pool_t *p, const rc_data *d, const rc_collection *co
     check_text("sort_text", q->sort_text);
     check_text("page_text", q->page_text);
     check_text("per_page_text", q->per_page_text);
-    if (q->words)
-        for (const char **w = q->words; *w; w++)
-            FUZZ_CHECK(**w && !strpbrk(*w, " \t\r\n\f\v"), "word \"%s\"", *w);
+    if (q->words) {
+        int n = 0;
+        for (const char **w = q->words; *w; w++, n++) {
+            apr_size_t pos = 0, a, e, len = strlen(*w);
+            /* one word: a run of letters and digits, folded, met once */
+            FUZZ_CHECK(**w && rc_next_word(*w, len, &pos, &a, &e) && a == 0 && e == len,
+                       "word \"%s\" is not one word", *w);
+            FUZZ_CHECK(!strcmp(rc_fold(p, *w, len), *w), "word \"%s\" is not folded", *w);
+            for (const char **v = q->words; v < w; v++)
+                FUZZ_CHECK(strcmp(*v, *w), "word \"%s\" twice", *w);
+        }
+        FUZZ_CHECK(n >= 1 && n <= RC_Q_MAX_WORDS, "%d words", n);
+    }
     if (q->kinds)
         for (const char **k = q->kinds; *k; k++)
             FUZZ_CHECK(rc_slug_valid(*k), "kind \"%s\"", *k);
@@ -78,9 +90,10 @@ static void check_query(apr_pool_t *p, const rc_data *d, const rc_collection *co
     /* The links the pages write (canonical query, page n) are good queries for the same
      * filter: re-parsing gives no error, the same canonical form and the same results. */
     {
-        rc_query *q2 = rc_query_parse(p, d, col, q->canonical_with_per_page, default_per_page);
+        rc_query *q2 =
+            rc_query_parse(p, d, col, q->canonical_with_per_page, default_per_page, m);
         const char *link = rc_query_link(p, q, 3);
-        rc_query *q3 = rc_query_parse(p, d, col, link, default_per_page);
+        rc_query *q3 = rc_query_parse(p, d, col, link, default_per_page, m);
         const rc_query_error *e2 =
             q2->errors->nelts ? &APR_ARRAY_IDX(q2->errors, 0, rc_query_error) : NULL;
         FUZZ_CHECK(!e2, "the canonical query \"%.200s\" has an error: %.200s", q->canonical_with_per_page,
@@ -106,16 +119,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *args = size ? apr_pstrmemdup(p, (const char *)data, size) : NULL;
     rc_site site, odd;
 
-    rc_site_init(p, &site, d, fuzz_layout(), "/rootcauses", "http://127.0.0.1:8080");
-    /* A mount point that needs escaping everywhere (and quoting in CSV). */
-    rc_site_init(p, &odd, d, fuzz_layout(), "/a b,c\"<&>é/", "http://[::1]:8080");
+    fuzz_site(p, &site, d, "/rootcauses", 0, "http://127.0.0.1:8080");
+    /* Spanish, at a mount point that needs escaping everywhere (and quoting in CSV). */
+    fuzz_site(p, &odd, d, "/a b,c\"<&>\xc3\xa9/", 1, "http://[::1]:8080");
 
     for (int c = 0; c < d->ncollections; c++) {
         const rc_collection *col = &d->collections[c];
+        const rc_site *s = c % 2 ? &odd : &site;
         int def = c == d->ncollections - 1 ? 7 : 20;
-        rc_query *q = rc_query_parse(p, d, col, args, def);
-        check_query(p, d, col, q, def);
-        fuzz_render_listing(p, c % 2 ? &odd : &site, col, q);
+        rc_query *q = rc_query_parse(p, d, col, args, def, s->m);
+        check_query(p, d, col, q, def, s->m);
+        fuzz_render_listing(p, s, col, q);
     }
     apr_pool_destroy(p);
     return 0;

@@ -1,6 +1,7 @@
-/* libFuzzer harness: the bytes are a request path below the mount point (docs/REFERENCE.md "URLs"),
- * routed against a fixed data set. A route must be exactly the canonical path of what it names, a
- * redirect must lead (in one step) to something that exists, and the answer must render. */
+/* libFuzzer harness: the bytes are a request path below the mount point (docs/REFERENCE.md "URLs"), routed
+ * against a fixed data set in English (at the mount point) and Spanish (B/es/). A route must be
+ * exactly the canonical path of what it names, in its language, a redirect must lead (in one
+ * step) to something that exists, and the answer must render. */
 #include "fuzz_common.h"
 
 #include <string.h>
@@ -21,8 +22,18 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 static const char *const suffix[] = {"", ".json", ".csv", ".atom"};
 
-/* The one path that names what route r found. */
-static const char *canonical_path(apr_pool_t *p, const rc_route *r)
+/* The one path that names what route r found, below its language's home. */
+static const char *here_path(apr_pool_t *p, const rc_data *d, const rc_route *r);
+
+/* The HTML page of what route r found (its "here", for the language switch). */
+static const char *html_path(apr_pool_t *p, const rc_data *d, const rc_route *r)
+{
+    rc_route html = *r;
+    html.format = RC_HTML;
+    return here_path(p, d, &html);
+}
+
+static const char *here_path(apr_pool_t *p, const rc_data *d, const rc_route *r)
 {
     switch (r->kind) {
     case RC_PAGE:
@@ -30,17 +41,29 @@ static const char *canonical_path(apr_pool_t *p, const rc_route *r)
     case RC_LISTING:
         return apr_pstrcat(p, "/", r->collection->slug, suffix[r->format], NULL);
     case RC_ITEM:
-        return apr_pstrcat(p, "/", r->collection->slug, "/", r->item->id, suffix[r->format],
-                           NULL);
+        return apr_pstrcat(p, "/", r->collection->slug, "/", rc_str(d, r->item->id),
+                           suffix[r->format], NULL);
+    case RC_SITEMAP:
+        return "/sitemap.xml";
+    case RC_OPENAPI:
+        return "/openapi.json";
     default:
         return NULL;
     }
+}
+
+/* The same below the mount point: B/es/... in a language other than the default. */
+static const char *canonical_path(apr_pool_t *p, const rc_data *d, const rc_route *r)
+{
+    const char *here = here_path(p, d, r);
+    return r->lang > 0 ? apr_pstrcat(p, "/", d->langs[r->lang], here, NULL) : here;
 }
 
 static void check_found(apr_pool_t *p, const rc_data *d, const char *path, const rc_route *r)
 {
     const char *want;
     FUZZ_CHECK(r->format >= RC_HTML && r->format <= RC_ATOM, "format %d", (int)r->format);
+    FUZZ_CHECK(r->lang >= 0 && r->lang < d->nlang, "\"%s\": language %d", path, r->lang);
     switch (r->kind) {
     case RC_PAGE:
         FUZZ_CHECK(r->page && r->page >= d->pages && r->page < d->pages + d->npages,
@@ -62,11 +85,19 @@ static void check_found(apr_pool_t *p, const rc_data *d, const char *path, const
         FUZZ_CHECK(r->format == RC_HTML || r->format == RC_JSON, "\"%s\": item in format %d",
                    path, (int)r->format);
         break;
+    case RC_SITEMAP:
+    case RC_OPENAPI:
+        FUZZ_CHECK(r->lang == 0 && !r->page && !r->collection && !r->item,
+                   "\"%s\": the module's own address with a target", path);
+        break;
     default:
         fuzz_fail(__FILE__, __LINE__, "\"%s\": kind %d", path, (int)r->kind);
     }
-    want = canonical_path(p, r);
+    want = canonical_path(p, d, r);
     FUZZ_CHECK(!strcmp(want, path), "\"%s\" routes to what \"%s\" names", path, want);
+    if (r->kind != RC_SITEMAP && r->kind != RC_OPENAPI)
+        FUZZ_CHECK(r->here && !strcmp(r->here, html_path(p, d, r)), "\"%s\": here is \"%s\"",
+                   path, r->here ? r->here : "(null)");
 }
 
 /* Renders the answer as the glue would (listings: unfiltered, in their format). */
@@ -78,7 +109,8 @@ static void render(apr_pool_t *p, const rc_data *d, const rc_route *r)
     apr_size_t n;
     json_t *root;
 
-    rc_site_init(p, &site, d, fuzz_layout(), "/rootcauses", "http://127.0.0.1:8080");
+    fuzz_site(p, &site, d, "/rootcauses", r->lang, "http://127.0.0.1:8080");
+    site.here = r->here;
     switch (r->kind) {
     case RC_PAGE:
         fuzz_out_begin(&fo, p, 0);
@@ -89,10 +121,11 @@ static void render(apr_pool_t *p, const rc_data *d, const rc_route *r)
     case RC_ITEM:
         fuzz_out_begin(&fo, p, 0);
         if (r->format == RC_JSON) {
-            rc_json_item(&fo.out, &site, r->item);
+            rc_json_item(&fo.out, &site, r->collection, r->item);
             s = fuzz_out_end(&fo, &n);
             root = fuzz_check_json("the item JSON", s, n);
-            FUZZ_CHECK(!strcmp(json_string_value(json_object_get(root, "id")), r->item->id),
+            FUZZ_CHECK(!strcmp(json_string_value(json_object_get(root, "id")),
+                               rc_str(d, r->item->id)),
                        "item JSON id");
             json_decref(root);
         }
@@ -104,7 +137,19 @@ static void render(apr_pool_t *p, const rc_data *d, const rc_route *r)
         break;
     case RC_LISTING:
         fuzz_render_listing(p, &site, r->collection,
-                            rc_query_parse(p, d, r->collection, NULL, 20));
+                            rc_query_parse(p, d, r->collection, NULL, 20, site.m));
+        break;
+    case RC_SITEMAP:
+        fuzz_out_begin(&fo, p, 1);
+        rc_sitemap(&fo.out, &site, 0);
+        s = fuzz_out_end(&fo, &n);
+        fuzz_check_xml(p, "the sitemap", s, n);
+        break;
+    case RC_OPENAPI:
+        fuzz_out_begin(&fo, p, 0);
+        rc_openapi(&fo.out, &site);
+        s = fuzz_out_end(&fo, &n);
+        json_decref(fuzz_check_json("the OpenAPI description", s, n));
         break;
     default:
         break;
@@ -136,7 +181,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(strcmp(r.location, path), "\"%s\" redirects to itself", path);
         /* one redirect leads to something that exists, never to another redirect or a 404 */
         rc_route_path(rt, d, p, r.location, &again);
-        FUZZ_CHECK(again.kind == RC_PAGE || again.kind == RC_LISTING || again.kind == RC_ITEM,
+        FUZZ_CHECK(again.kind == RC_PAGE || again.kind == RC_LISTING || again.kind == RC_ITEM ||
+                       again.kind == RC_SITEMAP || again.kind == RC_OPENAPI,
                    "\"%s\" redirects to \"%s\", which routes to kind %d", path, r.location,
                    (int)again.kind);
         check_found(p, d, r.location, &again);

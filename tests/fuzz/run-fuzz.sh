@@ -1,6 +1,6 @@
 #!/bin/bash
 # tests/fuzz/run-fuzz.sh MODE SECONDS [HARNESS...]: runs the libFuzzer harnesses (query data route
-# by default) built by `make fuzz-build`.
+# image by default) built by `make fuzz-build`.
 #
 #   run    (make fuzz)  each harness in turn for SECONDS over tests/fuzz/work/NAME/corpus, which
 #                       is seeded from corpus/NAME and regressions/NAME and kept between runs
@@ -21,13 +21,13 @@ mode=${1:-}
 seconds=${2:-}
 shift 2 2>/dev/null || true
 names=("$@")
-((${#names[@]})) || names=(query data route)
+((${#names[@]})) || names=(query data route image)
 bin_dir=${FUZZ_BIN_DIR:-$here}
 src_dir=${FUZZ_SRC_DIR:-$here}
 work=$bin_dir/work
 
 if [[ $mode != run && $mode != check ]] || ! [[ $seconds =~ ^[0-9]+$ ]] || ((seconds < 1)); then
-    echo "usage: $0 run|check SECONDS [query|data|route ...]" >&2
+    echo "usage: $0 run|check SECONDS [query|data|route|image ...]" >&2
     exit 2
 fi
 
@@ -41,6 +41,7 @@ max_len() {
         query) echo 8192 ;;
         data) echo 65536 ;;
         route) echo 512 ;;
+        image) echo 4096 ;;
     esac
 }
 

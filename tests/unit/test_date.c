@@ -5,6 +5,7 @@
 
 #include "test_rc.h"
 #include "rc_date.h"
+#include "rc_i18n.h"
 
 static apr_pool_t *pool;
 
@@ -128,12 +129,17 @@ END_TEST
 
 /* ---- writing ---- */
 
+/* The date for people as the writers give it in English (rc_date_text), which rc_date_human
+ * must agree with. */
 static const char *human(const char *s)
 {
     rc_date d;
+    const char *text;
 
     ck_assert_ptr_null(rc_date_parse(s, &d));
-    return rc_date_human(pool, &d);
+    text = rc_date_text(pool, rc_msgs_for("en"), &d);
+    ck_assert_str_eq(rc_date_human(pool, &d), text);
+    return text;
 }
 
 static const char *rfc3339(const char *s)

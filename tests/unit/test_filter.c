@@ -1,6 +1,6 @@
 /* Unit tests for rc_filter: which items a listing shows, in which order, with which facets
- * (docs/REFERENCE.md "Listing parameters", "Formats"), on a small hand-made collection. Every query
- * runs through rc_filter_run and rc_filter_scan, which must agree. */
+ * (docs/REFERENCE.md "Listing parameters" and "Formats"), on a small hand-made collection. Every query runs through rc_filter_run and
+ * rc_filter_scan, which must agree, and rc_filter_each (CSV) must stream the same items. */
 
 #include <string.h>
 
@@ -48,7 +48,7 @@ static void setup(void)
     const char *err;
 
     apr_pool_create(&pool, NULL);
-    err = rc_data_load_buffer(pool, "filter.json", data_json, sizeof(data_json) - 1, &data);
+    err = rc_test_load(pool, "filter.json", data_json, sizeof(data_json) - 1, &data);
     ck_assert_msg(err == NULL, "%s", err);
     reports = &data->collections[0];
     empty = &data->collections[1];
@@ -61,7 +61,7 @@ static void teardown(void)
 
 static rc_query *query(const rc_collection *col, const char *args)
 {
-    rc_query *q = rc_query_parse(pool, data, col, args, 20);
+    rc_query *q = rc_query_parse(pool, data, col, args, 20, rc_msgs_for("en"));
     if (q->errors->nelts)
         ck_abort_msg("\"%s\": %s", args, APR_ARRAY_IDX(q->errors, 0, rc_query_error).message);
     return q;
@@ -72,7 +72,23 @@ static const char *ids(const rc_result *r)
 {
     const char *s = "";
     for (int k = 0; k < r->nids; k++)
-        s = apr_pstrcat(pool, s, k ? "," : "", r->col->items[r->ids[k]].id, NULL);
+        s = apr_pstrcat(pool, s, k ? "," : "", rc_str(data, r->col->items[r->ids[k]].id), NULL);
+    return s;
+}
+
+static int add_id(void *ctx, int pos)
+{
+    const char **s = ctx;
+    *s = apr_pstrcat(pool, *s, **s ? "," : "", rc_str(data, reports->items[pos].id), NULL);
+    return 1;
+}
+
+/* What rc_filter_each streams, ids joined with ',' */
+static const char *each(const rc_collection *col, const rc_query *q, int sort_asc)
+{
+    const char *s = "";
+    ck_assert_ptr_eq(col, reports);
+    rc_filter_each(pool, data, col, q, sort_asc, add_id, &s);
     return s;
 }
 
@@ -107,6 +123,8 @@ static rc_result *run_slice(const rc_collection *col, const rc_query *q, int sor
     ck_assert_str_eq(ids(r), ids(s));
     ck_assert_str_eq(facet_countries(r), facet_countries(s));
     ck_assert_str_eq(facet_years(r), facet_years(s));
+    if (col == reports && first == 0 && count == RC_ALL)
+        ck_assert_str_eq(each(col, q, sort_asc), ids(r));
     return r;
 }
 
@@ -223,9 +241,33 @@ START_TEST(q_searches_title_summary_and_persons)
     assert_ids("q=growth+jobs", "e");
     assert_ids("q=data+press", ""); /* one item must have both */
     assert_ids("q=data&q=migration", "a");
-    assert_ids("q=ration", "a");   /* substrings */
     assert_ids("q=guatemala", ""); /* country names are not searched */
     assert_ids("q=2021", "");      /* nor dates */
+    assert_ids("q=report", "");    /* nor kinds */
+}
+END_TEST
+
+/* docs/REFERENCE.md "Listing parameters": each q word begins a word of the item; a substring inside a word is no match
+ * (it was, when q matched substrings: "ration" found "Migration") */
+START_TEST(q_words_are_prefixes_of_words)
+{
+    assert_ids("q=ration", "");
+    assert_ids("q=migr", "a");
+    assert_ids("q=m", "a");   /* Migration */
+    assert_ids("q=f", "c,a,b"); /* Freedom; Figures, for; Fiscal */
+    assert_ids("q=s", "b,d"); /* Sanctions; Suprema */
+    assert_ids("q=corrup", "b");
+    assert_ids("q=rupt", "");
+    assert_ids("q=jos", "b");
+    assert_ids("q=jose+p", "b");
+    assert_ids("q=jose+x", "");
+    assert_ids("q=fig+hond", "a");
+    assert_ids("q=freedom+pr", "c");
+    assert_ids("q=freedoms", "");  /* longer than every word */
+    assert_ids("q=a", "e,d");      /* and; Ana */
+    /* punctuation in q separates words as it does in the data */
+    assert_ids("q=press-freedom", "c");
+    assert_ids("q=%22visa%22", "d");
 }
 END_TEST
 
@@ -391,6 +433,7 @@ Suite *rc_filter_suite(void)
     tcase_add_test(tc, a_year_overlaps_a_month_inside_it);
     tcase_add_test(tc, a_month_overlaps_its_first_and_last_day);
     tcase_add_test(tc, q_searches_title_summary_and_persons);
+    tcase_add_test(tc, q_words_are_prefixes_of_words);
     tcase_add_test(tc, filters_combine);
     suite_add_tcase(s, tc);
 

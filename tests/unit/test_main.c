@@ -7,6 +7,8 @@
 
 #include <apr_general.h>
 
+#include "rc_build.h"
+#include "rc_image.h"
 #include "test_rc.h"
 
 #ifndef RC_TOP_SRCDIR
@@ -49,6 +51,43 @@ const char *rc_test_fixture(const char *name)
     return fp->path;
 }
 
+/* The image built into w, checked, opened; NULL and *out NULL on a build error. */
+static const char *open_built(apr_pool_t *p, const char *err, rc_imgw *w, rc_data **out)
+{
+    const rc_image *img;
+    const char *bad;
+
+    *out = NULL;
+    if (err)
+        return err;
+    img = rc_imgw_image(w);
+    ck_assert_msg(img != NULL, "the build succeeded but gave no image");
+    bad = rc_image_check(img->base, img->size);
+    ck_assert_msg(bad == NULL, "a fresh image fails rc_image_check: %s", bad);
+    *out = rc_data_open(p, img);
+    return NULL;
+}
+
+const char *rc_test_load(apr_pool_t *p, const char *name, const char *json, apr_size_t len,
+                         rc_data **out)
+{
+    rc_imgw *w = rc_imgw_memory(p);
+    return open_built(p, rc_build_buffer(p, name, json, len, w), w, out);
+}
+
+const char *rc_test_load_file(apr_pool_t *p, const char *path, apr_array_header_t *files,
+                              rc_data **out)
+{
+    rc_imgw *w = rc_imgw_memory(p);
+    return open_built(p, rc_build_file(p, path, w, files), w, out);
+}
+
+const char *rc_test_text(const rc_data *d, apr_uint32_t t, int lang)
+{
+    const char *s = rc_str(d, rc_text(d, t, lang, NULL));
+    return s ? s : "";
+}
+
 int main(void)
 {
     SRunner *sr;
@@ -68,6 +107,11 @@ int main(void)
     srunner_add_suite(sr, rc_filter_suite());
     srunner_add_suite(sr, rc_render_suite());
     srunner_add_suite(sr, rc_index_suite());
+    srunner_add_suite(sr, rc_render_es_suite());
+    srunner_add_suite(sr, rc_i18n_suite());
+    srunner_add_suite(sr, rc_words_suite());
+    srunner_add_suite(sr, rc_image_suite());
+    srunner_add_suite(sr, rc_cache_suite());
 
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);

@@ -1,9 +1,10 @@
-/* Unit tests for rc_query: every rule of docs/REFERENCE.md "Listing parameters", the exact 400
- * messages, and the canonical query string used in links. */
+/* Unit tests for rc_query: every rule of docs/REFERENCE.md "Listing parameters", the exact 400 messages in English and Spanish,
+ * and the canonical query string used in links. */
 
 #include <string.h>
 
 #include <apr_pools.h>
+#include <apr_time.h>
 #include <apr_strings.h>
 
 #include "test_rc.h"
@@ -15,13 +16,15 @@ static rc_data *data;
 static const rc_collection *reports, *plain;
 
 static const char data_json[] =
-    "{\"title\": \"T\","
+    "{\"languages\": [\"en\", \"es\"], \"title\": \"T\","
     " \"countries\": [{\"code\": \"GT\", \"name\": \"Guatemala\"},"
-    "                {\"code\": \"SV\", \"name\": \"El Salvador\"},"
+    "                {\"code\": \"SV\", \"name\": {\"en\": \"El Salvador\","
+    "                                         \"es\": \"El Salvador (es)\"}},"
     "                {\"code\": \"HN\", \"name\": \"Honduras\"}],"
     " \"pages\": [{\"slug\": \"index\", \"title\": \"Home\", \"file\": \"index.html\"}],"
     " \"collections\": ["
-    "  {\"slug\": \"reports\", \"title\": \"Reports\", \"items\": ["
+    "  {\"slug\": \"reports\", \"title\": {\"en\": \"Reports\", \"es\": \"Informes\"},"
+    "   \"items\": ["
     "    {\"id\": \"r1\", \"title\": \"R1\", \"date\": \"2021\", \"countries\": [\"GT\"],"
     "     \"kind\": \"report-to-congress\"},"
     "    {\"id\": \"r2\", \"title\": \"R2\", \"date\": \"2022\", \"countries\": [\"SV\"],"
@@ -34,7 +37,7 @@ static void setup(void)
     const char *err;
 
     apr_pool_create(&pool, NULL);
-    err = rc_data_load_buffer(pool, "query.json", data_json, sizeof(data_json) - 1, &data);
+    err = rc_test_load(pool, "query.json", data_json, sizeof(data_json) - 1, &data);
     ck_assert_msg(err == NULL, "%s", err);
     reports = &data->collections[0];
     plain = &data->collections[1];
@@ -47,7 +50,13 @@ static void teardown(void)
 
 static rc_query *parse(const char *args)
 {
-    return rc_query_parse(pool, data, reports, args, 20);
+    return rc_query_parse(pool, data, reports, args, 20, rc_msgs_for("en"));
+}
+
+/* The same with the messages in Spanish (a listing under B/es/) */
+static rc_query *parse_es(const char *args)
+{
+    return rc_query_parse(pool, data, reports, args, 20, rc_msgs_for("es"));
 }
 
 static void assert_ok(const rc_query *q, const char *args)
@@ -316,8 +325,8 @@ START_TEST(per_page_range)
     ck_assert_int_eq(parse_ok("per_page=1")->per_page, 1);
     ck_assert_int_eq(parse_ok("per_page=100")->per_page, 100);
     ck_assert_int_eq(parse_ok("per_page=37")->per_page, 37);
-    ck_assert_int_eq(rc_query_parse(pool, data, reports, "", 7)->per_page, 7);
-    ck_assert_int_eq(rc_query_parse(pool, data, reports, "per_page=9", 7)->per_page, 9);
+    ck_assert_int_eq(rc_query_parse(pool, data, reports, "", 7, rc_msgs_for("en"))->per_page, 7);
+    ck_assert_int_eq(rc_query_parse(pool, data, reports, "per_page=9", 7, rc_msgs_for("en"))->per_page, 9);
     assert_error(parse("per_page=0"), "per_page", PER_PAGE_ERROR("0"));
     assert_error(parse("per_page=101"), "per_page", PER_PAGE_ERROR("101"));
     assert_error(parse("per_page=500"), "per_page", PER_PAGE_ERROR("500"));
@@ -374,7 +383,7 @@ START_TEST(unknown_kind_lists_the_valid_ones)
                  "kind: \"memo\" is not a kind in Reports; valid: action, report-to-congress");
     assert_error(parse("kind=Action"), "kind",
                  "kind: \"Action\" is not a kind in Reports; valid: action, report-to-congress");
-    assert_error(rc_query_parse(pool, data, plain, "kind=action", 20), "kind",
+    assert_error(rc_query_parse(pool, data, plain, "kind=action", 20, rc_msgs_for("en")), "kind",
                  "kind: \"action\" is not a kind in Plain; valid: none (no item of this listing "
                  "has a kind)");
 }
@@ -421,10 +430,69 @@ START_TEST(plus_is_a_space)
     rc_query *q = parse_ok("q=foo+bar");
     ck_assert_str_eq(q->q_text, "foo bar");
     ck_assert_str_eq(q->words[1], "bar");
+    /* an encoded + is no space, but no letter either: words are runs of letters and digits
+     * (docs/REFERENCE.md "Listing parameters"; it was one word "a+b" when q matched substrings) */
     q = parse_ok("q=a%2Bb");
     ck_assert_str_eq(q->q_text, "a+b");
-    ck_assert_str_eq(q->words[0], "a+b");
-    ck_assert_ptr_null(q->words[1]);
+    ck_assert_str_eq(q->words[0], "a");
+    ck_assert_str_eq(q->words[1], "b");
+    ck_assert_ptr_null(q->words[2]);
+}
+END_TEST
+
+/* docs/REFERENCE.md "Listing parameters": a word is a maximal run of letters and digits, after folding */
+START_TEST(q_words_are_runs_of_letters_and_digits)
+{
+    rc_query *q = parse_ok("q=anti-corruption%2C+U.S.+(2021)+caf%C3%A9%27s+%E2%80%9Cquoted%E2%80%9D");
+    const char *want[] = {"anti", "corruption", "u", "s", "2021", "cafe", "quoted", NULL};
+    for (int i = 0; want[i]; i++)
+        ck_assert_str_eq(q->words[i], want[i]);
+    ck_assert_ptr_null(q->words[7]);
+    ck_assert_str_eq(q->q_text, "anti-corruption, U.S. (2021) caf\xc3\xa9's \xe2\x80\x9cquoted\xe2\x80\x9d");
+    /* letters of any script, ligatures and numerals folded */
+    q = parse_ok("q=%EF%AC%81nance+%E2%85%A0%E2%85%A1+%EB%8C%80%ED%95%9C");
+    ck_assert_str_eq(q->words[0], "finance");
+    ck_assert_str_eq(q->words[1], "iii");
+    ck_assert_ptr_nonnull(q->words[2]);
+    /* a q without a letter or digit filters nothing, but is kept for the form */
+    q = parse_ok("q=%2B%2B+-+%E2%80%94+%21%3F");
+    ck_assert_ptr_null(q->words);
+    ck_assert_str_eq(q->q_text, "++ - \xe2\x80\x94 !?");
+    ck_assert_str_eq(q->canonical, "q=%2B%2B%20-%20%E2%80%94%20%21%3F");
+}
+END_TEST
+
+START_TEST(q_words_are_distinct)
+{
+    rc_query *q = parse_ok("q=Data+data+DATA&q=d%C3%A1ta+more");
+    ck_assert_str_eq(q->words[0], "data");
+    ck_assert_str_eq(q->words[1], "more");
+    ck_assert_ptr_null(q->words[2]);
+}
+END_TEST
+
+/* The query with n distinct words w1 .. wn, split over two q values */
+static const char *q_of_words(int n)
+{
+    const char *s = "q=";
+    for (int i = 1; i <= n; i++)
+        s = apr_psprintf(pool, "%s%s%s%d", s, i == 1 ? "" : i == n / 2 + 1 ? "&q=" : "+", "w", i);
+    return s;
+}
+
+START_TEST(more_than_32_distinct_words_is_an_error)
+{
+    rc_query *q = parse_ok(q_of_words(32));
+    int n = 0;
+    while (q->words[n])
+        n++;
+    ck_assert_int_eq(n, 32);
+    assert_error(parse(q_of_words(33)), "q", "q: 33 distinct words; the limit is 32");
+    /* however many there are, the count stops at the first one too many */
+    assert_error(parse(q_of_words(60)), "q", "q: 33 distinct words; the limit is 32");
+    ck_assert_ptr_null(parse(q_of_words(33))->words);
+    /* repeated words do not count */
+    parse_ok(apr_pstrcat(pool, q_of_words(32), "+w1+W2+w3", NULL));
 }
 END_TEST
 
@@ -567,6 +635,134 @@ START_TEST(canonical_leaves_out_defaults)
 }
 END_TEST
 
+START_TEST(control_characters_are_errors)
+{
+    assert_error(parse("q=a%01b"), "q", "q: \"a%01b\" contains control characters; give plain text");
+    assert_error(parse("from=%7F"), "from", "from: \"%7F\" contains control characters; give plain "
+                                            "text");
+    assert_error(parse("country=G%C2%85T"), "country",
+                 "country: \"G%C2%85T\" contains control characters; give plain text");
+    /* white space separates q's words */
+    ck_assert_str_eq(parse_ok("q=a%0Db%0Cc%0Bd")->words[3], "d");
+}
+END_TEST
+
+/* ---- the 400 messages under B/es/ ---- */
+
+#define ES_COUNTRIES "GT (Guatemala), SV (El Salvador), HN (Honduras)"
+
+/* Every message rc_query gives, in Spanish, with the Spanish texts of the data. */
+START_TEST(every_message_in_spanish)
+{
+    assert_error(parse_es("from=2021&from=2022"), "from",
+                 "from: se dio m\xc3\xa1s de una vez (\"2021\" y \"2022\"); d\xc3\xa9 un solo valor");
+    assert_error(parse_es("country=XX"), "country",
+                 "country: \"XX\" no es un pa\xc3\xads de este sitio; v\xc3\xa1lidos: GT (Guatemala), "
+                 "SV (El Salvador (es)), HN (Honduras)");
+    assert_error(parse_es("kind=memo"), "kind",
+                 "kind: \"memo\" no es un tipo de Informes; v\xc3\xa1lidos: action, "
+                 "report-to-congress");
+    assert_error(rc_query_parse(pool, data, plain, "kind=action", 20, rc_msgs_for("es")), "kind",
+                 "kind: \"action\" no es un tipo de Plain; v\xc3\xa1lidos: ninguno (ning\xc3\xban "
+                 "elemento de esta lista tiene tipo)");
+    assert_error(parse_es(apr_pstrcat(pool, "q=", repeat("a", 201), NULL)), "q",
+                 apr_pstrcat(pool, "q: \"", repeat("a", 57),
+                             "...\" tiene 201 caracteres; el l\xc3\xadmite es 200", NULL));
+    assert_error(rc_query_parse(pool, data, reports, q_of_words(33), 20, rc_msgs_for("es")), "q",
+                 "q: 33 palabras distintas; el l\xc3\xadmite es 32");
+    assert_error(parse_es("from=2021-02-30"), "from",
+                 "from: \"2021-02-30\" no es una fecha: ese d\xc3\xad" "a no existe en el calendario "
+                 "(se espera AAAA, AAAA-MM o AAAA-MM-DD)");
+    assert_error(parse_es("to=ayer"), "to",
+                 "to: \"ayer\" no es una fecha: se espera AAAA, AAAA-MM o AAAA-MM-DD");
+    assert_error(parse_es("from=2023&to=2022"), "from",
+                 "from: \"2023\" empieza despu\xc3\xa9s de que termina to \"2022\"; "
+                 "invi\xc3\xa9rtalos o ampl\xc3\xad" "e el intervalo");
+    assert_error(parse_es("sort=title"), "sort",
+                 "sort: \"title\" no es un orden; se espera \"-date\" (m\xc3\xa1s recientes primero) "
+                 "o \"date\" (m\xc3\xa1s antiguos primero)");
+    assert_error(parse_es("page=0"), "page",
+                 "page: \"0\" no es un n\xc3\xbamero de p\xc3\xa1gina; se espera un n\xc3\xbamero "
+                 "entero desde 1");
+    assert_error(parse_es("per_page=500"), "per_page",
+                 "per_page: \"500\" est\xc3\xa1 fuera de rango; se espera un n\xc3\xbamero entero "
+                 "de 1 a 100");
+    assert_error(parse_es("from=%zz"), "from",
+                 "from: codificaci\xc3\xb3n % incorrecta en \"%zz\" (% debe ir seguido de dos "
+                 "d\xc3\xadgitos hexadecimales)");
+    assert_error(parse_es("q=%C3%28"), "q", "q: \"%C3%28\" no es texto UTF-8 v\xc3\xa1lido");
+    assert_error(parse_es("q=a%01b"), "q",
+                 "q: \"a%01b\" contiene caracteres de control; d\xc3\xa9 texto simple");
+    assert_error(parse_es(apr_pstrcat(pool, "q=a&x=", repeat("y", 65536 - 5), NULL)), NULL,
+                 "La cadena de consulta tiene 65537 bytes; el l\xc3\xadmite es 65536 bytes");
+    assert_error(parse_es(apr_pstrcat(pool, repeat("country=GT&", 256), "kind=", NULL)), NULL,
+                 "La cadena de consulta tiene m\xc3\xa1s de 256 par\xc3\xa1metros de filtro; "
+                 "d\xc3\xa9 menos");
+    /* a language the module does not know gets the English messages */
+    assert_error(rc_query_parse(pool, data, reports, "page=0", 20, rc_msgs_for("fr")), "page",
+                 PAGE_ERROR("0"));
+    assert_error(rc_query_parse(pool, data, reports, "page=0", 20, rc_msgs_for(NULL)), "page",
+                 PAGE_ERROR("0"));
+}
+END_TEST
+
+/* The English messages name the data's texts in English. */
+START_TEST(english_messages_use_english_texts)
+{
+    assert_error(parse("country=XX"), "country",
+                 "country: \"XX\" is not a country of this site; valid: GT (Guatemala), "
+                 "SV (El Salvador), HN (Honduras)");
+    assert_error(parse("kind=memo"), "kind",
+                 "kind: \"memo\" is not a kind in Reports; valid: action, report-to-congress");
+}
+END_TEST
+
+/* docs/REFERENCE.md "Listing parameters": a country by its name in any language, whatever the listing's language */
+START_TEST(country_by_name_in_any_language)
+{
+    assert_countries(parse_ok("country=el+salvador+(ES)"), 0, 1, 0);
+    assert_countries(parse_es("country=El+Salvador"), 0, 1, 0);
+    ck_assert_int_eq(parse_es("country=el+salvador+%28es%29")->errors->nelts, 0);
+}
+END_TEST
+
+/* "country=x,x,x..." with thousands of bad elements gives one error, whose list of valid
+ * choices is made once: with many countries, making it for every element took seconds. */
+START_TEST(many_bad_countries_are_one_error_made_once)
+{
+    apr_array_header_t *parts = apr_array_make(pool, 700, sizeof(const char *));
+    const char *json, *err;
+    rc_data *big;
+    rc_query *q;
+    apr_time_t start;
+    int n = 0;
+
+    APR_ARRAY_PUSH(parts, const char *) = "{\"title\":\"T\",\"countries\":[";
+    for (char a = 'A'; a <= 'Z'; a++)
+        for (char b = 'A'; b <= 'Z' && n < 600; b++, n++)
+            APR_ARRAY_PUSH(parts, const char *) =
+                apr_psprintf(pool, "%s{\"code\":\"%c%c\",\"name\":\"Country number %d\"}",
+                             n ? "," : "", a, b, n);
+    APR_ARRAY_PUSH(parts, const char *) =
+        "],\"pages\":[{\"slug\":\"index\",\"title\":\"H\",\"file\":\"i.html\"}],"
+        "\"collections\":[{\"slug\":\"r\",\"title\":\"R\",\"items\":[]}]}";
+    json = apr_array_pstrcat(pool, parts, 0);
+    err = rc_test_load(pool, "many.json", json, strlen(json), &big);
+    ck_assert_msg(err == NULL, "%s", err);
+
+    start = apr_time_now();
+    q = rc_query_parse(pool, big, &big->collections[0],
+                       apr_pstrcat(pool, "country=", repeat("x,", 4000), "GT&from=2021", NULL), 20,
+                       rc_msgs_for("en"));
+    ck_assert_msg(apr_time_now() - start < apr_time_from_msec(500), "parsing took %ld ms",
+                  (long)apr_time_as_msec(apr_time_now() - start));
+    ck_assert_int_eq(q->errors->nelts, 1);
+    ck_assert_str_eq(APR_ARRAY_IDX(q->errors, 0, rc_query_error).param, "country");
+    ck_assert_str_eq(APR_ARRAY_IDX(q->errors, 0, rc_query_error).value, "x");
+    ck_assert_int_eq(q->from, 20210101);
+}
+END_TEST
+
 Suite *rc_query_suite(void)
 {
     Suite *s = suite_create("rc_query");
@@ -595,6 +791,9 @@ Suite *rc_query_suite(void)
     tcase_add_test(tc, q_splits_on_white_space);
     tcase_add_test(tc, repeated_q_adds_words);
     tcase_add_test(tc, plus_is_a_space);
+    tcase_add_test(tc, q_words_are_runs_of_letters_and_digits);
+    tcase_add_test(tc, q_words_are_distinct);
+    tcase_add_test(tc, more_than_32_distinct_words_is_an_error);
     tcase_add_test(tc, q_limit_counts_characters);
     suite_add_tcase(s, tc);
 
@@ -608,6 +807,19 @@ Suite *rc_query_suite(void)
     tcase_add_test(tc, too_many_parameters);
     tcase_add_test(tc, overlong_query_string);
     tcase_add_test(tc, long_values_are_cut_in_messages);
+    tcase_add_test(tc, control_characters_are_errors);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("spanish");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, every_message_in_spanish);
+    tcase_add_test(tc, english_messages_use_english_texts);
+    tcase_add_test(tc, country_by_name_in_any_language);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("limits");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, many_bad_countries_are_one_error_made_once);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("canonical");

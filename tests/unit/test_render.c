@@ -19,6 +19,7 @@
 static apr_pool_t *pool;
 static rc_data *data;
 static const rc_collection *reports;
+static rc_base base;
 static rc_site site;
 static rc_out out;
 
@@ -59,16 +60,14 @@ static void setup(void)
     apr_bucket_alloc_t *ba;
 
     apr_pool_create(&pool, NULL);
-    err = rc_data_load_buffer(pool, "render.json", data_json, sizeof(data_json) - 1, &data);
+    err = rc_test_load(pool, "render.json", data_json, sizeof(data_json) - 1, &data);
     ck_assert_msg(err == NULL, "%s", err);
-    rc_render_prepare(data); /* rc_store does this after every load */
     reports = &data->collections[0];
-    rc_site_init(pool, &site, data, rc_layout_builtin(pool), "/rootcauses/",
-                 "http://example.org:8080");
+    rc_base_init(pool, &base, "/rootcauses/");
+    rc_site_set(pool, &site, data, rc_layout_builtin(pool), &base, 0, "http://example.org:8080");
     ba = apr_bucket_alloc_create(pool);
+    memset(&out, 0, sizeof(out));
     out.bb = apr_brigade_create(pool, ba);
-    out.flush = NULL;
-    out.flush_ctx = NULL;
     out.pool = pool;
 }
 
@@ -90,7 +89,7 @@ static const char *output(void)
 
 static rc_query *query(const char *args)
 {
-    return rc_query_parse(pool, data, reports, args, 20);
+    return rc_query_parse(pool, data, reports, args, 20, rc_msgs_for("en"));
 }
 
 static rc_result *run(const rc_query *q, int sort_asc, apr_int64_t first, int count)
@@ -114,11 +113,21 @@ static rc_result *run_page(const rc_query *q)
 #define assert_lacks(hay, needle)                                                                  \
     ck_assert_msg(strstr(hay, needle) == NULL, "output has: %s\n--- output:\n%s", needle, hay)
 
-/* No markup from the data survives: every '<' in the output opens one of our own tags. */
+static int occurrences(const char *hay, const char *needle)
+{
+    int n = 0;
+    for (const char *at = strstr(hay, needle); at; at = strstr(at + 1, needle))
+        n++;
+    return n;
+}
+
+/* No markup from the data survives: every '<' in the output opens one of our own tags. The only
+ * script is an item page's JSON-LD, whose strings cannot end it. */
 static void assert_no_data_markup(const char *html)
 {
-    assert_lacks(html, "<script");
-    assert_lacks(html, "</script");
+    int jsonld = occurrences(html, "<script type=\"application/ld+json\">");
+    ck_assert_msg(occurrences(html, "<script") == jsonld, "a <script from the data:\n%s", html);
+    ck_assert_msg(occurrences(html, "</script") == jsonld, "a </script from the data:\n%s", html);
     assert_lacks(html, "<b>");
     assert_lacks(html, "<us>");
     assert_lacks(html, "<to>");
@@ -130,23 +139,34 @@ static void assert_no_data_markup(const char *html)
 
 /* ---- site ---- */
 
-START_TEST(site_init_escapes_the_base)
+START_TEST(base_init_escapes_the_mount_point)
 {
+    rc_base b2;
     rc_site s2;
 
-    ck_assert_str_eq(site.base_url, "/rootcauses");
-    ck_assert_str_eq(site.base_html, "/rootcauses");
-    ck_assert_str_eq(site.base_json, "/rootcauses");
-    ck_assert_int_eq(site.base_csv_plain, 1);
+    ck_assert_str_eq(base.url, "/rootcauses");
+    ck_assert_str_eq(base.html, "/rootcauses");
+    ck_assert_str_eq(base.json, "/rootcauses");
+    ck_assert_int_eq(base.csv_plain, 1);
     ck_assert_str_eq(site.origin, "http://example.org:8080");
+    ck_assert_str_eq(site.home_url, "/rootcauses");
+    ck_assert_str_eq(site.home_html, "/rootcauses");
+    ck_assert_int_eq(site.lang, 0);
+    ck_assert_str_eq(site.m->code, "en");
 
-    rc_site_init(pool, &s2, data, site.layout, "/root causes/\"x\"&<y>//", NULL);
-    ck_assert_str_eq(s2.base_url, "/root%20causes/%22x%22%26%3Cy%3E");
-    ck_assert_str_eq(s2.base_html, "/root%20causes/%22x%22%26%3Cy%3E");
+    rc_base_init(pool, &b2, "/root causes/\"x\"&<y>//");
+    ck_assert_str_eq(b2.url, "/root%20causes/%22x%22%26%3Cy%3E");
+    ck_assert_str_eq(b2.html, "/root%20causes/%22x%22%26%3Cy%3E");
+    rc_site_set(pool, &s2, data, site.layout, &b2, 0, NULL);
     ck_assert_str_eq(s2.origin, "");
+    ck_assert_str_eq(s2.home_url, b2.url);
 
-    rc_site_init(pool, &s2, data, site.layout, "/", NULL);
-    ck_assert_str_eq(s2.base_url, "");
+    rc_base_init(pool, &b2, "/");
+    ck_assert_str_eq(b2.url, "");
+    /* a comma is %-encoded in the path, so URLs need no CSV quoting */
+    rc_base_init(pool, &b2, "/a,b");
+    ck_assert_str_eq(b2.url, "/a%2Cb");
+    ck_assert_int_eq(b2.csv_plain, 1);
 }
 END_TEST
 
@@ -154,24 +174,27 @@ END_TEST
 
 START_TEST(human_sizes)
 {
-    ck_assert_str_eq(rc_human_size(pool, 0), "0 bytes");
-    ck_assert_str_eq(rc_human_size(pool, 1), "1 byte");
-    ck_assert_str_eq(rc_human_size(pool, 2), "2 bytes");
-    ck_assert_str_eq(rc_human_size(pool, 1023), "1023 bytes");
-    ck_assert_str_eq(rc_human_size(pool, 1024), "1 KB");
-    ck_assert_str_eq(rc_human_size(pool, 204800), "200 KB");
-    ck_assert_str_eq(rc_human_size(pool, 1572864), "1.5 MB");
-    ck_assert_str_eq(rc_human_size(pool, 1258291), "1.2 MB");
-    ck_assert_str_eq(rc_human_size(pool, APR_INT64_C(3221225472)), "3.0 GB");
+    const rc_msgs *en = rc_msgs_for("en");
+    ck_assert_str_eq(rc_size_text(pool, en, 0), "0 bytes");
+    ck_assert_str_eq(rc_size_text(pool, en, 1), "1 byte");
+    ck_assert_str_eq(rc_size_text(pool, en, 2), "2 bytes");
+    ck_assert_str_eq(rc_size_text(pool, en, 1023), "1023 bytes");
+    ck_assert_str_eq(rc_size_text(pool, en, 1024), "1 KB");
+    ck_assert_str_eq(rc_size_text(pool, en, 204800), "200 KB");
+    ck_assert_str_eq(rc_size_text(pool, en, 1572864), "1.5 MB");
+    ck_assert_str_eq(rc_size_text(pool, en, 1258291), "1.2 MB");
+    ck_assert_str_eq(rc_size_text(pool, en, APR_INT64_C(3221225472)), "3.0 GB");
+    /* the largest size a data file may give */
+    ck_assert_str_eq(rc_size_text(pool, en, APR_INT64_C(9007199254740992)), "8388608.0 GB");
 }
 END_TEST
 
 START_TEST(human_kinds)
 {
-    ck_assert_str_eq(rc_human_kind(pool, "report-to-congress"), "Report to congress");
-    ck_assert_str_eq(rc_human_kind(pool, "action"), "Action");
-    ck_assert_str_eq(rc_human_kind(pool, "a"), "A");
-    ck_assert_str_eq(rc_human_kind(pool, "353-action"), "353 action");
+    ck_assert_str_eq(rc_kind_text(pool, "report-to-congress"), "Report to congress");
+    ck_assert_str_eq(rc_kind_text(pool, "action"), "Action");
+    ck_assert_str_eq(rc_kind_text(pool, "a"), "A");
+    ck_assert_str_eq(rc_kind_text(pool, "353-action"), "353 action");
 }
 END_TEST
 
@@ -180,7 +203,7 @@ END_TEST
 START_TEST(csv_listing_quotes_and_defuses_formulas)
 {
     rc_query *q = query("");
-    rc_csv_listing(&out, &site, run(q, -1, 0, RC_ALL));
+    rc_csv_listing(&out, &site, reports, q);
     ck_assert_str_eq(output(),
                      "id,date,title,countries,kind,url\r\n"
                      "q1,2022-07,\"A \"\"quoted\"\", <b>bold</b> & co\nline\",GT;SV,"
@@ -196,7 +219,7 @@ END_TEST
 START_TEST(csv_listing_follows_filter_and_sort)
 {
     rc_query *q = query("sort=date&country=TT,SV&page=2&per_page=1");
-    rc_csv_listing(&out, &site, run(q, -1, 0, RC_ALL));
+    rc_csv_listing(&out, &site, reports, q);
     ck_assert_str_eq(output(), "id,date,title,countries,kind,url\r\n"
                                "f4,2020-01,'@SUM(A1),GT;TT,,/rootcauses/reports/f4\r\n"
                                "f1,2021,\"'=HYPERLINK(\"\"http://evil\"\")\",SV,,"
@@ -209,7 +232,7 @@ END_TEST
 
 START_TEST(csv_listing_with_no_match_is_the_header)
 {
-    rc_csv_listing(&out, &site, run(query("from=2030"), -1, 0, RC_ALL));
+    rc_csv_listing(&out, &site, reports, query("from=2030"));
     ck_assert_str_eq(output(), "id,date,title,countries,kind,url\r\n");
 }
 END_TEST
@@ -324,7 +347,7 @@ START_TEST(json_item_is_the_listing_object)
 
     rc_json_listing(&out, &site, q, run_page(q));
     listing = parse_json(output());
-    rc_json_item(&out, &site, &reports->items[0]);
+    rc_json_item(&out, &site, reports, &reports->items[0]);
     item = parse_json(output());
     ck_assert(json_equal(item, json_array_get(json_object_get(listing, "items"), 0)));
     json_decref(item);
@@ -357,8 +380,9 @@ START_TEST(atom_listing_escapes_the_data)
     rc_atom_listing(&out, &site, reports, q, run(q, 0, 0, RC_ATOM_ENTRIES));
     xml = output();
     assert_starts_with(xml, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
-                            "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
-    assert_contains(xml, "<title>Reports &lt;to&gt; Congress – Root &amp; Causes</title>");
+                            "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"en\">\n");
+    /* docs/REFERENCE.md "Formats": the collection and the filter in words (it was the collection and the site) */
+    assert_contains(xml, "<title>Reports &lt;to&gt; Congress: Guatemala, El Salvador</title>");
     assert_contains(xml, "<link rel=\"self\" type=\"application/atom+xml\" "
                          "href=\"http://example.org:8080/rootcauses/reports.atom?country=GT&amp;"
                          "country=SV&amp;sort=date\"/>");
@@ -632,22 +656,27 @@ START_TEST(layout_duplicate_marker)
 }
 END_TEST
 
+/* every marker the module knows, as the message lists them */
+#define MARKERS                                                                                    \
+    "<!--#rootcauses title-->, nav, content, head, base, site, lang, languages, home, skip, "      \
+    "nav-label, menu"
+
 START_TEST(layout_unknown_marker)
 {
     rc_layout *l;
 
     ck_assert_str_eq(parse_layout(ALL_MARKERS "<!--#rootcauses footer-->", &l),
                      "layout t.html: unknown marker <!--#rootcauses footer-->; expected one of "
-                     "<!--#rootcauses title-->, nav, content, head, base, site");
+                     MARKERS);
     ck_assert_str_eq(parse_layout(ALL_MARKERS "<!--#rootcauses Title-->", &l),
                      "layout t.html: unknown marker <!--#rootcauses Title-->; expected one of "
-                     "<!--#rootcauses title-->, nav, content, head, base, site");
+                     MARKERS);
     ck_assert_str_eq(parse_layout(ALL_MARKERS "<!--#rootcauses  nav-->", &l),
                      "layout t.html: unknown marker <!--#rootcauses  nav-->; expected one of "
-                     "<!--#rootcauses title-->, nav, content, head, base, site");
+                     MARKERS);
     ck_assert_str_eq(parse_layout(ALL_MARKERS "<!--#rootcauses nav", &l),
                      "layout t.html: unknown marker <!--#rootcauses nav; expected one of "
-                     "<!--#rootcauses title-->, nav, content, head, base, site");
+                     MARKERS);
     ck_assert_ptr_null(l);
 }
 END_TEST
@@ -683,7 +712,7 @@ END_TEST
 START_TEST(layout_builtin_has_every_marker)
 {
     const rc_layout *l = rc_layout_builtin(pool);
-    int count[RC_SEG_SITE + 1] = {0};
+    int count[RC_SEG_MENU + 1] = {0};
 
     ck_assert_ptr_nonnull(l);
     ck_assert_str_eq(l->name, "built-in");
@@ -695,7 +724,34 @@ START_TEST(layout_builtin_has_every_marker)
     ck_assert_int_ge(count[RC_SEG_HEAD], 1);
     ck_assert_int_ge(count[RC_SEG_BASE], 1);
     ck_assert_int_ge(count[RC_SEG_SITE], 1);
+    /* the new markers: <html lang>, the language switch, home, skip link, nav label */
+    ck_assert_int_eq(count[RC_SEG_LANG], 1);
+    ck_assert_int_eq(count[RC_SEG_LANGUAGES], 1);
+    ck_assert_int_ge(count[RC_SEG_HOME], 1);
+    ck_assert_int_eq(count[RC_SEG_SKIP], 1);
+    ck_assert_int_eq(count[RC_SEG_NAV_LABEL], 1);
     ck_assert_int_eq(strncmp(l->segs[0].text.s, "<!DOCTYPE html>", 15), 0);
+    ck_assert_uint_eq(l->mtime, 0);
+}
+END_TEST
+
+/* lang, languages, home, skip, nav-label and menu are optional and may repeat */
+START_TEST(layout_new_markers)
+{
+    rc_layout *l;
+
+    ck_assert_ptr_null(parse_layout(ALL_MARKERS "<!--#rootcauses lang--><!--#rootcauses languages-->"
+                                    "<!--#rootcauses home--><!--#rootcauses skip-->"
+                                    "<!--#rootcauses nav-label--><!--#rootcauses menu-->"
+                                    "<!--#rootcauses lang-->", &l));
+    ck_assert_int_eq(l->nsegs, 15);
+    ck_assert_int_eq(l->segs[8].marker, RC_SEG_LANG);
+    ck_assert_int_eq(l->segs[9].marker, RC_SEG_LANGUAGES);
+    ck_assert_int_eq(l->segs[10].marker, RC_SEG_HOME);
+    ck_assert_int_eq(l->segs[11].marker, RC_SEG_SKIP);
+    ck_assert_int_eq(l->segs[12].marker, RC_SEG_NAV_LABEL);
+    ck_assert_int_eq(l->segs[13].marker, RC_SEG_MENU);
+    ck_assert_int_eq(l->segs[14].marker, RC_SEG_LANG);
 }
 END_TEST
 
@@ -726,7 +782,7 @@ Suite *rc_render_suite(void)
 
     tc = tcase_create("helpers");
     tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, site_init_escapes_the_base);
+    tcase_add_test(tc, base_init_escapes_the_mount_point);
     tcase_add_test(tc, human_sizes);
     tcase_add_test(tc, human_kinds);
     suite_add_tcase(s, tc);
@@ -776,6 +832,7 @@ Suite *rc_render_suite(void)
     tcase_add_test(tc, layout_not_utf8);
     tcase_add_test(tc, layout_reads_only_len_bytes);
     tcase_add_test(tc, layout_builtin_has_every_marker);
+    tcase_add_test(tc, layout_new_markers);
     tcase_add_test(tc, layout_load_from_a_file);
     suite_add_tcase(s, tc);
 

@@ -1,4 +1,5 @@
-/* Unit tests for rc_route: the URL table of docs/REFERENCE.md "URLs" over a small data set. */
+/* Unit tests for rc_route: the URL table of docs/REFERENCE.md "URLs" over a small data set in English (the
+ * default language, at the mount point) and Spanish (under B/es/). */
 
 #include <string.h>
 
@@ -16,7 +17,7 @@ static rc_router *router;
 #define ID64 "a123456789b123456789c123456789d123456789e123456789f123456789abcd"
 
 static const char data_json[] =
-    "{\"title\": \"T\","
+    "{\"languages\": [\"en\", \"es\"], \"title\": \"T\","
     " \"countries\": [{\"code\": \"GT\", \"name\": \"Guatemala\"}],"
     " \"pages\": [{\"slug\": \"index\", \"title\": \"Home\", \"file\": \"index.html\"},"
     "             {\"slug\": \"pillar\", \"title\": \"Pillar\", \"file\": \"pillar.html\"}],"
@@ -33,7 +34,7 @@ static void setup(void)
     const char *err;
 
     apr_pool_create(&pool, NULL);
-    err = rc_data_load_buffer(pool, "route.json", data_json, sizeof(data_json) - 1, &data);
+    err = rc_test_load(pool, "route.json", data_json, sizeof(data_json) - 1, &data);
     ck_assert_msg(err == NULL, "%s", err);
     err = rc_router_create(pool, &router);
     ck_assert_msg(err == NULL, "%s", err);
@@ -67,7 +68,7 @@ static void assert_redirect(const char *path, const char *location)
     ck_assert_str_eq(r.location, location);
 }
 
-static void assert_page(const char *path, const char *slug)
+static void assert_page_in(const char *path, const char *slug, int lang)
 {
     rc_route r = route(path);
     ck_assert_msg(r.kind == RC_PAGE, "\"%s\": kind %d, expected RC_PAGE", path, (int)r.kind);
@@ -77,9 +78,15 @@ static void assert_page(const char *path, const char *slug)
     ck_assert_int_eq(r.format, RC_HTML);
     ck_assert_ptr_null(r.collection);
     ck_assert_ptr_null(r.item);
+    ck_assert_int_eq(r.lang, lang);
 }
 
-static void assert_listing(const char *path, const char *slug, rc_format format)
+static void assert_page(const char *path, const char *slug)
+{
+    assert_page_in(path, slug, 0);
+}
+
+static void assert_listing_in(const char *path, const char *slug, rc_format format, int lang)
 {
     rc_route r = route(path);
     ck_assert_msg(r.kind == RC_LISTING, "\"%s\": kind %d, expected RC_LISTING", path, (int)r.kind);
@@ -87,18 +94,33 @@ static void assert_listing(const char *path, const char *slug, rc_format format)
     ck_assert_int_eq(r.format, format);
     ck_assert_ptr_null(r.page);
     ck_assert_ptr_null(r.item);
+    ck_assert_int_eq(r.lang, lang);
+    ck_assert_str_eq(r.here, apr_pstrcat(pool, "/", slug, NULL));
 }
 
-static void assert_item(const char *path, const char *slug, const char *id, rc_format format)
+static void assert_listing(const char *path, const char *slug, rc_format format)
+{
+    assert_listing_in(path, slug, format, 0);
+}
+
+static void assert_item_in(const char *path, const char *slug, const char *id, rc_format format,
+                           int lang)
 {
     rc_route r = route(path);
     const rc_collection *col = rc_data_nav(data, slug)->collection;
     ck_assert_msg(r.kind == RC_ITEM, "\"%s\": kind %d, expected RC_ITEM", path, (int)r.kind);
     ck_assert_ptr_eq(r.collection, col);
-    ck_assert_ptr_eq(r.item, apr_hash_get(col->by_id, id, APR_HASH_KEY_STRING));
-    ck_assert_str_eq(r.item->id, id);
+    ck_assert_ptr_eq(r.item, &col->items[rc_item_find(data, col, id)]);
+    ck_assert_str_eq(rc_str(data, r.item->id), id);
     ck_assert_int_eq(r.format, format);
     ck_assert_ptr_null(r.page);
+    ck_assert_int_eq(r.lang, lang);
+    ck_assert_str_eq(r.here, apr_pstrcat(pool, "/", slug, "/", id, NULL));
+}
+
+static void assert_item(const char *path, const char *slug, const char *id, rc_format format)
+{
+    assert_item_in(path, slug, id, format, 0);
 }
 
 START_TEST(mount_point_redirects_to_slash)
@@ -255,6 +277,80 @@ START_TEST(final_newline_is_not_found)
 }
 END_TEST
 
+/* ---- languages ---- */
+
+START_TEST(language_home_redirects_to_slash)
+{
+    assert_redirect("/es", "/es/");
+    assert_page_in("/es/", "index", 1);
+    ck_assert_str_eq(route("/es/").here, "/");
+    assert_redirect("/es/index", "/es/");
+    assert_redirect("/es/index/", "/es/");
+}
+END_TEST
+
+START_TEST(every_path_in_another_language)
+{
+    assert_page_in("/es/pillar", "pillar", 1);
+    assert_listing_in("/es/reports", "reports", RC_HTML, 1);
+    assert_listing_in("/es/reports.json", "reports", RC_JSON, 1);
+    assert_listing_in("/es/reports.csv", "reports", RC_CSV, 1);
+    assert_listing_in("/es/reports.atom", "reports", RC_ATOM, 1);
+    assert_item_in("/es/reports/r1", "reports", "r1", RC_HTML, 1);
+    assert_item_in("/es/actions/a1.json", "actions", "a1", RC_JSON, 1);
+    assert_redirect("/es/pillar/", "/es/pillar");
+    assert_redirect("/es/reports/r1/", "/es/reports/r1");
+    assert_redirect("/es/reports.json/", "/es/reports.json");
+    /* the default language is at the mount point */
+    ck_assert_int_eq(route("/reports").lang, 0);
+    ck_assert_str_eq(route("/").here, "/");
+}
+END_TEST
+
+START_TEST(default_and_undeclared_languages_are_not_prefixes)
+{
+    assert_not_found("/en/");
+    assert_not_found("/en");
+    assert_not_found("/en/reports");
+    assert_not_found("/fr/");
+    assert_not_found("/fr/reports");
+    assert_not_found("/ES/");
+    assert_not_found("/es/es/");
+    assert_not_found("/es/es/reports");
+    assert_not_found("/esx");
+    assert_not_found("/es//");
+    assert_not_found("/es/nope");
+    assert_not_found("/es/reports/nope");
+    assert_not_found("/es/assets/site.css");
+    assert_not_found("/es/sitemap.xml");
+    assert_not_found("/es/openapi.json");
+    assert_not_found("/es/reports\n");
+}
+END_TEST
+
+/* ---- the module's own addresses ---- */
+
+START_TEST(sitemap_and_openapi)
+{
+    rc_route r = route("/sitemap.xml");
+    ck_assert_int_eq(r.kind, RC_SITEMAP);
+    ck_assert_int_eq(r.lang, 0);
+    ck_assert_ptr_null(r.page);
+    ck_assert_ptr_null(r.collection);
+    r = route("/openapi.json");
+    ck_assert_int_eq(r.kind, RC_OPENAPI);
+    ck_assert_int_eq(r.format, RC_JSON);
+    assert_not_found("/sitemap.xml/");
+    assert_not_found("/sitemap");
+    assert_not_found("/sitemap.json");
+    assert_not_found("/openapi");
+    assert_not_found("/openapi.json/");
+    assert_not_found("/openapi.yaml");
+    assert_not_found("/Sitemap.xml");
+    assert_not_found("/sitemap.xml\n");
+}
+END_TEST
+
 Suite *rc_route_suite(void)
 {
     Suite *s = suite_create("rc_route");
@@ -276,6 +372,10 @@ Suite *rc_route_suite(void)
     tcase_add_test(tc, overlong_slugs_and_paths_are_not_found);
     tcase_add_test(tc, extra_segments_are_not_found);
     tcase_add_test(tc, final_newline_is_not_found);
+    tcase_add_test(tc, language_home_redirects_to_slash);
+    tcase_add_test(tc, every_path_in_another_language);
+    tcase_add_test(tc, default_and_undeclared_languages_are_not_prefixes);
+    tcase_add_test(tc, sitemap_and_openapi);
     suite_add_tcase(s, tc);
     return s;
 }

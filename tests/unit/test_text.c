@@ -382,6 +382,86 @@ START_TEST(escape_csv_formula_prefix)
     ck_assert_str_eq(rc_escape_csv(pool, "@a\rb"), "\"'@a\rb\"");
     /* only the first character counts */
     ck_assert_str_eq(rc_escape_csv(pool, " =1"), " =1");
+    /* a tab or a carriage return first: prefixed too (docs/REFERENCE.md "Formats") */
+    ck_assert_str_eq(rc_escape_csv(pool, "\tx"), "'\tx");
+    ck_assert_str_eq(rc_escape_csv(pool, "\rx"), "\"'\rx\"");
+    ck_assert_str_eq(rc_escape_csv(pool, "\r\n=1"), "\"'\r\n=1\"");
+    ck_assert_str_eq(rc_escape_csv(pool, "x\ty"), "x\ty");
+    ck_assert_str_eq(rc_escape_csv(pool, "\n=1"), "\"\n=1\"");
+}
+END_TEST
+
+START_TEST(escape_json)
+{
+    const char *clean = "P\xc3\xa9rez </script> 'x'";
+    ck_assert_ptr_eq(rc_escape_json(pool, clean, strlen(clean)), clean);
+    ck_assert_str_eq(rc_escape_json(pool, "a\"b\\c", 5), "a\\\"b\\\\c");
+    ck_assert_str_eq(rc_escape_json(pool, "\n\r\t\x01\x1f", 5), "\\n\\r\\t\\u0001\\u001f");
+    /* len, not the NUL, ends the input */
+    ck_assert_str_eq(rc_escape_json(pool, "ab\"", 2), "ab");
+}
+END_TEST
+
+START_TEST(escape_log)
+{
+    const char *clean = "t.json: title is 5, expected a caf\xc3\xa9";
+    ck_assert_str_eq(rc_escape_log(pool, clean), clean);
+    ck_assert_str_eq(rc_escape_log(pool, "a\nb\r[crit] c"), "a\\x0A" "b\\x0D[crit] c");
+    ck_assert_str_eq(rc_escape_log(pool, "\\x0A"), "\\\\x0A");
+    ck_assert_str_eq(rc_escape_log(pool, "\x1b[31m\x7f"), "\\x1B[31m\\x7F");
+    /* C1 controls (NEL can end a line too) and bytes that are not UTF-8 */
+    ck_assert_str_eq(rc_escape_log(pool, "a\xc2\x85" "b"), "a\\xC2\\x85" "b");
+    ck_assert_str_eq(rc_escape_log(pool, "\xff\xc3"), "\\xFF\\xC3");
+    ck_assert_str_eq(rc_escape_log(pool, "\xe2\x80\xa8"), "\xe2\x80\xa8");
+    ck_assert_str_eq(rc_escape_log(pool, ""), "");
+}
+END_TEST
+
+/* ---- words (docs/REFERENCE.md "Listing parameters": maximal runs of letters and digits) ---- */
+
+static const char *words_of(const char *s)
+{
+    apr_size_t pos = 0, a, e;
+    const char *out = "";
+    while (rc_next_word(s, strlen(s), &pos, &a, &e)) {
+        ck_assert_uint_eq(pos, e);
+        out = apr_pstrcat(pool, out, *out ? "|" : "", apr_pstrndup(pool, s + a, e - a), NULL);
+    }
+    return out;
+}
+
+START_TEST(next_word_finds_runs_of_letters_and_digits)
+{
+    ck_assert_str_eq(words_of("anti-corruption, U.S. (2021)"), "anti|corruption|U|S|2021");
+    ck_assert_str_eq(words_of(""), "");
+    ck_assert_str_eq(words_of("  --  "), "");
+    ck_assert_str_eq(words_of("caf\xc3\xa9's"), "caf\xc3\xa9|s");
+    ck_assert_str_eq(words_of("\xce\xb1\xce\xb8\xce\xb7\xce\xbd\xce\xb1 \xd0\xbc\xd0\xbe"),
+                     "\xce\xb1\xce\xb8\xce\xb7\xce\xbd\xce\xb1|\xd0\xbc\xd0\xbe");
+    ck_assert_str_eq(words_of("\xe4\xb8\xad\xe6\x96\x87\xe2\x80\x94x"), "\xe4\xb8\xad\xe6\x96\x87|x");
+    ck_assert_str_eq(words_of("a_b"), "a|b");
+    ck_assert_str_eq(words_of("\xe2\x85\xa0 \xc2\xbd 3"), "\xe2\x85\xa0|\xc2\xbd|3");
+    /* bytes that are not UTF-8 separate words */
+    ck_assert_str_eq(words_of("ab\xff" "cd"), "ab|cd");
+    ck_assert_str_eq(words_of("\xf0\x9f\x98\x80smile"), "smile");
+}
+END_TEST
+
+START_TEST(letters_and_digits)
+{
+    ck_assert_int_eq(rc_is_alnum('a'), 1);
+    ck_assert_int_eq(rc_is_alnum('Z'), 1);
+    ck_assert_int_eq(rc_is_alnum('0'), 1);
+    ck_assert_int_eq(rc_is_alnum('-'), 0);
+    ck_assert_int_eq(rc_is_alnum('_'), 0);
+    ck_assert_int_eq(rc_is_alnum(' '), 0);
+    ck_assert_int_eq(rc_is_alnum(0xE9), 1);    /* é */
+    ck_assert_int_eq(rc_is_alnum(0xD7), 0);    /* × */
+    ck_assert_int_eq(rc_is_alnum(0x2014), 0);  /* em dash */
+    ck_assert_int_eq(rc_is_alnum(0x4E2D), 1);  /* 中 */
+    ck_assert_int_eq(rc_is_alnum(0x0663), 1);  /* Arabic-Indic three */
+    ck_assert_int_eq(rc_is_alnum(0x1F600), 0); /* emoji */
+    ck_assert_int_eq(rc_is_alnum(0x0301), 0);  /* a combining mark is no letter */
 }
 END_TEST
 
@@ -488,6 +568,14 @@ Suite *rc_text_suite(void)
     tcase_add_test(tc, escape_path);
     tcase_add_test(tc, escape_csv_quotes);
     tcase_add_test(tc, escape_csv_formula_prefix);
+    tcase_add_test(tc, escape_json);
+    tcase_add_test(tc, escape_log);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("words");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, next_word_finds_runs_of_letters_and_digits);
+    tcase_add_test(tc, letters_and_digits);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("unescape");
