@@ -1182,7 +1182,7 @@ static int page_file(build *b, const rc_jnode *v, apr_uint32_t *body, apr_int64_
             note_file(b, full, &fi);
         else
             note_file(b, full, NULL);
-        return fail(b, v, "a readable page file of at most 16 MB (%s: %s)", full, why);
+        return fail(b, v, "a readable page file (%s: %s)", full, why);
     }
     note_file(b, full, &fi);
     if (!rc_utf8_valid(buf, len))

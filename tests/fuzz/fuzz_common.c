@@ -272,8 +272,7 @@ void fuzz_out_begin(fuzz_out *fo, apr_pool_t *p, int flush)
     apr_bucket_alloc_t *ba = apr_bucket_alloc_create(p);
     memset(fo, 0, sizeof(*fo));
     fo->pool = p;
-    fo->out.bb = apr_brigade_create(p, ba);
-    fo->out.pool = p;
+    rc_out_init(&fo->out, apr_brigade_create(p, ba), p);
     if (flush) {
         fo->out.flush = collect;
         fo->out.flush_ctx = fo;
@@ -283,6 +282,7 @@ void fuzz_out_begin(fuzz_out *fo, apr_pool_t *p, int flush)
 const char *fuzz_out_end(fuzz_out *fo, apr_size_t *len)
 {
     char *s;
+    rc_out_finish(&fo->out);
     append(fo, fo->out.bb);
     s = apr_palloc(fo->pool, fo->len + 1);
     if (fo->len)

@@ -66,9 +66,7 @@ static void setup(void)
     rc_base_init(pool, &base, "/rootcauses/");
     rc_site_set(pool, &site, data, rc_layout_builtin(pool), &base, 0, "http://example.org:8080");
     ba = apr_bucket_alloc_create(pool);
-    memset(&out, 0, sizeof(out));
-    out.bb = apr_brigade_create(pool, ba);
-    out.pool = pool;
+    rc_out_init(&out, apr_brigade_create(pool, ba), pool);
 }
 
 static void teardown(void)
@@ -82,6 +80,7 @@ static const char *output(void)
     char *s;
     apr_size_t n;
 
+    rc_out_finish(&out);  /* the chunk being filled goes into the brigade */
     ck_assert_int_eq(apr_brigade_pflatten(out.bb, &s, &n, pool), APR_SUCCESS);
     apr_brigade_cleanup(out.bb);
     return apr_pstrmemdup(pool, s, n);
