@@ -10,19 +10,24 @@ read a half-written file). After --warmup seconds the VmRSS and RssAnon of every
 PARENT_PID are sampled every second for --seconds seconds; then the rewrites stop, and after
 --grace seconds the error log (from its size at the start) is read.
 
-Each "RootCausesData: ...; still serving the last good version" line is given to the rewrite in
-force when it was logged (rewrite.py prints when each write started), or to the one before when
-it has that one's message (logged after the next write began). The message of an invalid version
-is what --check (rootcauses-check) says of its file, else the most common one among the lines of
-its rewrites; a line with another message is a half-written file that a process read while an
-in-place write was under way (an invalid version too, but one no test can count on). For each
-invalid rewrite and each child the lines with its message are counted: 1 is right, 0 is a version
-the process never logged (it may never have looked at it: a process busy building the version
-before sees the file only after the next write), more than 1 a version logged again.
+Each "RootCausesData: ...; still serving the last good version" line is given to a rewrite by
+its message: the message of an invalid version is what --check (rootcauses-check) says of its
+file (else the most common one among the lines logged while it was in force), and a line with it
+belongs to the latest rewrite of that version before the line was logged (rewrite.py prints when
+each write started); a process may log a version seconds after the next write, when it was busy
+building the one before. A line with another message is a half-written file that a process read
+while an in-place write was under way (an invalid version too, but one no test can count on).
+For each invalid rewrite and each child the lines are counted: 1 is right, 0 is a version the
+process never logged (it may never have looked at it: a process busy building the version before
+sees the file only after the next write), more than 1 a version logged again. After the rewrites
+stop the error log is read once it has been quiet for 3 s (--grace seconds at least, 60 at most).
 
-RSS: each child's level at the start and at the end is the median of its first and of its last
-5 samples (a child that is building a version holds the build's heap for a while); the growth is
-the end level against the start level. The highest sample is shown beside it.
+RSS: one child at a time builds a version (the build lock), and it holds the build's heap
+meanwhile, so a child's VmRSS swings by that much and back. Three figures per child: the floor
+(its lowest sample in the last third against its lowest in the first third: what a leak would
+raise), the level (the median of its last 5 samples against that of its first 5) and its highest
+sample against the level at the start; and the children's VmRSS summed, the median of the last
+third against that of the first third.
 
 Prints "rss PID ..." lines, "rewrite N ..." lines with the count of each child, and a last line
 "summary key=value ...".
@@ -88,36 +93,45 @@ def main():
                                                       "..", "stress", "rewrite.py"))
     ap.add_argument("--rewrite-log", default=None)
     ap.add_argument("--check", default=None, help="rootcauses-check, for the invalid versions' messages")
+    ap.add_argument("--replay", type=lambda x: [int(p) for p in x.split(",")], default=None,
+                    dest="replay_pids", help="PID,PID: only count the lines of ERRORLOG and --rewrite-log")
     a = ap.parse_args()
+    a.replay = a.replay_pids is not None
 
-    kids = children(a.parent)
-    if not kids:
-        print("flip.py: httpd %d has no children" % a.parent, file=sys.stderr)
-        return 1
-    offset = os.path.getsize(a.errorlog)
-    rw_log = a.rewrite_log or a.errorlog + ".rewrite"
-    with open(rw_log, "wb") as out:
-        rw = subprocess.Popen([sys.executable, a.rewrite, a.datafile, str(a.interval)] + a.versions,
-                              stdout=out, stderr=subprocess.STDOUT)
     samples = collections.defaultdict(list)  # pid -> [(VmRSS, RssAnon)]
-    try:
-        time.sleep(a.warmup)
-        for i in range(a.seconds + 1):
-            t = time.monotonic()
-            for pid in kids:
-                s = status_kb(pid)
-                if "VmRSS" in s:
-                    samples[pid].append((s["VmRSS"], s.get("RssAnon", 0)))
-            if i < a.seconds:
-                time.sleep(max(0.0, 1 - (time.monotonic() - t)))
-    finally:
-        rw.send_signal(signal.SIGTERM)
+    rw_log = a.rewrite_log or a.errorlog + ".rewrite"
+    if a.replay:  # the analysis only, of a run's logs (children: the pids given)
+        kids, offset, a.check = a.replay_pids, 0, a.check
+    else:
+        kids = children(a.parent)
+        if not kids:
+            print("flip.py: httpd %d has no children" % a.parent, file=sys.stderr)
+            return 1
+        offset = os.path.getsize(a.errorlog)
+        with open(rw_log, "wb") as out:
+            rw = subprocess.Popen([sys.executable, a.rewrite, a.datafile, str(a.interval)] + a.versions,
+                                  stdout=out, stderr=subprocess.STDOUT)
         try:
-            rw.wait(60)
-        except subprocess.TimeoutExpired:
-            rw.kill()
-            rw.wait()
-    time.sleep(a.grace)
+            time.sleep(a.warmup)
+            for i in range(a.seconds + 1):
+                t = time.monotonic()
+                for pid in kids:
+                    st = status_kb(pid)
+                    if "VmRSS" in st:
+                        samples[pid].append((st["VmRSS"], st.get("RssAnon", 0)))
+                if i < a.seconds:
+                    time.sleep(max(0.0, 1 - (time.monotonic() - t)))
+        finally:
+            rw.send_signal(signal.SIGTERM)
+            try:
+                rw.wait(60)
+            except subprocess.TimeoutExpired:
+                rw.kill()
+                rw.wait()
+        time.sleep(a.grace)
+        quiet_until = time.time() + 60
+        while time.time() < quiet_until and time.time() - os.path.getmtime(a.errorlog) < 3:
+            time.sleep(0.5)
 
     rewrites = []  # (n, name, mode, start, end)
     with open(rw_log, encoding="utf-8", errors="replace") as f:
@@ -137,22 +151,23 @@ def main():
             elif CRASH.search(raw):
                 crashes += 1
 
-    def rewrite_at(t):
+    def last_rewrite(t, name=None):
         k = None
         for i, rwt in enumerate(rewrites):
-            if rwt[3] <= t:
+            if rwt[3] <= t and (name is None or rwt[1] == name):
                 k = i
         return k
 
-    # The message of each invalid version: the most common one among its rewrites' lines.
+    # The message of each invalid version: rootcauses-check's, else the most common one among
+    # the lines logged while it was in force.
+    canon = {}
     by_name = collections.defaultdict(collections.Counter)
-    placed = []
     for t, pid, msg in lines:
-        k = rewrite_at(t)
-        placed.append((k, pid, msg))
+        k = last_rewrite(t)
         if k is not None and invalid(rewrites[k][1]):
             by_name[rewrites[k][1]][msg] += 1
-    canon = {name: c.most_common(1)[0][0] for name, c in by_name.items()}
+    for name, c in by_name.items():
+        canon[name] = c.most_common(1)[0][0]
     for v in a.versions:
         name = os.path.basename(v)
         if not invalid(name) or not a.check:
@@ -166,18 +181,24 @@ def main():
             if line.startswith(v + ":"):
                 canon[name] = a.datafile + line[len(v):]
                 break
+    names_of = collections.defaultdict(list)
+    for name, msg in canon.items():
+        names_of[msg].append(name)
+
     counts = collections.Counter()  # (rewrite index, pid) -> lines
     half = late = before = 0
-    for k, pid, msg in placed:
-        if k is None:
-            before += 1
-        elif invalid(rewrites[k][1]) and msg == canon.get(rewrites[k][1]):
-            counts[(k, pid)] += 1
-        elif k > 0 and invalid(rewrites[k - 1][1]) and msg == canon.get(rewrites[k - 1][1]):
-            counts[(k - 1, pid)] += 1  # logged after the next write began
+    for t, pid, msg in lines:
+        ks = [k for k in (last_rewrite(t, name) for name in names_of.get(msg, ())) if k is not None]
+        if not ks:
+            if last_rewrite(t) is None:
+                before += 1
+            else:
+                half += 1
+            continue
+        k = max(ks)
+        counts[(k, pid)] += 1
+        if k != last_rewrite(t):
             late += 1
-        else:
-            half += 1
     once = never = repeated = 0
     for k, rwt in enumerate(rewrites):
         if not invalid(rwt[1]):
@@ -190,8 +211,9 @@ def main():
             rwt[0], rwt[1], rwt[2], rwt[3] - rewrites[0][3],
             " ".join("%d:%d" % (pid, counts[(k, pid)]) for pid in kids)))
 
-    growth_end, growth_peak, anon_end, anon_peak, levels = [], [], [], [], []
     med = lambda xs: sorted(xs)[len(xs) // 2]  # noqa: E731
+    floor, level, peak, anon_level, anon_peak, starts = [], [], [], [], [], []
+    third = max(1, min(len(s) for s in samples.values()) // 3) if samples else 1
     for pid in kids:
         s = samples.get(pid)
         if not s:
@@ -200,24 +222,31 @@ def main():
         an = [y for _, y in s]
         r0, r1 = med(rs[:5]), med(rs[-5:])
         a0, a1 = med(an[:5]), med(an[-5:])
-        levels.append(r0)
-        growth_end.append(100.0 * (r1 - r0) / r0)
-        growth_peak.append(100.0 * (max(rs) - r0) / r0)
-        anon_end.append(a1 - a0)
+        f0, f1 = min(rs[:third]), min(rs[-third:])
+        starts.append(r0)
+        floor.append(100.0 * (f1 - f0) / f0)
+        level.append(100.0 * (r1 - r0) / r0)
+        peak.append(100.0 * (max(rs) - r0) / r0)
+        anon_level.append(a1 - a0)
         anon_peak.append(max(an) - a0)
-        print("rss %d: VmRSS %d kB at the start, %d at the end (%+.1f%%), lowest %d, highest %d "
-              "(%+.1f%%); RssAnon %d kB at the start, %d at the end, highest %d" % (
-                  pid, r0, r1, growth_end[-1], min(rs), max(rs), growth_peak[-1], a0, a1, max(an)))
+        print("rss %d: VmRSS floor %d -> %d kB (%+.1f%%), level %d -> %d kB (%+.1f%%), highest %d "
+              "(%+.1f%%); RssAnon level %d -> %d kB, highest %d" % (
+                  pid, f0, f1, floor[-1], r0, r1, level[-1], max(rs), peak[-1], a0, a1, max(an)))
         print("samples %d: %s" % (pid, " ".join("%d/%d" % x for x in s)))
+    n = min((len(s) for s in samples.values()), default=0)
+    total = [sum(samples[pid][i][0] for pid in samples) for i in range(n)]
+    total_growth = 100.0 * (med(total[-third:]) - med(total[:third])) / med(total[:third]) if total else 0
+    if total:
+        print("rss children together: %d kB -> %d kB (%+.1f%%)" % (
+            med(total[:third]), med(total[-third:]), total_growth))
     n_invalid = sum(1 for r in rewrites if invalid(r[1]))
     print("summary rewrites=%d invalid=%d children=%d samples=%d lines=%d once=%d never=%d "
-          "repeated=%d late=%d halfwritten=%d before=%d crashes=%d rss_end=%.1f rss_peak=%.1f "
-          "anon_end=%d anon_peak=%d rss_start=%d messages=%d" % (
-              len(rewrites), n_invalid, len(kids), max((len(s) for s in samples.values()), default=0),
-              len(lines), once, never, repeated, late, half, before, crashes,
-              max(growth_end, default=0), max(growth_peak, default=0), max(anon_end, default=0),
-              max(anon_peak, default=0),
-              max(levels, default=0), len(canon)))
+          "repeated=%d late=%d halfwritten=%d before=%d crashes=%d rss_floor=%.1f rss_level=%.1f "
+          "rss_peak=%.1f rss_total=%.1f anon_level=%d anon_peak=%d rss_start=%d messages=%d" % (
+              len(rewrites), n_invalid, len(kids), n, len(lines), once, never, repeated, late, half,
+              before, crashes, max(floor, default=0), max(level, default=0), max(peak, default=0),
+              total_growth, max(anon_level, default=0), max(anon_peak, default=0),
+              max(starts, default=0), len(canon)))
     return 0
 
 

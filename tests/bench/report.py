@@ -265,14 +265,17 @@ def main():
         r.get("meta.loadconc", "64"), r.get("meta.flipsecs", "30"))
     fig2 = "invalid versions logged once per process, flip test"
     if f:
-        end, peak = fnum(f, "rss_end"), fnum(f, "rss_peak")
-        row(fig, "%+.1f%% (largest of the children; its highest sample %+.1f%%); RssAnon %+.1f MB (highest sample %+.1f MB)" % (
-                end, peak, (fnum(f, "anon_end") or 0) / 1024, (fnum(f, "anon_peak") or 0) / 1024),
-            "each child's VmRSS sampled every second after 5 s of warm-up: median of the last 5 samples vs median of the first 5 (%s at most; a child building a version holds the build's heap meanwhile); %s rewrites; load %s requests/s%s; builds/failed builds %s" % (
+        floor, level, peak, total = (fnum(f, "rss_floor"), fnum(f, "rss_level"), fnum(f, "rss_peak"),
+                                     fnum(f, "rss_total"))
+        row(fig, "%+.1f%% (each child's floor: its lowest VmRSS in the last third vs the first third; largest of the children); "
+                 "the children together %+.1f%%; one child's level (median of 5 samples, end vs start) up to %+.1f%%, its highest sample %+.1f%%, RssAnon up to %+.1f MB: "
+                 "the heap of a build, one child at a time" % (
+                     floor, total, level, peak, (fnum(f, "anon_peak") or 0) / 1024),
+            "VmRSS of each child sampled every second after 5 s of warm-up (%s at the start at most); %s rewrites; load %s requests/s%s; builds/failed builds %s" % (
                 mb(fnum(f, "rss_start") or 0), f.get("rewrites", "?"), r.get("flip.rps", "?"),
                 " (%s not 2xx or socket errors)" % r["flip.bad"] if r.get("flip.bad", "0") != "0" else "",
                 r.get("flip.builds", "?").replace(" ", "/")),
-            "< 15%", end < 15)
+            "< 15%", floor < 15)
         pairs = int(fnum(f, "invalid") or 0) * int(fnum(f, "children") or 0)
         once = int(fnum(f, "once") or 0)
         row(fig2, "%d of %d (invalid versions x children) logged exactly once; never %s, more than once %s; %s lines in all (%s logged after the next write began, %s of half-written files read during in-place writes)%s" % (
