@@ -187,6 +187,26 @@ def main():
                     bad("%s%d" % (kind, big))),
                 against, target, m >= lim)
 
+    # instructions behind the 1M vs 1k figures: the same queries at each size, no response cache
+    empty_s = num(r, "ir.empty-scale") or 0
+    for k, what in (("n", "without q"), ("q", "with q")):
+        fig = "instructions per request, the same distinct queries %s at 1k, 100k and %s items, callgrind" % (what, LB)
+        per = {}
+        for n in (1000, 100000, big):
+            t, c = num(r, "ir.%s%d" % (k, n)), num(r, "cgn.%s%d" % (k, n))
+            if t is not None and c:
+                per[n] = (max(t - empty_s, 0) / c, int(c))
+        if not per:
+            row(fig, "n/a", "-", "-", None)
+            continue
+        value = ", ".join("%s %s" % (label(n), fmt_k(v)) for n, (v, _) in sorted(per.items()))
+        if 1000 in per and big in per:
+            value += " (%s/1k: %.2fx)" % (LB, per[big][0] / per[1000][0])
+        if big in per and r.get("irtop.%s%d" % (k, big), "-") != "-":
+            value += "; most at %s: %s" % (LB, r["irtop.%s%d" % (k, big)])
+        row(fig, value, "%d queries, each once, at every size; no response cache (as in the 1M vs 1k rounds)" % (
+                max(c for _, c in per.values())), "-", None)
+
     # ---- data changes
     for n, mode, lim in ((100000, "idle", 1), (100000, "load", 5), (big, "idle", 10), (big, "load", 10)):
         d = kvs(r, "reload.%d.%s" % (n, mode))

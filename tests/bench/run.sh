@@ -544,7 +544,7 @@ fi
 # The main server (100k items, the shipped response cache) answers (a), (b), (s); beside it a
 # server of the same data without response cache answers (n) queries without q and (q) queries with
 # q, so that no cache answers them whatever the rounds repeat.
-if { want main || want strace; } && [[ ! -s $run/static/file.html ]]; then
+if { want main || want strace || want callgrind; } && [[ ! -s $run/static/file.html ]]; then
     # The (a) bytes, when step 3 did not run.
     write_conf body "$main_port" "" "$(rc_location /rootcauses "$data_100k")"
     start_server body "$main_port" 300 || die "the 100k server did not start"
@@ -675,62 +675,124 @@ fi
 [[ -n ${main_pid:-} ]] && stop_pid "$main_pid"
 
 # ---------------------------------------------------------------- 8. callgrind
-# Windows (a) and (b) repeat one URL; (n) and (q) take queries without and with q from their
-# lists, each once and never sent before in this process (the warm-up takes other lines): no
-# cache has seen them, and the count includes storing each answer into the response cache.
+# cg_server NAME PORT: httpd -X -f $run/NAME.conf under valgrind --tool=callgrind, instrumentation
+# off until the first window; dumps go to $run/cg-NAME/. Sets vg_pid; returns 1 if it is not up.
+cg_server() {
+    local name=$1 port=$2 t0
+    mkdir -p "$run/cg-$name"
+    chmod 777 "$run/cg-$name"
+    t0=$(date +%s.%N)
+    timeout 1800 "${run_as[@]}" valgrind --tool=callgrind --instr-atstart=no \
+        --callgrind-out-file="$run/cg-$name/cg.out" "$httpd" -X -f "$run/$name.conf" -DFOREGROUND \
+        >"$run/valgrind-$name.log" 2>&1 &
+    vg_pid=$!
+    pids+=("$vg_pid")
+    cg_port=$port
+    if ! wait_ready "$vg_pid" "$port" 900 "$t0" "$run/srv/$name/error.log"; then
+        say "callgrind: httpd did not come up under valgrind; see $run/valgrind-$name.log"
+        tail -5 "$run/valgrind-$name.log" >&2
+        return 1
+    fi
+}
+cg_ctl() { curl -s -m 120 "http://127.0.0.1:$cg_port/bench-control?$1" >/dev/null; }
+# cg_window LABEL PATH|@LIST PREFIX [OFFSET]: zero, the requests, a dump labelled LABEL.
+declare -A cg_reqs=()
+cg_window() {
+    local out reqs
+    cg_ctl zero
+    out=$(timeout $((cg_secs + 600)) "$PYTHON" "$here/client.py" "$cg_port" "$2" \
+        --prefix "$3" --offset "${4:-0}" -n "$cg_n" --deadline "$cg_secs")
+    cg_ctl "dump=$1"
+    reqs=$(sed 's/.*requests=\([0-9]*\).*/\1/' <<<"$out")
+    cg_reqs[$1]=${reqs:-0}
+    put "cgn.$1" "${reqs:-0}"
+    say "callgrind ($1): $out"
+}
+# cg_collect NAME: ir.LABEL (instructions since the last zero) and irtop.LABEL (the functions
+# with the most instructions of their own, per request; the whole listing stays in the run's folder).
+cg_collect() {
+    local f lbl tot top
+    for f in "$run/cg-$1"/cg.out.*; do
+        [[ -f $f ]] || continue
+        lbl=$(sed -n 's/^desc: Trigger: Client Request: //p' "$f")
+        tot=$(awk '/^totals:/{print $2; exit}' "$f")
+        [[ -n $lbl && -n $tot ]] || continue
+        put "ir.$lbl" "$tot"
+        if have callgrind_annotate && [[ $lbl != empty* ]]; then
+            callgrind_annotate "$f" >"$run/callgrind-$lbl.txt" 2>/dev/null
+            callgrind_annotate --inclusive=yes "$f" >"$run/callgrind-$lbl-inclusive.txt" 2>/dev/null
+            top=$(awk -v n="${cg_reqs[$lbl]:-1}" '/^ *[0-9,]+ \(/ && !/PROGRAM TOTALS/ && k < 6 {
+                    c = $1; gsub(",", "", c); f = $0; sub(/ \[.*$/, "", f); sub(/^.*:/, "", f)
+                    printf "%s%s %.1fk", sep, f, c / n / 1000; sep = ", "; k++ }' "$run/callgrind-$lbl.txt")
+            put "irtop.$lbl" "${top:--}"
+        fi
+    done
+}
+
+# The main windows, 100k items, the shipped response cache: (a) and (b) repeat one URL; (n) and
+# (q) take queries without and with q from their lists, each once and never sent before in this
+# process (the warm-up takes other lines): no cache has seen them, and the count includes storing
+# each answer into the response cache.
 if want callgrind && have valgrind && [[ -n $fixedbuf ]]; then
     port=$(free_port)
     write_conf cg "$port" one-process "$(rc_location /rootcauses "$data_100k")
 $(extra_locations)"
-    mkdir -p "$run/cg"
-    chmod 777 "$run/cg"
     say "callgrind: httpd -X under valgrind with the 100k data (starting takes a while)"
-    t0=$(date +%s.%N)
-    timeout 1800 "${run_as[@]}" valgrind --tool=callgrind --instr-atstart=no \
-        --callgrind-out-file="$run/cg/cg.out" "$httpd" -X -f "$run/cg.conf" -DFOREGROUND \
-        >"$run/valgrind.log" 2>&1 &
-    vg_pid=$!
-    pids+=("$vg_pid")
-    if wait_ready "$vg_pid" "$port" 900 "$t0" "$run/srv/cg/error.log"; then
+    if cg_server cg "$port"; then
         say "callgrind: up after ${ready_s}s; instrumentation on, warm-up"
-        ctl() { curl -s -m 120 "http://127.0.0.1:$port/bench-control?$1" >/dev/null; }
-        ctl start
+        cg_ctl start
         timeout 600 "$PYTHON" "$here/client.py" "$port" "$A_PATH" -n 3 >/dev/null
         timeout 600 "$PYTHON" "$here/client.py" "$port" /fixed -n 3 >/dev/null
         timeout 600 "$PYTHON" "$here/client.py" "$port" "@$Q_NQ" --prefix /rootcauses/ --offset 19000 -n 3 >/dev/null
         timeout 600 "$PYTHON" "$here/client.py" "$port" "@$Q_Q" --prefix /rootcauses/ --offset 19000 -n 3 >/dev/null
-        ctl zero; ctl dump=empty
-        declare -A cg_args=([a]="$A_PATH" [b]=/fixed [n]="@$Q_NQ" [q]="@$Q_Q") cg_reqs=()
-        for k in a b n q; do
-            ctl zero
-            out=$(timeout $((cg_secs + 600)) "$PYTHON" "$here/client.py" "$port" "${cg_args[$k]}" \
-                --prefix /rootcauses/ -n "$cg_n" --deadline "$cg_secs")
-            ctl "dump=$k"
-            reqs=$(sed 's/.*requests=\([0-9]*\).*/\1/' <<<"$out")
-            cg_reqs[$k]=${reqs:-0}
-            put "cgn.$k" "${reqs:-0}"
-            say "callgrind ($k): $out"
-        done
-        for f in "$run"/cg/cg.out.*; do
-            lbl=$(sed -n 's/^desc: Trigger: Client Request: //p' "$f")
-            tot=$(awk '/^totals:/{print $2; exit}' "$f") # since the last zero
-            [[ -n $lbl && -n $tot ]] || continue
-            put "ir.$lbl" "$tot"
-            # The profile behind the figure: the functions with the most instructions (self),
-            # per request; the whole listing is kept in the run's folder.
-            if have callgrind_annotate && [[ $lbl != empty ]]; then
-                callgrind_annotate "$f" >"$run/callgrind-$lbl.txt" 2>/dev/null
-                top=$(awk -v n="${cg_reqs[$lbl]:-1}" '/^ *[0-9,]+ \(/ && !/PROGRAM TOTALS/ && k < 6 {
-                        c = $1; gsub(",", "", c); f = $0; sub(/ \[.*$/, "", f); sub(/^.*:/, "", f)
-                        printf "%s%s %.1fk", sep, f, c / n / 1000; sep = ", "; k++ }' "$run/callgrind-$lbl.txt")
-                put "irtop.$lbl" "${top:--}"
-            fi
-        done
-    else
-        say "callgrind: httpd did not come up under valgrind; see $run/valgrind.log"
-        tail -5 "$run/valgrind.log" >&2
+        cg_ctl zero; cg_ctl dump=empty
+        cg_window a "$A_PATH" ""
+        cg_window b /fixed ""
+        cg_window n "@$Q_NQ" /rootcauses/
+        cg_window q "@$Q_Q" /rootcauses/
+        cg_collect cg
     fi
     stop_pid "$vg_pid"
+fi
+
+# The same queries at 1k, 100k and 1M items (the cost behind the 1M vs 1k figures): one httpd -X
+# with the three data sets and no response cache, like the servers of the 1M vs 1k rounds; the
+# images are built first by the same configuration without valgrind (the 1M one is already in the
+# 1M server's DefaultRuntimeDir), so that valgrind only maps them.
+if want callgrind && have valgrind && [[ -n $fixedbuf ]]; then
+    rt=$run/srv/load-$big/run
+    body="$NOCACHE
+$(rc_location /q1000 "$work/data-1000")
+$(rc_location /q100000 "$data_100k")
+$(rc_location /rootcauses "$work/data-$big")
+$(extra_locations)"
+    port=$(free_port)
+    RUNTIME=$rt write_conf cgprime "$port" "" "$body"
+    say "callgrind at 1k, 100k and $L_BIG items: building the images without valgrind"
+    if start_server cgprime "$port" 900; then
+        stop_pid "$srv_pid"
+        port=$(free_port)
+        RUNTIME=$rt write_conf cgscale "$port" one-process "$body"
+        say "callgrind at 1k, 100k and $L_BIG items: httpd -X under valgrind, the same $cg_n queries at each size"
+        if cg_server cgscale "$port"; then
+            cg_ctl start
+            for n in 1000 100000 "$big"; do
+                pre=/q$n/
+                ((n == big)) && pre=/rootcauses/
+                timeout 600 "$PYTHON" "$here/client.py" "$port" "@$Q_NQ" --prefix "$pre" --offset 19000 -n 3 >/dev/null
+                timeout 600 "$PYTHON" "$here/client.py" "$port" "@$Q_Q" --prefix "$pre" --offset 19000 -n 3 >/dev/null
+            done
+            cg_ctl zero; cg_ctl dump=empty-scale
+            for n in 1000 100000 "$big"; do
+                pre=/q$n/
+                ((n == big)) && pre=/rootcauses/
+                cg_window "n$n" "@$Q_NQ" "$pre"
+                cg_window "q$n" "@$Q_Q" "$pre"
+            done
+            cg_collect cgscale
+        fi
+        stop_pid "$vg_pid"
+    fi
 fi
 
 # ---------------------------------------------------------------- 9. data changes, flip test
