@@ -6,7 +6,8 @@ version, an invalid one, another valid one, another invalid one.
 Most writes are atomic (a temporary file beside TARGET, renamed over it); every third is in
 place (truncate, then write in 1 MiB pieces), so that a process may read a half-written file.
 Each write moves the mtime on by at least a second, so that it is seen even when the size and
-the inode happen to be the same. Prints one line per write and, at the end, "rewrites: N".
+the inode happen to be the same. Prints one line per write (ending with the epoch times at which
+the write started and ended, "at START-END") and, at the end, "rewrites: N".
 """
 import os
 import signal
@@ -39,6 +40,7 @@ def main():
         next_at += interval
         name, data = contents[n % len(contents)]
         in_place = n % 3 == 2
+        started = time.time()
         if in_place:
             with open(target, "r+b") as f:
                 f.truncate(0)
@@ -55,7 +57,8 @@ def main():
         last_mtime = t
         n += 1
         print(f"{time.strftime('%H:%M:%S')} rewrite {n}: {name} "
-              f"({'in place' if in_place else 'rename'}, {len(data)} bytes)", flush=True)
+              f"({'in place' if in_place else 'rename'}, {len(data)} bytes) "
+              f"at {started:.3f}-{time.time():.3f}", flush=True)
     print(f"rewrites: {n}", flush=True)
     return 0
 
