@@ -1,6 +1,7 @@
 /* rc_filter: three ways to the same answer, chosen by the query and the data:
  *
- *   - without q, by the index of keys and running counts (rc_index.h): O(log n + keys + page);
+ *   - without q, by the index of keys and running counts (rc_index.h): O(log n + keys), and
+ *     the page read from the bitsets like the next;
  *   - with q, by bitsets over the positions (rc_words.h): the words' set, then the facets and
  *     the total as popcounts of it with the countries', kinds' and precisions' bitsets over the
  *     date ranges: O(n / 64 + page), a few thousand words even at a million items;
@@ -28,6 +29,8 @@
 #define RC_SIMD_CLONES
 #define RC_POPCNT_CLONES
 #endif
+/* what the clones call is compiled into each of them */
+#define RC_INLINE static inline __attribute__((always_inline))
 
 /* ---------------------------------------------------------------- shared */
 
@@ -244,6 +247,261 @@ static int plan_dates(const rc_query *q, range_fn range, const void *ctx, segmen
     return nseg;
 }
 
+/* ---------------------------------------------------------------- by bitsets: the slice */
+
+/* The bit mask of positions [a, e) within 64-bit word w. */
+RC_INLINE apr_uint64_t range_mask(int a, int e, apr_size_t w)
+{
+    apr_uint64_t m = ~(apr_uint64_t)0;
+    apr_size_t lo = w * 64, hi = lo + 64;
+    if ((apr_size_t)a > lo)
+        m &= ~(apr_uint64_t)0 << (a - lo);
+    if ((apr_size_t)e < hi)
+        m &= (apr_size_t)e <= lo ? 0 : ~(apr_uint64_t)0 >> (hi - (apr_size_t)e);
+    return m;
+}
+
+/* A query as bitsets over the positions (rc_words.h): a position matches when it is in every set
+ * of q's words, in the set of one of the kinds asked for and of one of the countries asked for,
+ * and within a date segment with one of its precisions. The slices of both engines are read
+ * from these 64 positions at a time, so that a selective filter skips what it does not match
+ * without a look at each position. */
+typedef struct bitq {
+    const apr_uint64_t *q[RC_Q_MAX_WORDS + 1];
+    int nq;                             /* 0: no q, every position */
+    const apr_uint64_t *kinds[64];
+    int nkinds, by_kind;
+    const apr_uint64_t *countries[64];
+    int ncountries, by_country;
+    const apr_uint64_t *prec[3];
+} bitq;
+
+static void bitq_init(apr_pool_t *p, bitq *b, const rc_data *d, const rc_collection *col,
+                      const rc_query *q)
+{
+    const rc_image *img = &d->img;
+    const rc_img_words *wd = col->words;
+    memset(b, 0, sizeof(*b));
+    if (q->words)
+        b->q[b->nq++] = rc_words_match(p, img, wd, q->words);
+    b->by_kind = q->kinds != NULL;
+    if (q->kinds)
+        for (int k = 0; k < col->nkinds; k++)
+            if (q->kind_checked[k])
+                b->kinds[b->nkinds++] = rc_words_bits(img, wd, wd->kind_bits, k);
+    b->by_country = q->countries != NULL;
+    if (q->countries)
+        for (int c = 0; c < d->ncountries; c++)
+            if (q->countries[c])
+                b->countries[b->ncountries++] = rc_words_bits(img, wd, wd->country_bits, c);
+    for (int k = 0; k < 3; k++)
+        b->prec[k] = rc_words_bits(img, wd, wd->prec_bits, k);
+}
+
+/* Word w of the positions in q's words and of the kinds asked for. */
+RC_INLINE apr_uint64_t bitq_base(const bitq *b, apr_size_t w)
+{
+    apr_uint64_t x = ~(apr_uint64_t)0;
+    for (int i = 0; i < b->nq; i++)
+        x &= b->q[i][w];
+    if (b->by_kind) {
+        apr_uint64_t k = 0;
+        for (int i = 0; i < b->nkinds; i++)
+            k |= b->kinds[i][w];
+        x &= k;
+    }
+    return x;
+}
+
+/* Word w of the positions of the countries asked for. */
+RC_INLINE apr_uint64_t bitq_countries(const bitq *b, apr_size_t w)
+{
+    apr_uint64_t c = 0;
+    if (!b->by_country)
+        return ~(apr_uint64_t)0;
+    for (int i = 0; i < b->ncountries; i++)
+        c |= b->countries[i][w];
+    return c;
+}
+
+/* Word w of segment s: its positions with one of its precisions. */
+RC_INLINE apr_uint64_t segment_word(const bitq *b, const segment *s, apr_size_t w)
+{
+    apr_uint64_t m = range_mask(s->a, s->e, w);
+    if (s->precs != ALL_PRECS) {
+        apr_uint64_t pm = 0;
+        for (int k = 0; k < 3; k++)
+            if (s->precs >> k & 1)
+                pm |= b->prec[k][w];
+        m &= pm;
+    }
+    return m;
+}
+
+/* Word w of the matches in segment s. */
+RC_INLINE apr_uint64_t hit_word(const bitq *b, const segment *s, apr_size_t w)
+{
+    apr_uint64_t m = segment_word(b, s, w);
+    return m ? m & bitq_base(b, w) & bitq_countries(b, w) : 0;
+}
+
+/* The matches in [from, to) of segment s. */
+RC_INLINE apr_int64_t count_hits(const bitq *b, const segment *s, int from, int to)
+{
+    apr_int64_t n = 0;
+    if (from >= to)
+        return 0;
+    for (apr_size_t w = (apr_size_t)from / 64; w <= (apr_size_t)(to - 1) / 64; w++)
+        n += __builtin_popcountll(hit_word(b, s, w) & range_mask(from, to, w));
+    return n;
+}
+
+/* The last match of segment s before pos, or -1. */
+RC_INLINE int prev_hit(const bitq *b, const segment *s, int pos)
+{
+    int w;
+    apr_uint64_t bits;
+    if (pos <= s->a)
+        return -1;
+    w = (pos - 1) / 64;
+    bits = hit_word(b, s, (apr_size_t)w) & range_mask(w * 64, pos, (apr_size_t)w);
+    while (!bits) {
+        if (--w < s->a / 64)
+            return -1;
+        bits = hit_word(b, s, (apr_size_t)w);
+    }
+    return w * 64 + 63 - __builtin_clzll(bits);
+}
+
+/* The first and the end position of the group of equal start dates that holds pos, within
+ * [lo, hi): galloping from pos, since groups are mostly short. */
+static int group_first(const rc_collection *col, int pos, int lo)
+{
+    int start = col->items[pos].start, step = 1, l, h;
+    while (pos - step >= lo && col->items[pos - step].start == start)
+        step *= 2;
+    l = pos - step < lo ? lo : pos - step + 1;  /* the first is in [l, pos - step / 2] */
+    h = pos - step / 2;
+    while (l < h) {
+        int mid = l + (h - l) / 2;
+        if (col->items[mid].start == start)
+            h = mid;
+        else
+            l = mid + 1;
+    }
+    return l;
+}
+
+static int group_end(const rc_collection *col, int pos, int hi)
+{
+    int start = col->items[pos].start, step = 1, l, h;
+    while (pos + step < hi && col->items[pos + step].start == start)
+        step *= 2;
+    l = pos + step / 2 + 1;  /* the end is in [pos + step / 2 + 1, min(pos + step, hi)] */
+    h = pos + step < hi ? pos + step : hi;
+    while (l < h) {
+        int mid = l + (h - l) / 2;
+        if (col->items[mid].start == start)
+            l = mid + 1;
+        else
+            h = mid;
+    }
+    return l;
+}
+
+/* The slice newest first: matches in position order, across the segments. */
+RC_INLINE void slice_newest_first(const bitq *b, const segment *seg, int nseg, apr_int64_t skip,
+                               int count, int *ids, int *nids)
+{
+    for (int i = 0; i < nseg && *nids < count; i++) {
+        const segment *s = &seg[i];
+        for (apr_size_t w = (apr_size_t)s->a / 64;
+             w <= (apr_size_t)(s->e - 1) / 64 && *nids < count; w++) {
+            apr_uint64_t bits = hit_word(b, s, w);
+            int c = __builtin_popcountll(bits);
+            if (skip >= c) {
+                skip -= c;
+                continue;
+            }
+            for (; bits && *nids < count; bits &= bits - 1) {
+                if (skip > 0)
+                    skip--;
+                else
+                    ids[(*nids)++] = (int)(w * 64) + __builtin_ctzll(bits);
+            }
+        }
+    }
+}
+
+/* The slice oldest first: the groups of one start date from the last position down, each in
+ * position order (ties by id), across the segments from the last; a group never spans two
+ * segments (they are ranges of start dates). Whole words are skipped by popcount first; the
+ * group that straddles the last skipped word is then taken whole again. */
+RC_INLINE void slice_oldest_first(const rc_collection *col, const bitq *b, const segment *seg,
+                               int nseg, apr_int64_t skip, int count, int *ids, int *nids)
+{
+    for (int i = nseg - 1; i >= 0 && *nids < count; i--) {
+        const segment *s = &seg[i];
+        int pos = s->e;
+        while (skip > 0 && pos > s->a) {
+            int from = (pos - 1) / 64 * 64;
+            apr_int64_t c;
+            if (from < s->a)
+                from = s->a;
+            c = count_hits(b, s, from, pos);
+            if (c > skip)
+                break;
+            skip -= c;
+            pos = from;
+        }
+        if (pos > s->a && pos < s->e) {
+            int ge = group_end(col, pos, s->e);
+            skip += count_hits(b, s, pos, ge);
+            pos = ge;
+        }
+        while (*nids < count) {
+            int last = prev_hit(b, s, pos), ga;
+            apr_int64_t c;
+            if (last < 0)
+                break;
+            ga = group_first(col, last, s->a);
+            c = count_hits(b, s, ga, last + 1);
+            if (skip >= c)
+                skip -= c;
+            else
+                for (apr_size_t w = (apr_size_t)ga / 64; w <= (apr_size_t)last / 64; w++) {
+                    apr_uint64_t bits = hit_word(b, s, w) & range_mask(ga, last + 1, w);
+                    for (; bits && *nids < count; bits &= bits - 1) {
+                        if (skip > 0)
+                            skip--;
+                        else
+                            ids[(*nids)++] = (int)(w * 64) + __builtin_ctzll(bits);
+                    }
+                }
+            pos = ga;
+        }
+    }
+}
+
+/* The slice [first, first + count) of the matches in the segments, in sort order. */
+RC_POPCNT_CLONES
+static int *slice(apr_pool_t *p, const rc_collection *col, const bitq *b, const segment *seg,
+                  int nseg, int asc, apr_int64_t first, int count, int total, int *nids)
+{
+    int *ids;
+    if (count > total)
+        count = total;
+    ids = apr_palloc(p, sizeof(int) * (count + 1));
+    *nids = 0;
+    if (first >= total || count <= 0)
+        return ids;
+    if (asc)
+        slice_oldest_first(col, b, seg, nseg, first, count, ids, nids);
+    else
+        slice_newest_first(b, seg, nseg, first, count, ids, nids);
+    return ids;
+}
+
 /* ---------------------------------------------------------------- by index */
 
 
@@ -277,72 +535,6 @@ static void view_range(const void *ctx, int lo, int hi, int *a, int *e)
     rc_index_range(ctx, lo, hi, a, e);
 }
 
-static int matches_at(const plan *pl, const segment *s, int pos)
-{
-    int k = pl->v.key[pos];
-    return pl->match[k] && (s->precs >> pl->key_prec[k] & 1);
-}
-
-/* Positions in [0, block * pl->v.block) whose key is one of keys. */
-static apr_int64_t block_count(const plan *pl, const int *keys, int nkeys, int block)
-{
-    const apr_uint32_t *row = pl->v.blocks + (apr_size_t)block * pl->nkeys;
-    apr_int64_t n = 0;
-    for (int i = 0; i < nkeys; i++)
-        n += row[keys[i]];
-    return n;
-}
-
-/* Collects up to count matching positions of segment s, skipping the first `skip`. */
-static void collect(apr_pool_t *p, const plan *pl, const segment *s, apr_int64_t skip,
-                    int count, int *out, int *nout)
-{
-    const rc_order_view *v = &pl->v;
-    int *keys = apr_palloc(p, sizeof(int) * (pl->nkeys + 1)), nk = 0, B = v->block;
-    int pos = s->a, last_block = (s->e - 1) / B;
-
-    for (int k = 0; k < pl->nkeys; k++)
-        if (pl->match[k] && (s->precs >> pl->key_prec[k] & 1))
-            keys[nk++] = k;
-
-    /* Jump close to the first wanted match: the last block boundary with at most `skip`
-     * matches between s->a and it. */
-    if (skip > 0) {
-        int first_block = s->a / B + 1, lo = first_block, hi = last_block;
-        apr_int64_t before = 0, base;
-        for (int q = (first_block - 1) * B; q < s->a; q++)
-            before += matches_at(pl, s, q);
-        base = block_count(pl, keys, nk, first_block - 1) + before;
-        while (lo <= hi) {
-            int mid = lo + (hi - lo) / 2;
-            if (block_count(pl, keys, nk, mid) - base <= skip)
-                lo = mid + 1;
-            else
-                hi = mid - 1;
-        }
-        if (hi >= first_block) {
-            skip -= block_count(pl, keys, nk, hi) - base;
-            pos = hi * B;
-        }
-    }
-    while (pos < s->e && *nout < count) {
-        /* a whole block without a match is skipped by its counts, when summing the counts of
-         * the keys wanted costs less than reading the block's keys */
-        if (2 * nk < B && pos % B == 0 && pos / B < last_block &&
-            block_count(pl, keys, nk, pos / B + 1) == block_count(pl, keys, nk, pos / B)) {
-            pos += B;
-            continue;
-        }
-        if (matches_at(pl, s, pos)) {
-            if (skip > 0)
-                skip--;
-            else
-                out[(*nout)++] = v->order ? (int)v->order[pos] : pos;
-        }
-        pos++;
-    }
-}
-
 static rc_result *run_indexed(apr_pool_t *p, const rc_data *d, const rc_collection *col,
                               const rc_query *q, int asc, apr_int64_t first, int count)
 {
@@ -353,13 +545,13 @@ static rc_result *run_indexed(apr_pool_t *p, const rc_data *d, const rc_collecti
     const apr_uint32_t *year_counts = RC_AT(img, apr_uint32_t, ix->year_counts);
     plan pl;
     apr_uint32_t *per_year;
-    apr_int64_t skip = first;
     apr_uint64_t want_countries = 0;
-    int *ids;
+    bitq b;
 
     memset(&pl, 0, sizeof(pl));
     pl.ix = ix;
-    rc_index_view(img, ix, col->nitems, asc, &pl.v);
+    /* counts do not depend on the order: the newest-first one, the bitsets' */
+    rc_index_view(img, ix, col->nitems, 0, &pl.v);
     pl.nkeys = (int)ix->nkeys;
     pl.key_countries = RC_AT(img, apr_uint64_t, ix->key_countries);
     pl.key_kind = RC_AT(img, apr_int32_t, ix->key_kind);
@@ -408,25 +600,9 @@ static rc_result *run_indexed(apr_pool_t *p, const rc_data *d, const rc_collecti
     }
     set_years(r, per_year, (int)ix->nyears, years, 0);
 
-    /* the slice */
     r->first = first;
-    if (count > r->total)
-        count = r->total;
-    ids = apr_palloc(p, sizeof(int) * (count + 1));
-    for (int i = 0; i < pl.nseg && r->nids < count && first < r->total; i++) {
-        segment *s = &pl.seg[i];
-        apr_int64_t in_seg = 0;
-        for (int k = 0; k < pl.nkeys; k++)
-            if (pl.match[k] && (s->precs >> pl.key_prec[k] & 1))
-                in_seg += s->hist[k];
-        if (skip >= in_seg) {
-            skip -= in_seg;
-            continue;
-        }
-        collect(p, &pl, s, skip, count, ids, &r->nids);
-        skip = 0;
-    }
-    r->ids = ids;
+    bitq_init(p, &b, d, col, q);
+    r->ids = slice(p, col, &b, pl.seg, pl.nseg, asc, first, count, r->total, &r->nids);
     return r;
 }
 
@@ -437,286 +613,108 @@ static void col_range(const void *ctx, int lo, int hi, int *a, int *e)
     start_range(ctx, lo, hi, a, e);
 }
 
-/* The bit mask of positions [a, e) within 64-bit word w. */
-static apr_uint64_t range_mask(int a, int e, apr_size_t w)
+/* The first position at or after pos whose item starts before date (starts descend). */
+static int first_before(const rc_collection *col, int pos, int date)
 {
-    apr_uint64_t m = ~(apr_uint64_t)0;
-    apr_size_t lo = w * 64, hi = lo + 64;
-    if ((apr_size_t)a > lo)
-        m &= ~(apr_uint64_t)0 << (a - lo);
-    if ((apr_size_t)e < hi)
-        m &= (apr_size_t)e <= lo ? 0 : ~(apr_uint64_t)0 >> (hi - (apr_size_t)e);
-    return m;
-}
-
-/* Popcount of a & b & c over positions [from, to); b and c may be NULL. */
-RC_POPCNT_CLONES
-static apr_uint64_t count3(const apr_uint64_t *a, const apr_uint64_t *b, const apr_uint64_t *c,
-                           int from, int to)
-{
-    apr_size_t wa, we;
-    apr_uint64_t n = 0;
-    if (from >= to)
-        return 0;
-    wa = (apr_size_t)from / 64;
-    we = (apr_size_t)(to - 1) / 64;
-    for (apr_size_t w = wa; w <= we; w++) {
-        apr_uint64_t x = a[w];
-        if (b)
-            x &= b[w];
-        if (c)
-            x &= c[w];
-        if (w == wa || w == we)
-            x &= range_mask(from, to, w);
-        n += (apr_uint64_t)__builtin_popcountll(x);
-    }
-    return n;
-}
-
-/* Popcount of set over positions [a, e). */
-RC_POPCNT_CLONES
-static apr_uint64_t count_range(const apr_uint64_t *set, int a, int e)
-{
-    apr_size_t wa, we;
-    apr_uint64_t n;
-    if (a >= e)
-        return 0;
-    wa = (apr_size_t)a / 64;
-    we = (apr_size_t)(e - 1) / 64;
-    if (wa == we)
-        return (apr_uint64_t)__builtin_popcountll(set[wa] & range_mask(a, e, wa));
-    n = (apr_uint64_t)__builtin_popcountll(set[wa] & range_mask(a, e, wa)) +
-        (apr_uint64_t)__builtin_popcountll(set[we] & range_mask(a, e, we));
-    return n + rc_bits_count(set, NULL, wa + 1, we);
-}
-
-/* The positions of the oldest-first groups: [*ga, *ge) is the group of equal start dates that
- * holds pos. */
-static void group_of(const rc_collection *col, int pos, int *ga, int *ge)
-{
-    int s = col->items[pos].start;
-    start_range(col, s, s, ga, ge);
-}
-
-/* A bitset of every position. */
-static apr_uint64_t *all_positions(apr_pool_t *p, const rc_collection *col)
-{
-    apr_size_t nb = col->words->nbits;
-    apr_uint64_t *t = apr_palloc(p, sizeof(apr_uint64_t) * (nb + 1));
-    memset(t, 0xff, sizeof(apr_uint64_t) * nb);
-    if (col->nitems % 64)
-        t[nb - 1] = ((apr_uint64_t)1 << (col->nitems % 64)) - 1;
-    return t;
-}
-
-/* The highest position below pos with a bit in hit, or -1. */
-static int prev_hit(const apr_uint64_t *hit, int pos)
-{
-    int w;
-    apr_uint64_t bits;
-    if (pos <= 0)
-        return -1;
-    w = (pos - 1) / 64;
-    bits = hit[w] & range_mask(w * 64, pos, (apr_size_t)w);
-    while (!bits) {
-        if (--w < 0)
-            return -1;
-        bits = hit[w];
-    }
-    return w * 64 + 63 - __builtin_clzll(bits);
-}
-
-/* Oldest first from the bitset of matches: the groups of one start date from the last position
- * down, each in position order (ties by id). Whole words are skipped by popcount first; the
- * group that straddles the last skipped word is then taken whole again. */
-static void slice_oldest_first(const rc_collection *col, const apr_uint64_t *hit,
-                               apr_int64_t skip, int count, int *ids, int *nids)
-{
-    int pos = col->nitems, w = (pos - 1) / 64;
-    while (w >= 0) {
-        apr_int64_t c = (apr_int64_t)count_range(hit, w * 64, pos);
-        if (c > skip)
-            break;
-        skip -= c;
-        pos = w * 64;
-        w--;
-    }
-    if (pos < col->nitems) {
-        int ga, ge;
-        group_of(col, pos, &ga, &ge);
-        skip += (apr_int64_t)count_range(hit, pos, ge);
-        pos = ge;
-    }
-    while (*nids < count) {
-        int last = prev_hit(hit, pos), ga, ge;
-        apr_int64_t c;
-        if (last < 0)
-            break;
-        group_of(col, last, &ga, &ge);
-        c = (apr_int64_t)count_range(hit, ga, last + 1);
-        if (skip >= c)
-            skip -= c;
+    int l = pos, h = col->nitems;
+    while (l < h) {
+        int mid = l + (h - l) / 2;
+        if (col->items[mid].start >= date)
+            l = mid + 1;
         else
-            for (int p = ga; p <= last && *nids < count; p++)
-                if (hit[p >> 6] >> (p & 63) & 1) {
-                    if (skip > 0)
-                        skip--;
-                    else
-                        ids[(*nids)++] = p;
-                }
-        pos = ga;
+            h = mid;
     }
+    return l;
 }
 
 RC_POPCNT_CLONES
 static rc_result *run_bits(apr_pool_t *p, const rc_data *d, const rc_collection *col,
                            const rc_query *q, int asc, apr_int64_t first, int count)
 {
-    const rc_image *img = &d->img;
     const rc_img_words *wd = col->words;
-    apr_size_t nb = wd->nbits;
     rc_result *r = new_result(p, d, col);
-    /* q's items (all without q), then of its kinds */
-    apr_uint64_t *t = q->words ? rc_words_match(p, img, wd, q->words) : all_positions(p, col);
-    apr_uint64_t *m; /* and of its countries */
-    segment seg[MAX_SEGMENTS];
-    int nseg, *ids;
-
     const apr_uint64_t *cb[64];
-    int nc = d->ncountries;
+    apr_int64_t total = 0, cc[64];
+    segment seg[MAX_SEGMENTS];
+    int nseg, nc = d->ncountries;
+    bitq b;
 
-    for (int c = 0; c < nc; c++)
-        cb[c] = rc_words_bits(img, wd, wd->country_bits, c);
-    if (q->kinds) {
-        apr_uint64_t *km = apr_pcalloc(p, sizeof(apr_uint64_t) * (nb + 1));
-        for (int i = 0; i < col->nkinds; i++)
-            if (q->kind_checked[i]) {
-                const apr_uint64_t *kb = rc_words_bits(img, wd, wd->kind_bits, i);
-                for (apr_size_t w = 0; w < nb; w++)
-                    km[w] |= kb[w];
-            }
-        for (apr_size_t w = 0; w < nb; w++)
-            t[w] &= km[w];
+    bitq_init(p, &b, d, col, q);
+    for (int c = 0; c < nc; c++) {
+        cb[c] = rc_words_bits(&d->img, wd, wd->country_bits, c);
+        cc[c] = 0;
     }
-    if (q->countries) {
-        m = apr_pcalloc(p, sizeof(apr_uint64_t) * (nb + 1));
-        for (int c = 0; c < nc; c++)
-            if (q->countries[c])
-                for (apr_size_t w = 0; w < nb; w++)
-                    m[w] |= t[w] & cb[c][w];
-    }
-    else
-        m = t;
 
-    /* total and the country facet over the date ranges, restricted to their precisions (the
-     * ranges of one start date, where only some precisions overlap from) */
+    /* total and the country facet: one pass over the words of the date segments */
     nseg = plan_dates(q, col_range, col, seg);
     for (int i = 0; i < nseg; i++) {
         const segment *s = &seg[i];
-        const apr_uint64_t *pm = NULL;
-        if (s->precs != ALL_PRECS) {
-            apr_uint64_t *mask = apr_pcalloc(p, sizeof(apr_uint64_t) * (nb + 1));
-            for (int k = 0; k < 3; k++)
-                if (s->precs >> k & 1) {
-                    const apr_uint64_t *pb = rc_words_bits(img, wd, wd->prec_bits, k);
-                    for (apr_size_t w = (apr_size_t)s->a / 64; w <= (apr_size_t)(s->e - 1) / 64; w++)
-                        mask[w] |= pb[w];
-                }
-            pm = mask;
+        for (apr_size_t w = (apr_size_t)s->a / 64; w <= (apr_size_t)(s->e - 1) / 64; w++) {
+            apr_uint64_t x = segment_word(&b, s, w) & bitq_base(&b, w);
+            if (!x)
+                continue;
+            total += __builtin_popcountll(x & bitq_countries(&b, w));
+            for (int c = 0; c < nc; c++)
+                cc[c] += __builtin_popcountll(x & cb[c][w]);
         }
-        r->total += (int)count3(m, pm, NULL, s->a, s->e);
-        for (int c = 0; c < nc; c++)
-            r->country_counts[c] += (int)count3(t, cb[c], pm, s->a, s->e);
     }
-    /* the year facet over every date: a year's items are contiguous positions */
+    r->total = (int)total;
+    for (int c = 0; c < nc; c++)
+        r->country_counts[c] = (int)cc[c];
+
+    /* the year facet over every date: a year's items are a run of positions */
     {
         int pos = 0, span = col->nitems ? col->max_year - col->min_year + 1 : 0;
         apr_uint32_t *per_year = apr_pcalloc(p, sizeof(apr_uint32_t) * (span + 1));
         while (pos < col->nitems) {
-            int y = col->items[pos].start / 10000, a, e;
-            start_range(col, y * 10000 + 101, y * 10000 + 1231, &a, &e);
-            per_year[y - col->min_year] = (apr_uint32_t)count_range(m, a, e);
-            pos = e > pos ? e : pos + 1;
+            int y = col->items[pos].start / 10000, e = first_before(col, pos, y * 10000 + 101);
+            apr_int64_t n = 0;
+            for (apr_size_t w = (apr_size_t)pos / 64; w <= (apr_size_t)(e - 1) / 64; w++)
+                n += __builtin_popcountll(bitq_base(&b, w) & bitq_countries(&b, w) &
+                                          range_mask(pos, e, w));
+            per_year[y - col->min_year] = (apr_uint32_t)n;
+            pos = e;
         }
         set_years(r, per_year, span, NULL, col->min_year);
     }
 
-    /* the slice: matches are m's bits within the segments (and their precisions) */
     r->first = first;
-    if (count > r->total)
-        count = r->total;
-    ids = apr_palloc(p, sizeof(int) * (count + 1));
-    r->ids = ids;
-    if (first >= r->total || count <= 0)
-        return r;
-    {
-        /* the matching set as one bitset: m within the segments */
-        apr_uint64_t *hit = apr_pcalloc(p, sizeof(apr_uint64_t) * (nb + 1));
-        for (int i = 0; i < nseg; i++) {
-            const segment *s = &seg[i];
-            for (apr_size_t w = (apr_size_t)s->a / 64; w <= (apr_size_t)(s->e - 1) / 64; w++) {
-                apr_uint64_t mask = range_mask(s->a, s->e, w);
-                if (s->precs != ALL_PRECS) {
-                    apr_uint64_t pm = 0;
-                    for (int k = 0; k < 3; k++)
-                        if (s->precs >> k & 1)
-                            pm |= rc_words_bits(img, wd, wd->prec_bits, k)[w];
-                    mask &= pm;
-                }
-                hit[w] |= m[w] & mask;
-            }
-        }
-        if (!asc) {
-            apr_int64_t skip = first;
-            for (apr_size_t w = 0; w < nb && r->nids < count; w++) {
-                apr_uint64_t bits = hit[w];
-                int c = __builtin_popcountll(bits);
-                if (skip >= c) {
-                    skip -= c;
-                    continue;
-                }
-                for (; bits && r->nids < count; bits &= bits - 1) {
-                    if (skip > 0) {
-                        skip--;
-                        continue;
-                    }
-                    ids[r->nids++] = (int)(w * 64) + __builtin_ctzll(bits);
-                }
-            }
-        }
-        else
-            slice_oldest_first(col, hit, first, count, ids, &r->nids);
-    }
+    r->ids = slice(p, col, &b, seg, nseg, asc, first, count, r->total, &r->nids);
     return r;
 }
 
 /* ---------------------------------------------------------------- choice */
 
-rc_result *rc_filter_run(apr_pool_t *p, const rc_data *d, const rc_collection *col,
-                         const rc_query *q, int sort_asc, apr_int64_t first, int count)
+rc_result *rc_filter_run_by(rc_engine how, apr_pool_t *p, const rc_data *d,
+                            const rc_collection *col, const rc_query *q, int sort_asc,
+                            apr_int64_t first, int count)
 {
     int asc = sort_asc >= 0 ? sort_asc : q->sort_asc;
     const rc_img_words *wd = col->words;
-    int bits = wd->country_bits && (wd->kind_bits || !col->nkinds) && d->ncountries <= 64 &&
-               col->nkinds <= 64;
-    if (q->words)
-        return bits ? run_bits(p, d, col, q, asc, first, count)
-                    : rc_filter_scan(p, d, col, q, asc, first, count);
-    if (col->index && bits) {
+    /* both engines read the slice from the bitsets of the facets */
+    int bits = (wd->country_bits || !d->ncountries) && (wd->kind_bits || !col->nkinds) &&
+               d->ncountries <= 64 && col->nkinds <= 64;
+    int indexed = bits && !q->words && col->index;
+    if (!bits)
+        return rc_filter_scan(p, d, col, q, asc, first, count);
+    if (indexed && how == RC_BY_CHOICE) {
         /* Both ways answer without q: the index costs about its keys (a few loops over them
          * and two blocks of key reads per date range), the bitsets their 64-bit words (a pass
          * per country and a few more). Small collections with many keys take the bitsets;
          * large ones the index, whose cost does not grow with the items. */
         apr_uint64_t by_keys = (apr_uint64_t)col->index->nkeys * 40 + col->index->block * 8;
         apr_uint64_t by_bits = (apr_uint64_t)wd->nbits * ((apr_uint64_t)d->ncountries + 4) * 6;
-        if (by_bits < by_keys)
-            return run_bits(p, d, col, q, asc, first, count);
-        return run_indexed(p, d, col, q, asc, first, count);
+        how = by_keys <= by_bits ? RC_BY_INDEX : RC_BY_BITS;
     }
-    if (col->index)
+    if (indexed && how == RC_BY_INDEX)
         return run_indexed(p, d, col, q, asc, first, count);
-    return bits ? run_bits(p, d, col, q, asc, first, count)
-                : rc_filter_scan(p, d, col, q, asc, first, count);
+    return run_bits(p, d, col, q, asc, first, count);
+}
+
+rc_result *rc_filter_run(apr_pool_t *p, const rc_data *d, const rc_collection *col,
+                         const rc_query *q, int sort_asc, apr_int64_t first, int count)
+{
+    return rc_filter_run_by(RC_BY_CHOICE, p, d, col, q, sort_asc, first, count);
 }
 
 apr_int64_t rc_result_pages(const rc_result *r, int per_page)

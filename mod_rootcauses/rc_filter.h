@@ -30,6 +30,14 @@ typedef struct rc_result {
 rc_result *rc_filter_run(apr_pool_t *p, const rc_data *d, const rc_collection *col,
                          const rc_query *q, int sort_asc, apr_int64_t first, int count);
 
+/* The ways to the answer (rc_filter.c): rc_filter_run chooses; tests take each in turn. */
+typedef enum rc_engine { RC_BY_CHOICE, RC_BY_INDEX, RC_BY_BITS } rc_engine;
+
+/* rc_filter_run the given way when it can answer (the index only without q), else as chosen. */
+rc_result *rc_filter_run_by(rc_engine how, apr_pool_t *p, const rc_data *d,
+                            const rc_collection *col, const rc_query *q, int sort_asc,
+                            apr_int64_t first, int count);
+
 /* The same by a pass over every item: what the indexes must agree with, and the way when the
  * data is beyond them. */
 rc_result *rc_filter_scan(apr_pool_t *p, const rc_data *d, const rc_collection *col,

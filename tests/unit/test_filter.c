@@ -109,13 +109,20 @@ static const char *facet_years(const rc_result *r)
     return s;
 }
 
-/* Runs q both ways, checks they agree, and returns rc_filter_run's result. */
+/* Runs q every way, checks they agree, and returns rc_filter_run's result. */
 static rc_result *run_slice(const rc_collection *col, const rc_query *q, int sort_asc,
                             apr_int64_t first, int count)
 {
     rc_result *r = rc_filter_run(pool, data, col, q, sort_asc, first, count);
     rc_result *s = rc_filter_scan(pool, data, col, q, sort_asc, first, count);
 
+    for (int how = RC_BY_INDEX; how <= RC_BY_BITS; how++) {
+        rc_result *e = rc_filter_run_by(how, pool, data, col, q, sort_asc, first, count);
+        ck_assert_str_eq(ids(e), ids(s));
+        ck_assert_int_eq(e->total, s->total);
+        ck_assert_str_eq(facet_countries(e), facet_countries(s));
+        ck_assert_str_eq(facet_years(e), facet_years(s));
+    }
     ck_assert_ptr_eq(r->col, col);
     ck_assert_int_eq(r->total, s->total);
     ck_assert(r->first == first);

@@ -357,12 +357,16 @@ static void check_query(apr_pool_t *p, const rc_data *d, const rc_collection *co
         rc_result *all = rc_filter_scan(p, d, col, q, order, 0, RC_ALL);
         rc_result *page = rc_filter_scan(p, d, col, q, order, first, q->per_page);
         collected c;
-        same("page", qs, d, rc_filter_run(p, d, col, q, order, first, q->per_page), page);
-        same("all", qs, d, rc_filter_run(p, d, col, q, order, 0, RC_ALL), all);
-        /* a slice inside the result, of a few */
-        if (all->total > 2)
-            same("slice", qs, d, rc_filter_run(p, d, col, q, order, all->total / 2, 3),
-                 rc_filter_scan(p, d, col, q, order, all->total / 2, 3));
+        for (int how = RC_BY_CHOICE; how <= RC_BY_BITS; how++) {
+            same("page", qs, d, rc_filter_run_by(how, p, d, col, q, order, first, q->per_page),
+                 page);
+            same("all", qs, d, rc_filter_run_by(how, p, d, col, q, order, 0, RC_ALL), all);
+            /* a slice inside the result, of a few */
+            if (all->total > 2)
+                same("slice", qs, d,
+                     rc_filter_run_by(how, p, d, col, q, order, all->total / 2, 3),
+                     rc_filter_scan(p, d, col, q, order, all->total / 2, 3));
+        }
         t->paged_past_end += first >= all->total && all->total > 0;
         t->paged_inside += first > 0 && first < all->total;
         c.ids = apr_palloc(p, sizeof(int) * (col->nitems + 1));
