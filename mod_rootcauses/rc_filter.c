@@ -269,6 +269,7 @@ RC_INLINE apr_uint64_t range_mask(int a, int e, apr_size_t w)
 typedef struct bitq {
     const apr_uint64_t *q[RC_Q_MAX_WORDS + 1];
     int nq;                             /* 0: no q, every position */
+    int none;                           /* a word of q begins no word of the collection */
     const apr_uint64_t *kinds[64];
     int nkinds, by_kind;
     const apr_uint64_t *countries[64];
@@ -282,8 +283,9 @@ static void bitq_init(apr_pool_t *p, bitq *b, const rc_data *d, const rc_collect
     const rc_image *img = &d->img;
     const rc_img_words *wd = col->words;
     memset(b, 0, sizeof(*b));
-    if (q->words)
-        b->q[b->nq++] = rc_words_match(p, img, wd, q->words);
+    for (const char *const *w = q->words; w && *w && !b->none; w++)
+        if (!(b->q[b->nq++] = rc_words_set(p, img, wd, *w)))
+            b->none = 1;
     b->by_kind = q->kinds != NULL;
     if (q->kinds)
         for (int k = 0; k < col->nkinds; k++)
@@ -301,7 +303,7 @@ static void bitq_init(apr_pool_t *p, bitq *b, const rc_data *d, const rc_collect
 /* Word w of the positions in q's words and of the kinds asked for. */
 RC_INLINE apr_uint64_t bitq_base(const bitq *b, apr_size_t w)
 {
-    apr_uint64_t x = ~(apr_uint64_t)0;
+    apr_uint64_t x = b->none ? 0 : ~(apr_uint64_t)0;
     for (int i = 0; i < b->nq; i++)
         x &= b->q[i][w];
     if (b->by_kind) {
@@ -324,18 +326,23 @@ RC_INLINE apr_uint64_t bitq_countries(const bitq *b, apr_size_t w)
     return c;
 }
 
+/* Word w of the positions with one of the precisions of segment s. */
+RC_INLINE apr_uint64_t precs_word(const bitq *b, const segment *s, apr_size_t w)
+{
+    apr_uint64_t m = ~(apr_uint64_t)0;
+    if (s->precs != ALL_PRECS) {
+        m = 0;
+        for (int k = 0; k < 3; k++)
+            if (s->precs >> k & 1)
+                m |= b->prec[k][w];
+    }
+    return m;
+}
+
 /* Word w of segment s: its positions with one of its precisions. */
 RC_INLINE apr_uint64_t segment_word(const bitq *b, const segment *s, apr_size_t w)
 {
-    apr_uint64_t m = range_mask(s->a, s->e, w);
-    if (s->precs != ALL_PRECS) {
-        apr_uint64_t pm = 0;
-        for (int k = 0; k < 3; k++)
-            if (s->precs >> k & 1)
-                pm |= b->prec[k][w];
-        m &= pm;
-    }
-    return m;
+    return range_mask(s->a, s->e, w) & precs_word(b, s, w);
 }
 
 /* Word w of the matches in segment s. */
@@ -627,57 +634,160 @@ static int first_before(const rc_collection *col, int pos, int date)
     return l;
 }
 
+/* run_bits reads CHUNK words (of 64 positions) at a time: the query's sets of a chunk are made
+ * once, by plain loops over short arrays that the compiler vectorizes, and then counted. */
+#define CHUNK 64
+
+RC_INLINE void and_words(apr_uint64_t *restrict d, const apr_uint64_t *restrict s, int n)
+{
+    int i = 0;
+    for (; i + 4 <= n; i += 4)
+        for (int j = 0; j < 4; j++)
+            d[i + j] &= s[i + j];
+    for (; i < n; i++)
+        d[i] &= s[i];
+}
+
+RC_INLINE void or_words(apr_uint64_t *restrict d, const apr_uint64_t *restrict s, int n)
+{
+    int i = 0;
+    for (; i + 4 <= n; i += 4)
+        for (int j = 0; j < 4; j++)
+            d[i + j] |= s[i + j];
+    for (; i < n; i++)
+        d[i] |= s[i];
+}
+
+/* Over words [w0, w0 + n): x, the positions of q's words and of the kinds asked for; m, those
+ * of x in one of the countries asked for. */
+RC_SIMD_CLONES
+static void chunk_sets(const bitq *b, apr_size_t w0, int n, apr_uint64_t *restrict x,
+                       apr_uint64_t *restrict m)
+{
+    if (b->nq)
+        memcpy(x, b->q[0] + w0, sizeof(apr_uint64_t) * n);
+    else
+        memset(x, b->none ? 0 : 0xff, sizeof(apr_uint64_t) * n);
+    for (int i = 1; i < b->nq; i++)
+        and_words(x, b->q[i] + w0, n);
+    if (b->by_kind) {
+        memset(m, 0, sizeof(apr_uint64_t) * n);
+        for (int i = 0; i < b->nkinds; i++)
+            or_words(m, b->kinds[i] + w0, n);
+        and_words(x, m, n);
+    }
+    if (b->by_country) {
+        memset(m, 0, sizeof(apr_uint64_t) * n);
+        for (int i = 0; i < b->ncountries; i++)
+            or_words(m, b->countries[i] + w0, n);
+        and_words(m, x, n);
+    }
+    else
+        memcpy(m, x, sizeof(apr_uint64_t) * n);
+}
+
+/* Popcount of the positions [a, e) of set, whose first word is word w0. */
+RC_INLINE apr_int64_t count_positions(const apr_uint64_t *set, apr_size_t w0, int a, int e)
+{
+    apr_size_t wa, we;
+    apr_int64_t n = 0;
+    if (a >= e)
+        return 0;
+    wa = (apr_size_t)a / 64;
+    we = (apr_size_t)(e - 1) / 64;
+    if (wa == we)
+        return __builtin_popcountll(set[wa - w0] & range_mask(a, e, wa));
+    n = __builtin_popcountll(set[wa - w0] & range_mask(a, e, wa)) +
+        __builtin_popcountll(set[we - w0] & range_mask(a, e, we));
+    for (apr_size_t w = wa + 1; w < we; w++)
+        n += __builtin_popcountll(set[w - w0]);
+    return n;
+}
+
+/* Popcount of xs[i] & set[ws[i]] for i < n. */
+RC_INLINE apr_int64_t count_and(const apr_uint64_t *xs, const apr_uint64_t *set,
+                                const apr_size_t *ws, int n)
+{
+    apr_int64_t n0 = 0, n1 = 0;
+    int i = 0;
+    for (; i + 2 <= n; i += 2) {
+        n0 += __builtin_popcountll(xs[i] & set[ws[i]]);
+        n1 += __builtin_popcountll(xs[i + 1] & set[ws[i + 1]]);
+    }
+    if (i < n)
+        n0 += __builtin_popcountll(xs[i] & set[ws[i]]);
+    return n0 + n1;
+}
+
 RC_POPCNT_CLONES
 static rc_result *run_bits(apr_pool_t *p, const rc_data *d, const rc_collection *col,
                            const rc_query *q, int asc, apr_int64_t first, int count)
 {
     const rc_img_words *wd = col->words;
+    apr_size_t nb = wd->nbits;
     rc_result *r = new_result(p, d, col);
-    const apr_uint64_t *cb[64];
+    int span = col->nitems ? col->max_year - col->min_year + 1 : 0;
+    apr_uint32_t *per_year = apr_pcalloc(p, sizeof(apr_uint32_t) * (span + 1));
+    const apr_uint64_t *cb = rc_words_bits(&d->img, wd, wd->country_bits, 0);
+    apr_uint64_t x[CHUNK], m[CHUNK], xs[CHUNK];
+    apr_size_t ws[CHUNK];
     apr_int64_t total = 0, cc[64];
     segment seg[MAX_SEGMENTS];
-    int nseg, nc = d->ncountries;
+    int nseg, nc = d->ncountries, ya = 0, ye = 0, year = 0;
     bitq b;
 
     bitq_init(p, &b, d, col, q);
-    for (int c = 0; c < nc; c++) {
-        cb[c] = rc_words_bits(&d->img, wd, wd->country_bits, c);
-        cc[c] = 0;
-    }
-
-    /* total and the country facet: one pass over the words of the date segments */
     nseg = plan_dates(q, col_range, col, seg);
-    for (int i = 0; i < nseg; i++) {
-        const segment *s = &seg[i];
-        for (apr_size_t w = (apr_size_t)s->a / 64; w <= (apr_size_t)(s->e - 1) / 64; w++) {
-            apr_uint64_t x = segment_word(&b, s, w) & bitq_base(&b, w);
-            if (!x)
+    for (int c = 0; c < nc; c++)
+        cc[c] = 0;
+    if (col->nitems) {  /* the first year's positions */
+        year = col->items[0].start / 10000;
+        ye = first_before(col, 0, year * 10000 + 101);
+    }
+    for (apr_size_t w0 = 0; w0 < nb && !b.none; w0 += CHUNK) {
+        int n = nb - w0 < CHUNK ? (int)(nb - w0) : CHUNK;
+        int ca = (int)w0 * 64, ce = ca + n * 64 < col->nitems ? ca + n * 64 : col->nitems;
+        chunk_sets(&b, w0, n, x, m);
+
+        /* the year facet over every date: a year's items are a run of positions [ya, ye) */
+        for (;;) {
+            per_year[year - col->min_year] +=
+                (apr_uint32_t)count_positions(m, w0, ya > ca ? ya : ca, ye < ce ? ye : ce);
+            if (ye > ce || ye >= col->nitems)
+                break;
+            ya = ye;
+            year = col->items[ya].start / 10000;
+            ye = first_before(col, ya, year * 10000 + 101);
+        }
+
+        /* total and the country facet over the date segments, restricted to their
+         * precisions: the chunk's words with a match, then each country's popcount of them */
+        for (int i = 0; i < nseg; i++) {
+            const segment *s = &seg[i];
+            int a = s->a > ca ? s->a : ca, e = s->e < ce ? s->e : ce, k = 0;
+            apr_size_t wa, we;
+            if (a >= e)
                 continue;
-            total += __builtin_popcountll(x & bitq_countries(&b, w));
+            wa = (apr_size_t)a / 64;
+            we = (apr_size_t)(e - 1) / 64;
+            for (apr_size_t w = wa; w <= we; w++) {
+                apr_uint64_t in = precs_word(&b, s, w);
+                if (w == wa || w == we)
+                    in &= range_mask(a, e, w);
+                if (!(x[w - w0] & in))
+                    continue;
+                total += __builtin_popcountll(m[w - w0] & in);
+                xs[k] = x[w - w0] & in;
+                ws[k++] = w;
+            }
             for (int c = 0; c < nc; c++)
-                cc[c] += __builtin_popcountll(x & cb[c][w]);
+                cc[c] += count_and(xs, cb + (apr_size_t)c * nb, ws, k);
         }
     }
     r->total = (int)total;
     for (int c = 0; c < nc; c++)
         r->country_counts[c] = (int)cc[c];
-
-    /* the year facet over every date: a year's items are a run of positions */
-    {
-        int pos = 0, span = col->nitems ? col->max_year - col->min_year + 1 : 0;
-        apr_uint32_t *per_year = apr_pcalloc(p, sizeof(apr_uint32_t) * (span + 1));
-        while (pos < col->nitems) {
-            int y = col->items[pos].start / 10000, e = first_before(col, pos, y * 10000 + 101);
-            apr_int64_t n = 0;
-            for (apr_size_t w = (apr_size_t)pos / 64; w <= (apr_size_t)(e - 1) / 64; w++)
-                n += __builtin_popcountll(bitq_base(&b, w) & bitq_countries(&b, w) &
-                                          range_mask(pos, e, w));
-            per_year[y - col->min_year] = (apr_uint32_t)n;
-            pos = e;
-        }
-        set_years(r, per_year, span, NULL, col->min_year);
-    }
-
+    set_years(r, per_year, span, NULL, col->min_year);
     r->first = first;
     r->ids = slice(p, col, &b, seg, nseg, asc, first, count, r->total, &r->nids);
     return r;

@@ -1,4 +1,4 @@
-/* rc_words: the dictionary and postings of q, and bitset arithmetic. */
+/* rc_words: the dictionary and postings of q, and the facets' bitsets. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* qsort_r */
 #endif
@@ -13,31 +13,6 @@
 #include <xxhash.h>
 
 #define NONE 0xFFFFFFFFu
-
-/* ---------------------------------------------------------------- bitsets */
-
-/* (not under the sanitizers: an ifunc resolver runs before their runtime is ready) */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
-    !defined(__SANITIZE_THREAD__) && !defined(__SANITIZE_ADDRESS__)
-/* Debian builds for the x86-64 baseline, which has no popcnt instruction: choose at run time. */
-#define RC_POPCNT_CLONES __attribute__((target_clones("popcnt", "default")))
-#else
-#define RC_POPCNT_CLONES
-#endif
-
-RC_POPCNT_CLONES
-apr_uint64_t rc_bits_count(const apr_uint64_t *a, const apr_uint64_t *b, apr_size_t from,
-                           apr_size_t to)
-{
-    apr_uint64_t n = 0;
-    if (b)
-        for (apr_size_t i = from; i < to; i++)
-            n += (apr_uint64_t)__builtin_popcountll(a[i] & b[i]);
-    else
-        for (apr_size_t i = from; i < to; i++)
-            n += (apr_uint64_t)__builtin_popcountll(a[i]);
-    return n;
-}
 
 /* ---------------------------------------------------------------- build */
 
@@ -362,12 +337,12 @@ static int prefix_cmp(const rc_image *img, const rc_img_word *d, const char *w, 
     return d->len < wl ? -1 : 0;
 }
 
-/* ORs into u the positions of the items of every dictionary word that begins with w. */
-static void word_union(const rc_image *img, const rc_img_words *wd, const char *w,
-                       apr_uint64_t *u)
+const apr_uint64_t *rc_words_set(apr_pool_t *p, const rc_image *img, const rc_img_words *wd,
+                                 const char *w)
 {
     const rc_img_word *words = RC_AT(img, rc_img_word, wd->words);
     apr_size_t wl = strlen(w), lo = 0, hi = wd->nwords, first, end;
+    apr_uint64_t *u;
     while (lo < hi) {  /* the first word >= w */
         apr_size_t mid = lo + (hi - lo) / 2;
         if (prefix_cmp(img, &words[mid], w, wl) < 0)
@@ -385,6 +360,11 @@ static void word_union(const rc_image *img, const rc_img_words *wd, const char *
             hi = mid;
     }
     end = lo;
+    if (first == end)
+        return NULL;
+    if (end == first + 1 && dense(words[first].count, wd->nitems))
+        return RC_AT(img, apr_uint64_t, words[first].postings);
+    u = apr_pcalloc(p, sizeof(apr_uint64_t) * (wd->nbits + 1));
     for (apr_size_t i = first; i < end; i++) {
         const rc_img_word *d = &words[i];
         if (dense(d->count, wd->nitems)) {
@@ -398,32 +378,25 @@ static void word_union(const rc_image *img, const rc_img_words *wd, const char *
                 u[pos[k] >> 6] |= (apr_uint64_t)1 << (pos[k] & 63);
         }
     }
+    return u;
 }
 
 apr_uint64_t *rc_words_match(apr_pool_t *p, const rc_image *img, const rc_img_words *wd,
                              const char *const *words)
 {
     apr_size_t nbits = wd->nbits;
-    apr_uint64_t *s = apr_pcalloc(p, sizeof(apr_uint64_t) * (nbits + 1)), *u = NULL;
-    int first = 1;
+    apr_uint64_t *s = apr_pcalloc(p, sizeof(apr_uint64_t) * (nbits + 1));
     for (const char *const *w = words; *w; w++) {
-        apr_uint64_t any = 0;
-        if (first) {
-            word_union(img, wd, *w, s);
-            first = 0;
+        const apr_uint64_t *u = rc_words_set(p, img, wd, *w);
+        if (!u) {  /* nothing can match */
+            memset(s, 0, sizeof(apr_uint64_t) * nbits);
+            break;
         }
-        else {
-            if (!u)
-                u = apr_palloc(p, sizeof(apr_uint64_t) * (nbits + 1));
-            memset(u, 0, sizeof(apr_uint64_t) * nbits);
-            word_union(img, wd, *w, u);
+        if (w == words)
+            memcpy(s, u, sizeof(apr_uint64_t) * nbits);
+        else
             for (apr_size_t k = 0; k < nbits; k++)
                 s[k] &= u[k];
-        }
-        for (apr_size_t k = 0; k < nbits && !any; k++)
-            any |= s[k];
-        if (!any)
-            break;  /* nothing can match any more */
     }
     return s;
 }

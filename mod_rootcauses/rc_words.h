@@ -50,6 +50,12 @@ apr_uint32_t rc_words_write(rc_words_builder *wb, rc_imgw *w, const rc_words_fac
  * that the caller sees that there are too many): NULL-terminated, from p. */
 const char **rc_words_split(apr_pool_t *p, const char *folded, int *count);
 
+/* The positions whose item has a word that begins with w, a bitset of wd->nbits 64-bit words:
+ * the image's own when one dictionary word begins with w and its postings are a bitset, else one
+ * made from p; NULL when no word begins with w. */
+const apr_uint64_t *rc_words_set(apr_pool_t *p, const rc_image *img, const rc_img_words *wd,
+                                 const char *w);
+
 /* The positions whose item has, for every word of words, a word that begins with it: a bitset of
  * wd->nbits 64-bit words from p. */
 apr_uint64_t *rc_words_match(apr_pool_t *p, const rc_image *img, const rc_img_words *wd,
@@ -58,10 +64,5 @@ apr_uint64_t *rc_words_match(apr_pool_t *p, const rc_image *img, const rc_img_wo
 /* A bitset of the image (country, kind or precision k), or NULL when it has none. */
 const apr_uint64_t *rc_words_bits(const rc_image *img, const rc_img_words *wd, apr_uint32_t at,
                                   int k);
-
-/* Popcount of a & b over [from, to) words; with b NULL, of a. Uses the CPU's popcnt where it has
- * one (chosen at run time). */
-apr_uint64_t rc_bits_count(const apr_uint64_t *a, const apr_uint64_t *b, apr_size_t from,
-                           apr_size_t to);
 
 #endif
