@@ -1809,14 +1809,13 @@ static int write_collection(writer *wr, bcol *col, rc_img_collection *out)
     {
         rc_index_input in;
         rc_words_facets f;
-        in.asc_off = out->asc;
         in.n = (int)n;
         in.ncountries = b->ncountries;
+        in.nkinds = col->nkinds;
         in.countries = cmask;
         in.kind = kind;
         in.prec = prec;
         in.start = start;
-        in.asc = asc;
         out->index = rc_index_write(b->tmp, wr->w, &in);
         f.n = (int)n;
         f.ncountries = b->ncountries;

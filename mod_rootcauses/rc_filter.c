@@ -1,7 +1,7 @@
 /* rc_filter: three ways to the same answer, chosen by the query and the data:
  *
- *   - without q, by the index of keys and running counts (rc_index.h): O(log n + keys), and
- *     the page read from the bitsets like the next;
+ *   - without q, by the index of keys and running counts (rc_index.h): O(log n + cks + block),
+ *     and the page read from the bitsets like the next;
  *   - with q, by bitsets over the positions (rc_words.h): the words' set, then the facets and
  *     the total as popcounts of it with the countries', kinds' and precisions' bitsets over the
  *     date ranges: O(n / 64 + page), a few thousand words even at a million items;
@@ -513,8 +513,7 @@ static int *slice(apr_pool_t *p, const rc_collection *col, const bitq *b, const 
 
 
 /* sum[i] += row[i]: eight lanes at a time where the CPU has AVX2 */
-RC_SIMD_CLONES
-static void add_counts(apr_uint32_t *restrict sum, const apr_uint32_t *restrict row, apr_size_t n)
+RC_INLINE void add_counts(apr_uint32_t *restrict sum, const apr_uint32_t *restrict row, apr_size_t n)
 {
     apr_size_t i = 0;
     for (; i + 8 <= n; i += 8)
@@ -524,92 +523,104 @@ static void add_counts(apr_uint32_t *restrict sum, const apr_uint32_t *restrict 
         sum[i] += row[i];
 }
 
-typedef struct plan {
-    const rc_img_index *ix;
-    rc_order_view v;
-    const apr_uint64_t *key_countries;
-    const apr_int32_t *key_kind;
-    const unsigned char *key_prec;
-    int nkeys;
-    unsigned char *kind_ok;   /* per key: passes the kind filter */
-    unsigned char *match;     /* per key: passes the kind and country filters */
-    segment seg[MAX_SEGMENTS];
-    int nseg;
-} plan;
-
 static void view_range(const void *ctx, int lo, int hi, int *a, int *e)
 {
     rc_index_range(ctx, lo, hi, a, e);
 }
 
+RC_SIMD_CLONES
 static rc_result *run_indexed(apr_pool_t *p, const rc_data *d, const rc_collection *col,
                               const rc_query *q, int asc, apr_int64_t first, int count)
 {
     const rc_image *img = &d->img;
     const rc_img_index *ix = col->index;
+    const apr_uint64_t *set_countries = RC_AT(img, apr_uint64_t, ix->set_countries);
+    const apr_uint32_t *set_ck = RC_AT(img, apr_uint32_t, ix->set_ck);
+    const apr_int32_t *ck_kind = RC_AT(img, apr_int32_t, ix->ck_kind);
     rc_result *r = new_result(p, d, col);
-    const apr_int32_t *years = RC_AT(img, apr_int32_t, ix->years);
-    const apr_uint32_t *year_counts = RC_AT(img, apr_uint32_t, ix->year_counts);
-    plan pl;
-    apr_uint32_t *per_year;
-    apr_uint64_t want_countries = 0;
+    rc_index_view v;
+    segment seg[MAX_SEGMENTS];
+    apr_uint32_t *in_dates, *counts, *per_year = NULL;
+    apr_uint64_t want = 0;
+    apr_int64_t total = 0;
+    unsigned char kind_ok[64 + 1]; /* by kind + 1: the index takes up to 64 kinds */
+    int nseg, nck;
     bitq b;
 
-    memset(&pl, 0, sizeof(pl));
-    pl.ix = ix;
-    /* counts do not depend on the order: the newest-first one, the bitsets' */
-    rc_index_view(img, ix, col->nitems, 0, &pl.v);
-    pl.nkeys = (int)ix->nkeys;
-    pl.key_countries = RC_AT(img, apr_uint64_t, ix->key_countries);
-    pl.key_kind = RC_AT(img, apr_int32_t, ix->key_kind);
-    pl.key_prec = RC_AT(img, unsigned char, ix->key_prec);
-    pl.kind_ok = apr_palloc(p, (apr_size_t)pl.nkeys + 1);
-    pl.match = apr_palloc(p, (apr_size_t)pl.nkeys + 1);
+    rc_index_open(img, ix, col->nitems, &v);
+    nck = v.nck;
+
+    /* the items of each ck in the date segments, with the segment's precisions */
+    in_dates = apr_pcalloc(p, sizeof(apr_uint32_t) * (nck + 1));
+    counts = apr_palloc(p, sizeof(apr_uint32_t) * (v.nkeys + 1));
+    nseg = plan_dates(q, view_range, &v, seg);
+    for (int i = 0; i < nseg; i++) {
+        rc_index_counts(&v, seg[i].a, seg[i].e, counts);
+        for (int k = 0; k < 3; k++)
+            if (seg[i].precs >> k & 1)
+                add_counts(in_dates, counts + (apr_size_t)k * nck, (apr_size_t)nck);
+    }
+
+    /* the total and the country facet from the cks of each country set: the set's count
+     * goes to its countries once */
+    kind_ok[0] = !q->kinds;
+    for (int k = 0; k < col->nkinds; k++)
+        kind_ok[k + 1] = !q->kinds || q->kind_checked[k];
     if (q->countries)
         for (int c = 0; c < d->ncountries; c++)
             if (q->countries[c])
-                want_countries |= (apr_uint64_t)1 << c;
-    for (int k = 0; k < pl.nkeys; k++) {
-        int kind = pl.key_kind[k];
-        pl.kind_ok[k] = !q->kinds || (kind >= 0 && q->kind_checked[kind]);
-        pl.match[k] = pl.kind_ok[k] && (!q->countries || (pl.key_countries[k] & want_countries));
+                want |= (apr_uint64_t)1 << c;
+    for (apr_uint32_t s = 0; s < ix->nsets; s++) {
+        apr_uint64_t set = set_countries[s];
+        apr_int64_t n = 0;
+        if (q->kinds) {
+            for (apr_uint32_t ck = set_ck[s]; ck < set_ck[s + 1]; ck++)
+                if (kind_ok[ck_kind[ck] + 1])
+                    n += in_dates[ck];
+        }
+        else
+            for (apr_uint32_t ck = set_ck[s]; ck < set_ck[s + 1]; ck++)
+                n += in_dates[ck];
+        if (!n)
+            continue;
+        if (!q->countries || (set & want))
+            total += n;
+        for (; set; set &= set - 1)
+            r->country_counts[__builtin_ctzll(set)] += (int)n;
     }
-    pl.nseg = plan_dates(q, view_range, &pl.v, pl.seg);
 
-    /* total and the country facet, over the date ranges */
-    for (int i = 0; i < pl.nseg; i++) {
-        segment *s = &pl.seg[i];
-        s->hist = apr_pcalloc(p, sizeof(apr_uint32_t) * (apr_size_t)pl.nkeys);
-        rc_index_histogram(&pl.v, s->a, s->e, s->hist);
-        for (int k = 0; k < pl.nkeys; k++) {
-            apr_uint64_t bits;
-            if (!s->hist[k] || !(s->precs >> pl.key_prec[k] & 1) || !pl.kind_ok[k])
-                continue;
-            if (pl.match[k])
-                r->total += (int)s->hist[k];
-            for (bits = pl.key_countries[k]; bits; bits &= bits - 1)
-                r->country_counts[__builtin_ctzll(bits)] += (int)s->hist[k];
+    /* the year facet, over every date: the rows of the cks, sets or kinds that match */
+    if (q->countries || q->kinds) {
+        apr_size_t ny = ix->nyears;
+        per_year = apr_pcalloc(p, sizeof(apr_uint32_t) * (ny + 1));
+        if (!q->kinds) {
+            const apr_uint32_t *rows = RC_AT(img, apr_uint32_t, ix->year_sets);
+            for (apr_uint32_t s = 0; s < ix->nsets; s++)
+                if (set_countries[s] & want)
+                    add_counts(per_year, rows + s * ny, ny);
+        }
+        else if (!q->countries) {
+            const apr_uint32_t *rows = RC_AT(img, apr_uint32_t, ix->year_kinds);
+            for (apr_uint32_t k = 0; k <= ix->nkinds; k++)
+                if (kind_ok[k])
+                    add_counts(per_year, rows + k * ny, ny);
+        }
+        else {
+            const apr_uint32_t *rows = RC_AT(img, apr_uint32_t, ix->year_counts);
+            for (apr_uint32_t s = 0; s < ix->nsets; s++)
+                if (set_countries[s] & want)
+                    for (apr_uint32_t ck = set_ck[s]; ck < set_ck[s + 1]; ck++)
+                        if (kind_ok[ck_kind[ck] + 1])
+                            add_counts(per_year, rows + ck * ny, ny);
         }
     }
-    /* the year facet, over every date: by keys without the precision, or all items */
-    if (!q->countries && !q->kinds)
-        per_year = (apr_uint32_t *)RC_AT(img, apr_uint32_t, ix->year_totals);
-    else {
-        const apr_uint16_t *key_ck = RC_AT(img, apr_uint16_t, ix->key_ck);
-        unsigned char *ck = apr_pcalloc(p, ix->nck + 1);
-        per_year = apr_pcalloc(p, sizeof(apr_uint32_t) * (ix->nyears + 1));
-        for (int k = 0; k < pl.nkeys; k++)
-            if (pl.match[k])
-                ck[key_ck[k]] = 1;
-        for (apr_uint32_t c = 0; c < ix->nck; c++)
-            if (ck[c])
-                add_counts(per_year, year_counts + (apr_size_t)c * ix->nyears, ix->nyears);
-    }
-    set_years(r, per_year, (int)ix->nyears, years, 0);
+    r->total = (int)total;
+    set_years(r, per_year ? per_year : RC_AT(img, apr_uint32_t, ix->year_totals),
+              (int)ix->nyears, RC_AT(img, apr_int32_t, ix->years), 0);
 
     r->first = first;
     bitq_init(p, &b, d, col, q);
-    r->ids = slice(p, col, &b, pl.seg, pl.nseg, asc, first, count, r->total, &r->nids);
+    r->ids = slice(p, col, &b, seg, nseg, asc, first, count, r->total, &r->nids);
     return r;
 }
 
@@ -808,12 +819,14 @@ rc_result *rc_filter_run_by(rc_engine how, apr_pool_t *p, const rc_data *d,
     if (!bits)
         return rc_filter_scan(p, d, col, q, asc, first, count);
     if (indexed && how == RC_BY_CHOICE) {
-        /* Both ways answer without q: the index costs about its keys (a few loops over them
-         * and two blocks of key reads per date range), the bitsets their 64-bit words (a pass
-         * per country and a few more). Small collections with many keys take the bitsets;
-         * large ones the index, whose cost does not grow with the items. */
-        apr_uint64_t by_keys = (apr_uint64_t)col->index->nkeys * 40 + col->index->block * 8;
-        apr_uint64_t by_bits = (apr_uint64_t)wd->nbits * ((apr_uint64_t)d->ncountries + 4) * 6;
+        /* Both ways answer without q. Measured (callgrind, instructions per query of the
+         * generated data's queries): the index costs about 20 per ck and 1 per position of
+         * its blocks (the keys read at the ends of the date ranges), the bitsets 3200 more
+         * (their year facet's searches) and 6 per country and 12 more per 64-bit word. The
+         * index takes nearly every collection; the bitsets those small ones with many cks. */
+        apr_uint64_t by_keys = (apr_uint64_t)col->index->nck * 20 + col->index->block;
+        apr_uint64_t by_bits =
+            3200 + (apr_uint64_t)wd->nbits * ((apr_uint64_t)d->ncountries * 6 + 12);
         how = by_keys <= by_bits ? RC_BY_INDEX : RC_BY_BITS;
     }
     if (indexed && how == RC_BY_INDEX)

@@ -24,7 +24,7 @@
 #include <apr_pools.h>
 
 #define RC_IMG_MAGIC "RCIMAGE\n"
-#define RC_IMG_FORMAT 1
+#define RC_IMG_FORMAT 2
 #define RC_IMG_BUILD_ID_LEN 40
 
 /* The fixed header at offset 0. The checksum covers every byte after the header; the header's
@@ -127,27 +127,27 @@ typedef struct rc_img_person {
     apr_int32_t country;              /* country index, -1 when not given */
 } rc_img_person;
 
-/* Per collection: the index of date, country and kind filters (rc_index.h). */
-typedef struct rc_img_order {
-    apr_uint32_t order;               /* apr_uint32_t[n]: position -> item, 0 for identity */
+/* Per collection: the index of date, country and kind filters (rc_index.h). A ck is a country
+ * set and a kind, in the order of the sets (then kinds); a key is a ck and a date precision:
+ * precision * nck + ck. */
+typedef struct rc_img_index {
+    apr_uint32_t nck, block;
+    apr_uint32_t ck_kind;             /* apr_int32_t[nck]: kind index, -1 for none */
+    apr_uint32_t nsets;               /* country sets */
+    apr_uint32_t set_countries;       /* apr_uint64_t[nsets], ascending */
+    apr_uint32_t set_ck;              /* apr_uint32_t[nsets + 1]: the set's cks are
+                                       * [set_ck[s], set_ck[s + 1]) */
+    apr_uint32_t nkinds;              /* of the collection */
     apr_uint32_t key;                 /* apr_uint16_t[n]: position -> key */
     apr_uint32_t start;               /* apr_int32_t[n]: position -> start date */
-    apr_uint32_t blocks;              /* apr_uint32_t[(n / block + 1) * nkeys]: running counts */
-} rc_img_order;
-
-typedef struct rc_img_index {
-    apr_uint32_t nkeys, block;
-    apr_uint32_t key_countries;       /* apr_uint64_t[nkeys] */
-    apr_uint32_t key_kind;            /* apr_int32_t[nkeys] */
-    apr_uint32_t key_prec;            /* unsigned char[nkeys] */
+    apr_uint32_t blocks;              /* apr_uint32_t[(n / block + 1) * 3 * nck]: the running
+                                       * count of each key every block positions */
+    /* the year facet (it does not depend on the precision) */
     apr_uint32_t nyears, years;       /* apr_int32_t[nyears], ascending */
-    /* the year facet does not depend on the precision: keys without it ("ck", the country set
-     * and kind), fewer of them */
-    apr_uint32_t nck;
-    apr_uint32_t key_ck;              /* apr_uint16_t[nkeys]: key -> ck */
     apr_uint32_t year_counts;         /* apr_uint32_t[nck * nyears], ck-major */
+    apr_uint32_t year_sets;           /* apr_uint32_t[nsets * nyears], set-major */
+    apr_uint32_t year_kinds;          /* apr_uint32_t[(nkinds + 1) * nyears]: by kind + 1 */
     apr_uint32_t year_totals;         /* apr_uint32_t[nyears]: every item */
-    rc_img_order desc, asc;
 } rc_img_index;
 
 /* Per collection: q's sorted dictionary of folded words and their items (rc_words.h). */

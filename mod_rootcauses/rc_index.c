@@ -1,72 +1,83 @@
-/* rc_index: keys, running counts and date bounds for each collection and sort order. */
+/* rc_index: cks, keys, running counts and date bounds for each collection. */
 #include "rc_index.h"
 #include "rc_vec.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <apr_strings.h>
 #include <xxhash.h>
 
-/* The key of an item: its country set, kind and precision. */
-typedef struct key_bits {
+/* Debian builds for the x86-64 baseline, which has no AVX2: the rows' arithmetic is compiled for
+ * both and chosen at run time (not under the sanitizers: an ifunc resolver runs before their
+ * runtime is ready). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+    !defined(__SANITIZE_THREAD__) && !defined(__SANITIZE_ADDRESS__)
+#define RC_SIMD_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define RC_SIMD_CLONES
+#endif
+
+/* A ck: a country set and a kind. */
+typedef struct ck_bits {
     apr_uint64_t countries;
     apr_int32_t kind;
-    apr_int32_t prec;
-} key_bits;
+    apr_int32_t id;  /* in the order found (not hashed) */
+} ck_bits;
 
-typedef struct keys_ctx {
-    rc_vec keys;  /* key_bits */
-    const key_bits *want;
-} keys_ctx;
+typedef struct cks_ctx {
+    rc_vec cks;  /* ck_bits */
+    const ck_bits *want;
+} cks_ctx;
 
-static int key_eq(void *ctx, apr_uint32_t id)
+static int ck_eq(void *ctx, apr_uint32_t id)
 {
-    keys_ctx *k = ctx;
-    return !memcmp(&RC_VEC_AT(&k->keys, key_bits, id), k->want, sizeof(key_bits));
+    cks_ctx *k = ctx;
+    const ck_bits *a = &RC_VEC_AT(&k->cks, ck_bits, id);
+    return a->countries == k->want->countries && a->kind == k->want->kind;
 }
 
-/* Rows of running counts every `block` positions: a row costs nkeys counters, so the more keys
- * the longer the blocks (fewer rows), up to 2048. */
-static int block_for(int nkeys)
+/* by country set, then kind */
+static int cmp_ck(const void *x, const void *y)
+{
+    const ck_bits *a = x, *b = y;
+    if (a->countries != b->countries)
+        return a->countries < b->countries ? -1 : 1;
+    return (a->kind > b->kind) - (a->kind < b->kind);
+}
+
+/* Rows of running counts every `block` positions: a row costs 3 * nck counters, so the more cks
+ * the longer the blocks (fewer rows, at most 12 bytes per position), up to 4096. A range's
+ * count reads on average a quarter of a block of keys at each end. */
+static int block_for(int nck)
 {
     int block = 256;
-    while (block < nkeys && block < 2048)
+    while (block < nck && block < 4096)
         block *= 2;
     return block;
 }
 
-static apr_uint32_t write_order(rc_imgw *w, const rc_index_input *in, int asc,
-                                const apr_uint16_t *item_key, int nkeys, int block,
-                                rc_img_order *out)
+/* The keys of the positions and the rows of their running counts. */
+static int write_counts(rc_imgw *w, int n, const apr_uint16_t *key, int nkeys, int block,
+                        rc_img_index *ix)
 {
-    int n = in->n, nblocks = n / block + 1;
-    apr_uint16_t *key = malloc(sizeof(apr_uint16_t) * (n + 1));
-    apr_int32_t *start = malloc(sizeof(apr_int32_t) * (n + 1));
+    int nblocks = n / block + 1;
     apr_uint32_t *running = calloc((apr_size_t)nkeys, sizeof(apr_uint32_t));
     apr_uint32_t *blocks = malloc(sizeof(apr_uint32_t) * (apr_size_t)nblocks * nkeys + 1);
-    int ok = key && start && running && blocks;
-
-    memset(out, 0, sizeof(*out));
+    int ok = running && blocks;
     if (ok) {
         for (int pos = 0; pos < n; pos++) {
-            int item = asc ? (int)in->asc[pos] : pos;
             if (pos % block == 0)
                 memcpy(blocks + (apr_size_t)(pos / block) * nkeys, running,
                        sizeof(apr_uint32_t) * nkeys);
-            key[pos] = item_key[item];
-            start[pos] = in->start[item];
             running[key[pos]]++;
         }
         if (n % block == 0)
             memcpy(blocks + (apr_size_t)(n / block) * nkeys, running,
                    sizeof(apr_uint32_t) * nkeys);
-        out->order = asc ? in->asc_off : 0;
-        out->key = rc_imgw_put(w, key, sizeof(apr_uint16_t) * n, 4);
-        out->start = rc_imgw_put(w, start, sizeof(apr_int32_t) * n, 4);
-        out->blocks = rc_imgw_put(w, blocks, sizeof(apr_uint32_t) * (apr_size_t)nblocks * nkeys, 4);
+        ix->key = rc_imgw_put(w, key, sizeof(apr_uint16_t) * n, 4);
+        ix->blocks = rc_imgw_put(w, blocks, sizeof(apr_uint32_t) * (apr_size_t)nblocks * nkeys, 4);
     }
-    free(key);
-    free(start);
     free(running);
     free(blocks);
     return ok && !rc_imgw_error(w);
@@ -75,42 +86,45 @@ static apr_uint32_t write_order(rc_imgw *w, const rc_index_input *in, int asc,
 apr_uint32_t rc_index_write(apr_pool_t *tmp, rc_imgw *w, const rc_index_input *in)
 {
     apr_pool_t *p;
-    keys_ctx kc;
+    cks_ctx kc;
     rc_table seen;
-    apr_uint16_t *item_key;
+    apr_uint16_t *item_ck, *key, *rank;
+    ck_bits *sorted;
     rc_img_index ix;
-    apr_uint64_t *kcountries;
-    apr_int32_t *kkind, *years, *dense;
-    unsigned char *kprec;
-    apr_uint32_t *year_counts, at = 0;
-    int nkeys, ok = 1, min_year = 0, max_year = 0, span;
+    apr_uint64_t *ccountries, *set_countries;
+    apr_int32_t *ckind, *years, *dense;
+    apr_uint32_t *set_ck, *ck_set, *year_counts, *year_sets, *year_kinds, *totals, at = 0;
+    int nck, min_year = 0, max_year = 0, span;
 
-    if (in->ncountries > 64)
+    if (in->ncountries > 64 || in->nkinds > 64)
         return 0;
     apr_pool_create(&p, tmp);
-    rc_vec_init(p, &kc.keys, sizeof(key_bits));
-    item_key = apr_palloc(p, sizeof(apr_uint16_t) * (in->n + 1));
+    rc_vec_init(p, &kc.cks, sizeof(ck_bits));
+    item_ck = apr_palloc(p, sizeof(apr_uint16_t) * (in->n + 1));
     if (!rc_table_init(p, &seen, 256))
         goto fail;
     for (int i = 0; i < in->n; i++) {
-        key_bits kb;
+        ck_bits kb;
         apr_uint32_t id;
+        apr_uint64_t h[2];
         memset(&kb, 0, sizeof(kb));
         kb.countries = in->countries[i];
         kb.kind = in->kind[i];
-        kb.prec = in->prec[i];
         kc.want = &kb;
-        id = rc_table_find(&seen, XXH3_64bits(&kb, sizeof(kb)), key_eq, &kc, 1,
-                           (apr_uint32_t)kc.keys.n);
+        h[0] = kb.countries;
+        h[1] = (apr_uint64_t)(apr_uint32_t)kb.kind;
+        id = rc_table_find(&seen, XXH3_64bits(h, sizeof(h)), ck_eq, &kc, 1,
+                           (apr_uint32_t)kc.cks.n);
         if (id == RC_TABLE_NOMEM)
             goto fail;
-        if (id == kc.keys.n) {
-            key_bits *k;
-            if (kc.keys.n >= RC_INDEX_MAX_KEYS || !(k = rc_vec_push(&kc.keys)))
-                goto beyond;
+        if (id == kc.cks.n) {
+            ck_bits *k;
+            if (kc.cks.n >= RC_INDEX_MAX_CK || !(k = rc_vec_push(&kc.cks)))
+                goto fail;
+            kb.id = (apr_int32_t)id;
             *k = kb;
         }
-        item_key[i] = (apr_uint16_t)id;
+        item_ck[i] = (apr_uint16_t)id;
         {
             int y = in->start[i] / 10000;
             if (!min_year || y < min_year)
@@ -119,22 +133,40 @@ apr_uint32_t rc_index_write(apr_pool_t *tmp, rc_imgw *w, const rc_index_input *i
                 max_year = y;
         }
     }
-    nkeys = (int)kc.keys.n;
+    nck = (int)kc.cks.n;
     memset(&ix, 0, sizeof(ix));
-    ix.nkeys = (apr_uint32_t)nkeys;
-    ix.block = (apr_uint32_t)block_for(nkeys);
-    kcountries = apr_palloc(p, sizeof(apr_uint64_t) * (nkeys + 1));
-    kkind = apr_palloc(p, sizeof(apr_int32_t) * (nkeys + 1));
-    kprec = apr_palloc(p, nkeys + 1);
-    for (int k = 0; k < nkeys; k++) {
-        const key_bits *kb = &RC_VEC_AT(&kc.keys, key_bits, k);
-        kcountries[k] = kb->countries;
-        kkind[k] = kb->kind;
-        kprec[k] = (unsigned char)kb->prec;
+    ix.nck = (apr_uint32_t)nck;
+    ix.block = (apr_uint32_t)block_for(nck);
+
+    /* cks by country set, then kind: the found order's id -> rank */
+    sorted = apr_palloc(p, sizeof(ck_bits) * (nck + 1));
+    if (nck)
+        memcpy(sorted, kc.cks.a, sizeof(ck_bits) * nck);
+    qsort(sorted, (size_t)nck, sizeof(ck_bits), cmp_ck);
+    rank = apr_palloc(p, sizeof(apr_uint16_t) * (nck + 1));
+    ccountries = apr_palloc(p, sizeof(apr_uint64_t) * (nck + 1));
+    ckind = apr_palloc(p, sizeof(apr_int32_t) * (nck + 1));
+    for (int k = 0; k < nck; k++) {
+        rank[sorted[k].id] = (apr_uint16_t)k;
+        ccountries[k] = sorted[k].countries;
+        ckind[k] = sorted[k].kind;
     }
-    ix.key_countries = rc_imgw_put(w, kcountries, sizeof(apr_uint64_t) * nkeys, 8);
-    ix.key_kind = rc_imgw_put(w, kkind, sizeof(apr_int32_t) * nkeys, 4);
-    ix.key_prec = rc_imgw_put(w, kprec, (apr_size_t)nkeys, 1);
+    ix.ck_kind = rc_imgw_put(w, ckind, sizeof(apr_int32_t) * nck, 4);
+    /* the country sets: runs of cks */
+    set_countries = apr_palloc(p, sizeof(apr_uint64_t) * (nck + 1));
+    set_ck = apr_palloc(p, sizeof(apr_uint32_t) * (nck + 2));
+    ck_set = apr_palloc(p, sizeof(apr_uint32_t) * (nck + 1));
+    for (int k = 0; k < nck; k++) {
+        if (!k || ccountries[k] != ccountries[k - 1]) {
+            set_countries[ix.nsets] = ccountries[k];
+            set_ck[ix.nsets++] = (apr_uint32_t)k;
+        }
+        ck_set[k] = ix.nsets - 1;
+    }
+    set_ck[ix.nsets] = (apr_uint32_t)nck;
+    ix.set_countries = rc_imgw_put(w, set_countries, sizeof(apr_uint64_t) * ix.nsets, 8);
+    ix.set_ck = rc_imgw_put(w, set_ck, sizeof(apr_uint32_t) * (ix.nsets + 1), 4);
+    ix.nkinds = (apr_uint32_t)in->nkinds;
 
     /* years present only: dates may span millennia with few distinct years */
     span = in->n ? max_year - min_year + 1 : 0;
@@ -147,87 +179,106 @@ apr_uint32_t rc_index_write(apr_pool_t *tmp, rc_imgw *w, const rc_index_input *i
             dense[y] = (apr_int32_t)ix.nyears;
             years[ix.nyears++] = min_year + y;
         }
-    /* keys without the precision, for the year facet */
-    {
-        apr_uint16_t *key_ck = apr_palloc(p, sizeof(apr_uint16_t) * (nkeys + 1));
-        apr_uint32_t *totals = apr_pcalloc(p, sizeof(apr_uint32_t) * (ix.nyears + 1));
-        for (int k = 0; k < nkeys; k++) {
-            int found = -1;
-            for (int j = 0; j < k && found < 0; j++)
-                if (kcountries[j] == kcountries[k] && kkind[j] == kkind[k])
-                    found = key_ck[j];
-            key_ck[k] = (apr_uint16_t)(found >= 0 ? found : (int)ix.nck++);
-        }
-        year_counts = calloc((apr_size_t)ix.nyears * ix.nck + 1, sizeof(apr_uint32_t));
-        if (!year_counts)
-            goto fail;
-        for (int i = 0; i < in->n; i++) {
-            int y = dense[in->start[i] / 10000 - min_year];
-            year_counts[(apr_size_t)key_ck[item_key[i]] * ix.nyears + y]++;
-            totals[y]++;
-        }
-        ix.key_ck = rc_imgw_put(w, key_ck, sizeof(apr_uint16_t) * nkeys, 4);
-        ix.year_totals = rc_imgw_put(w, totals, sizeof(apr_uint32_t) * ix.nyears, 4);
+    /* the year facet does not depend on the precision: counts per year of each ck, of each
+     * country set (for a country filter alone) and of each kind (for a kind filter alone) */
+    totals = apr_pcalloc(p, sizeof(apr_uint32_t) * (ix.nyears + 1));
+    year_kinds = apr_pcalloc(p, sizeof(apr_uint32_t) * (in->nkinds + 1) * ix.nyears + 1);
+    year_counts = calloc((apr_size_t)ix.nyears * nck + 1, sizeof(apr_uint32_t));
+    year_sets = calloc((apr_size_t)ix.nyears * ix.nsets + 1, sizeof(apr_uint32_t));
+    key = malloc(sizeof(apr_uint16_t) * (in->n + 1));
+    if (!year_counts || !year_sets || !key) {
+        free(year_counts);
+        free(year_sets);
+        free(key);
+        goto fail;
+    }
+    for (int i = 0; i < in->n; i++) {
+        int y = dense[in->start[i] / 10000 - min_year], ck = rank[item_ck[i]];
+        year_counts[(apr_size_t)ck * ix.nyears + y]++;
+        year_sets[(apr_size_t)ck_set[ck] * ix.nyears + y]++;
+        year_kinds[(apr_size_t)(in->kind[i] + 1) * ix.nyears + y]++;
+        totals[y]++;
+        key[i] = (apr_uint16_t)(in->prec[i] * nck + ck);
     }
     ix.years = rc_imgw_put(w, years, sizeof(apr_int32_t) * ix.nyears, 4);
-    ix.year_counts = rc_imgw_put(w, year_counts, sizeof(apr_uint32_t) * ix.nyears * ix.nck, 4);
+    ix.year_counts = rc_imgw_put(w, year_counts, sizeof(apr_uint32_t) * ix.nyears * nck, 4);
+    ix.year_sets = rc_imgw_put(w, year_sets, sizeof(apr_uint32_t) * ix.nyears * ix.nsets, 4);
+    ix.year_kinds = rc_imgw_put(w, year_kinds,
+                                sizeof(apr_uint32_t) * ix.nyears * (in->nkinds + 1), 4);
+    ix.year_totals = rc_imgw_put(w, totals, sizeof(apr_uint32_t) * ix.nyears, 4);
+    free(year_sets);
+    ix.start = rc_imgw_put(w, in->start, sizeof(apr_int32_t) * in->n, 4);
     free(year_counts);
 
-    ok = write_order(w, in, 0, item_key, nkeys, (int)ix.block, &ix.desc) &&
-         write_order(w, in, 1, item_key, nkeys, (int)ix.block, &ix.asc);
-    if (ok)
+    if (write_counts(w, in->n, key, 3 * nck, (int)ix.block, &ix))
         at = rc_imgw_put(w, &ix, sizeof(ix), 8);
+    free(key);
     apr_pool_destroy(p);
     return at;
-beyond:
-    apr_pool_destroy(p);
-    return 0;
 fail:
+    /* beyond the index or out of memory: no index (the bitsets or the pass answer) rather
+     * than no data */
     apr_pool_destroy(p);
-    /* out of memory: no index (the pass over the items answers) rather than no data */
     return 0;
 }
 
 /* ---- query ---- */
 
-void rc_index_view(const rc_image *img, const rc_img_index *ix, int n, int asc,
-                   rc_order_view *v)
+void rc_index_open(const rc_image *img, const rc_img_index *ix, int n, rc_index_view *v)
 {
-    const rc_img_order *o = asc ? &ix->asc : &ix->desc;
-    v->order = o->order ? RC_AT(img, apr_uint32_t, o->order) : NULL;
-    v->key = RC_AT(img, apr_uint16_t, o->key);
-    v->start = RC_AT(img, apr_int32_t, o->start);
-    v->blocks = RC_AT(img, apr_uint32_t, o->blocks);
+    v->key = RC_AT(img, apr_uint16_t, ix->key);
+    v->start = RC_AT(img, apr_int32_t, ix->start);
+    v->blocks = RC_AT(img, apr_uint32_t, ix->blocks);
     v->n = n;
-    v->nkeys = (int)ix->nkeys;
+    v->nck = (int)ix->nck;
+    v->nkeys = 3 * v->nck;
     v->block = (int)ix->block;
-    v->asc = asc;
 }
 
-void rc_index_histogram(const rc_order_view *v, int a, int e, apr_uint32_t *hist)
+/* counts[k] = to[k] - from[k]: eight lanes at a time where the CPU has AVX2 */
+RC_SIMD_CLONES
+static void row_difference(apr_uint32_t *restrict counts, const apr_uint32_t *restrict to,
+                           const apr_uint32_t *restrict from, int n)
 {
-    int ba = a / v->block, be = e / v->block;
-    if (a >= e)
-        return;
-    if (ba == be) {  /* within one block: read the keys */
+    int i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (int j = 0; j < 8; j++)
+            counts[i + j] = to[i + j] - from[i + j];
+    for (; i < n; i++)
+        counts[i] = to[i] - from[i];
+}
+
+void rc_index_counts(const rc_index_view *v, int a, int e, apr_uint32_t *counts)
+{
+    int B = v->block, last = v->n / B;
+    /* the block boundaries nearest to a and e (counts wrap around while they are corrected) */
+    int ra = (a + B / 2) / B, re = (e + B / 2) / B, ba, be;
+    if (ra > last)
+        ra = last;
+    if (re > last)
+        re = last;
+    ba = ra * B;
+    be = re * B;
+    if (e - a <= abs(a - ba) + abs(e - be) + v->nkeys / 8) {  /* fewer keys to read than that */
+        memset(counts, 0, sizeof(apr_uint32_t) * v->nkeys);
         for (int pos = a; pos < e; pos++)
-            hist[v->key[pos]]++;
+            counts[v->key[pos]]++;
         return;
     }
-    {
-        const apr_uint32_t *from = v->blocks + (apr_size_t)ba * v->nkeys;
-        const apr_uint32_t *to = v->blocks + (apr_size_t)be * v->nkeys;
-        for (int k = 0; k < v->nkeys; k++)
-            hist[k] += to[k] - from[k];
-    }
-    for (int pos = ba * v->block; pos < a; pos++)
-        hist[v->key[pos]]--;
-    for (int pos = be * v->block; pos < e; pos++)
-        hist[v->key[pos]]++;
+    row_difference(counts, v->blocks + (apr_size_t)re * v->nkeys,
+                   v->blocks + (apr_size_t)ra * v->nkeys, v->nkeys);
+    for (int pos = ba; pos < a; pos++)
+        counts[v->key[pos]]--;
+    for (int pos = a; pos < ba; pos++)
+        counts[v->key[pos]]++;
+    for (int pos = be; pos < e; pos++)
+        counts[v->key[pos]]++;
+    for (int pos = e; pos < be; pos++)
+        counts[v->key[pos]]--;
 }
 
 /* First position in [0, n) where before(start) stops holding (before is monotone). */
-static int partition(const rc_order_view *v, int date, int (*before)(int start, int date))
+static int partition(const rc_index_view *v, int date, int (*before)(int start, int date))
 {
     int lo = 0, hi = v->n;
     while (lo < hi) {
@@ -242,19 +293,11 @@ static int partition(const rc_order_view *v, int date, int (*before)(int start, 
 
 static int gt(int start, int date) { return start > date; }
 static int ge(int start, int date) { return start >= date; }
-static int lt(int start, int date) { return start < date; }
-static int le(int start, int date) { return start <= date; }
 
-void rc_index_range(const rc_order_view *v, int lo, int hi, int *a, int *e)
+void rc_index_range(const rc_index_view *v, int lo, int hi, int *a, int *e)
 {
-    if (v->asc) {
-        *a = partition(v, lo, lt);  /* first start >= lo */
-        *e = partition(v, hi, le);  /* first start > hi */
-    }
-    else {
-        *a = partition(v, hi, gt);  /* first start <= hi */
-        *e = partition(v, lo, ge);  /* first start < lo */
-    }
+    *a = partition(v, hi, gt);  /* first start <= hi */
+    *e = partition(v, lo, ge);  /* first start < lo */
     if (*e < *a)
         *e = *a;
 }
