@@ -1823,6 +1823,7 @@ static int write_collection(writer *wr, bcol *col, rc_img_collection *out)
         f.countries = cmask;
         f.kind = kind;
         f.prec = prec;
+        f.start = start;
         out->words = rc_words_write(wb, wr->w, &f);
         wb = NULL;
     }

@@ -31,9 +31,10 @@ rc_result *rc_filter_run(apr_pool_t *p, const rc_data *d, const rc_collection *c
                          const rc_query *q, int sort_asc, apr_int64_t first, int count);
 
 /* The ways to the answer (rc_filter.c): rc_filter_run chooses; tests take each in turn. */
-typedef enum rc_engine { RC_BY_CHOICE, RC_BY_INDEX, RC_BY_BITS } rc_engine;
+typedef enum rc_engine { RC_BY_CHOICE, RC_BY_INDEX, RC_BY_BITS, RC_BY_WALK } rc_engine;
 
-/* rc_filter_run the given way when it can answer (the index only without q), else as chosen. */
+/* rc_filter_run the given way when it can answer (the index only without q, the walk over q's
+ * matches only when a word of q has no dictionary word of dense postings), else as chosen. */
 rc_result *rc_filter_run_by(rc_engine how, apr_pool_t *p, const rc_data *d,
                             const rc_collection *col, const rc_query *q, int sort_asc,
                             apr_int64_t first, int count);

@@ -166,7 +166,11 @@ typedef struct rc_img_words {
     apr_uint32_t country_bits;        /* apr_uint64_t[ncountries * nbits], or 0 */
     apr_uint32_t kind_bits;           /* apr_uint64_t[nkinds * nbits], or 0 */
     apr_uint32_t prec_bits;           /* apr_uint64_t[3 * nbits]: year, month, day dates */
-    apr_uint32_t pad;
+    apr_uint32_t nyears;              /* years items start in */
+    apr_uint32_t years;               /* apr_int32_t[nyears], ascending */
+    apr_uint32_t year_ends;           /* apr_uint32_t[nyears]: the items of years[i] are the
+                                       * positions [year_ends[i + 1] (0 for the last year),
+                                       * year_ends[i]) */
 } rc_img_words;
 
 typedef struct rc_img_collection {

@@ -290,6 +290,27 @@ apr_uint32_t rc_words_write(rc_words_builder *wb, rc_imgw *w, const rc_words_fac
         if (k == 0)
             out.prec_bits = off;
     }
+    /* the years' runs of positions (items are newest first) */
+    {
+        apr_int32_t *years = malloc(sizeof(apr_int32_t) * (f->n + 1));
+        apr_uint32_t *ends = malloc(sizeof(apr_uint32_t) * (f->n + 1));
+        if (!years || !ends) {
+            free(years);
+            free(ends);
+            free(recs);
+            recs = NULL;
+            goto done;
+        }
+        for (int p = f->n - 1; p >= 0; p--)  /* oldest first */
+            if (p == f->n - 1 || f->start[p] / 10000 != years[out.nyears - 1]) {
+                years[out.nyears] = f->start[p] / 10000;
+                ends[out.nyears++] = (apr_uint32_t)p + 1;
+            }
+        out.years = rc_imgw_put(w, years, sizeof(apr_int32_t) * out.nyears, 4);
+        out.year_ends = rc_imgw_put(w, ends, sizeof(apr_uint32_t) * out.nyears, 4);
+        free(years);
+        free(ends);
+    }
     at = rc_imgw_put(w, &out, sizeof(out), 8);
 done:
     free(recs);
@@ -337,12 +358,11 @@ static int prefix_cmp(const rc_image *img, const rc_img_word *d, const char *w, 
     return d->len < wl ? -1 : 0;
 }
 
-const apr_uint64_t *rc_words_set(apr_pool_t *p, const rc_image *img, const rc_img_words *wd,
-                                 const char *w)
+rc_word_range rc_words_find(const rc_image *img, const rc_img_words *wd, const char *w)
 {
     const rc_img_word *words = RC_AT(img, rc_img_word, wd->words);
-    apr_size_t wl = strlen(w), lo = 0, hi = wd->nwords, first, end;
-    apr_uint64_t *u;
+    apr_size_t wl = strlen(w), lo = 0, hi = wd->nwords;
+    rc_word_range r;
     while (lo < hi) {  /* the first word >= w */
         apr_size_t mid = lo + (hi - lo) / 2;
         if (prefix_cmp(img, &words[mid], w, wl) < 0)
@@ -350,7 +370,7 @@ const apr_uint64_t *rc_words_set(apr_pool_t *p, const rc_image *img, const rc_im
         else
             hi = mid;
     }
-    first = lo;
+    r.first = (apr_uint32_t)lo;
     hi = wd->nwords;
     while (lo < hi) {  /* the first one after that w does not begin */
         apr_size_t mid = lo + (hi - lo) / 2;
@@ -359,13 +379,21 @@ const apr_uint64_t *rc_words_set(apr_pool_t *p, const rc_image *img, const rc_im
         else
             hi = mid;
     }
-    end = lo;
-    if (first == end)
+    r.end = (apr_uint32_t)lo;
+    return r;
+}
+
+const apr_uint64_t *rc_words_set(apr_pool_t *p, const rc_image *img, const rc_img_words *wd,
+                                 rc_word_range r)
+{
+    const rc_img_word *words = RC_AT(img, rc_img_word, wd->words);
+    apr_uint64_t *u;
+    if (r.first == r.end)
         return NULL;
-    if (end == first + 1 && dense(words[first].count, wd->nitems))
-        return RC_AT(img, apr_uint64_t, words[first].postings);
+    if (r.end == r.first + 1 && dense(words[r.first].count, wd->nitems))
+        return RC_AT(img, apr_uint64_t, words[r.first].postings);
     u = apr_pcalloc(p, sizeof(apr_uint64_t) * (wd->nbits + 1));
-    for (apr_size_t i = first; i < end; i++) {
+    for (apr_uint32_t i = r.first; i < r.end; i++) {
         const rc_img_word *d = &words[i];
         if (dense(d->count, wd->nitems)) {
             const apr_uint64_t *b = RC_AT(img, apr_uint64_t, d->postings);
@@ -381,13 +409,48 @@ const apr_uint64_t *rc_words_set(apr_pool_t *p, const rc_image *img, const rc_im
     return u;
 }
 
+static int cmp_u32(const void *x, const void *y)
+{
+    apr_uint32_t a = *(const apr_uint32_t *)x, b = *(const apr_uint32_t *)y;
+    return (a > b) - (a < b);
+}
+
+const apr_uint32_t *rc_words_positions(apr_pool_t *p, const rc_image *img,
+                                       const rc_img_words *wd, rc_word_range r,
+                                       apr_size_t limit, apr_size_t *n)
+{
+    const rc_img_word *words = RC_AT(img, rc_img_word, wd->words);
+    apr_size_t first = r.first, end = r.end, total = 0, k = 0;
+    apr_uint32_t *u;
+    for (apr_size_t i = first; i < end; i++) {
+        if (dense(words[i].count, wd->nitems) || (total += words[i].count) > limit)
+            return NULL;
+    }
+    *n = total;
+    if (end == first + 1)
+        return RC_AT(img, apr_uint32_t, words[first].postings);
+    u = apr_palloc(p, sizeof(apr_uint32_t) * (total + 1));
+    for (apr_size_t i = first; i < end; i++) {
+        memcpy(u + k, RC_AT(img, apr_uint32_t, words[i].postings),
+               sizeof(apr_uint32_t) * words[i].count);
+        k += words[i].count;
+    }
+    /* an item may have several of the words: once each */
+    qsort(u, total, sizeof(apr_uint32_t), cmp_u32);
+    for (apr_size_t i = k = 0; i < total; i++)
+        if (!k || u[i] != u[k - 1])
+            u[k++] = u[i];
+    *n = k;
+    return u;
+}
+
 apr_uint64_t *rc_words_match(apr_pool_t *p, const rc_image *img, const rc_img_words *wd,
                              const char *const *words)
 {
     apr_size_t nbits = wd->nbits;
     apr_uint64_t *s = apr_pcalloc(p, sizeof(apr_uint64_t) * (nbits + 1));
     for (const char *const *w = words; *w; w++) {
-        const apr_uint64_t *u = rc_words_set(p, img, wd, *w);
+        const apr_uint64_t *u = rc_words_set(p, img, wd, rc_words_find(img, wd, *w));
         if (!u) {  /* nothing can match */
             memset(s, 0, sizeof(apr_uint64_t) * nbits);
             break;

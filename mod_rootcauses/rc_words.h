@@ -36,9 +36,10 @@ typedef struct rc_words_facets {
     const apr_uint64_t *countries; /* country bitmask */
     const int *kind;               /* kind index or -1 */
     const unsigned char *prec;     /* rc_precision */
+    const int *start;              /* YYYYMMDD, descending */
 } rc_words_facets;
 
-/* Writes the dictionary, the postings and the bitsets; returns the offset of the rc_img_words,
+/* Writes the dictionary, the postings, the bitsets and the years' runs of positions; returns the offset of the rc_img_words,
  * 0 on a write error. Frees the builder's memory. */
 apr_uint32_t rc_words_write(rc_words_builder *wb, rc_imgw *w, const rc_words_facets *f);
 
@@ -50,11 +51,25 @@ apr_uint32_t rc_words_write(rc_words_builder *wb, rc_imgw *w, const rc_words_fac
  * that the caller sees that there are too many): NULL-terminated, from p. */
 const char **rc_words_split(apr_pool_t *p, const char *folded, int *count);
 
-/* The positions whose item has a word that begins with w, a bitset of wd->nbits 64-bit words:
- * the image's own when one dictionary word begins with w and its postings are a bitset, else one
- * made from p; NULL when no word begins with w. */
+/* The dictionary words that begin with the q word w: [first, end). */
+typedef struct rc_word_range {
+    apr_uint32_t first, end;
+} rc_word_range;
+
+rc_word_range rc_words_find(const rc_image *img, const rc_img_words *wd, const char *w);
+
+/* The positions whose item has one of the words r, a bitset of wd->nbits 64-bit words: the
+ * image's own when r is one word whose postings are a bitset, else one made from p; NULL when r
+ * is empty. */
 const apr_uint64_t *rc_words_set(apr_pool_t *p, const rc_image *img, const rc_img_words *wd,
-                                 const char *w);
+                                 rc_word_range r);
+
+/* The same as ascending positions when they are few: at most limit of them, in arrays of
+ * postings only (no word of r is in 1/32 of the items or more); the image's own array when r is
+ * one word, else one made from p; *n = 0 when r is empty. NULL when they are more. */
+const apr_uint32_t *rc_words_positions(apr_pool_t *p, const rc_image *img,
+                                       const rc_img_words *wd, rc_word_range r,
+                                       apr_size_t limit, apr_size_t *n);
 
 /* The positions whose item has, for every word of words, a word that begins with it: a bitset of
  * wd->nbits 64-bit words from p. */

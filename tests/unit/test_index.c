@@ -80,12 +80,15 @@ static const char *code_of(apr_pool_t *p, int i)
     return apr_psprintf(p, "%c%c", 'A' + i / 26, 'A' + i % 26);
 }
 
-/* 1 to 3 words of the vocabulary, JSON-ready (no character needs escaping). */
+/* 1 to 3 words of the vocabulary, JSON-ready (no character needs escaping), and often a rare
+ * word (r0 to r2999), whose postings are arrays, not bitsets. */
 static const char *words(apr_pool_t *p)
 {
     const char *s = vocab[rnd(NVOCAB)];
     for (int i = 0, n = (int)rnd(3); i < n; i++)
         s = apr_pstrcat(p, s, " ", vocab[rnd(NVOCAB)], NULL);
+    if (rnd(2))
+        s = apr_psprintf(p, "%s r%u", s, rnd(3000));
     return s;
 }
 
@@ -155,9 +158,13 @@ static const char *q_word(apr_pool_t *p)
 {
     const char *w = vocab[rnd(NVOCAB)];
     apr_size_t n = strlen(w), cut;
-    switch (rnd(8)) {
+    switch (rnd(10)) {
     case 0:
         return "zz";
+    case 8: /* a rare word, or the rare words it begins */
+        return apr_psprintf(p, "r%u", rnd(rnd(2) ? 30 : 3000));
+    case 9:
+        return apr_psprintf(p, "R%u", rnd(300));
     case 1:
         if (n <= 3)
             return w;
@@ -357,7 +364,7 @@ static void check_query(apr_pool_t *p, const rc_data *d, const rc_collection *co
         rc_result *all = rc_filter_scan(p, d, col, q, order, 0, RC_ALL);
         rc_result *page = rc_filter_scan(p, d, col, q, order, first, q->per_page);
         collected c;
-        for (int how = RC_BY_CHOICE; how <= RC_BY_BITS; how++) {
+        for (int how = RC_BY_CHOICE; how <= RC_BY_WALK; how++) {
             same("page", qs, d, rc_filter_run_by(how, p, d, col, q, order, first, q->per_page),
                  page);
             same("all", qs, d, rc_filter_run_by(how, p, d, col, q, order, 0, RC_ALL), all);
@@ -450,6 +457,16 @@ START_TEST(engines_agree_on_a_large_collection)
 }
 END_TEST
 
+/* Many items of few cks: run_bits counts the words of few matches by key. */
+START_TEST(engines_agree_on_many_items_of_few_kinds)
+{
+    static const shape many = {5000, 3, 2, 2010, 12};
+    tally t = {0, 0, 0, 0, 0};
+    check_shape(&many, 362436069u, 50, &t);
+    ck_assert_int_gt(t.with_words, 15);
+}
+END_TEST
+
 /* More than 64 countries: no index and no bitsets; rc_filter_run takes the pass. */
 START_TEST(engines_agree_beyond_the_index)
 {
@@ -467,6 +484,7 @@ Suite *rc_index_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, engines_agree_on_small_collections);
     tcase_add_test(tc, engines_agree_on_a_large_collection);
+    tcase_add_test(tc, engines_agree_on_many_items_of_few_kinds);
     tcase_add_test(tc, engines_agree_beyond_the_index);
     suite_add_tcase(s, tc);
     return s;

@@ -236,8 +236,10 @@ START_TEST(dense_and_sparse_postings)
     ck_assert_str_eq(match("w19 seventh"), "i196");
     {
         /* one word of dense postings is the image's own bitset; several are a set made for q */
-        const apr_uint64_t *common = rc_words_set(pool, &d->img, col->words, "common");
-        const apr_uint64_t *w19 = rc_words_set(pool, &d->img, col->words, "w19");
+        const rc_img_words *wd = col->words;
+        const apr_uint64_t *common =
+            rc_words_set(pool, &d->img, wd, rc_words_find(&d->img, wd, "common"));
+        const apr_uint64_t *w19 = rc_words_set(pool, &d->img, wd, rc_words_find(&d->img, wd, "w19"));
         const char *end = d->img.base + d->img.size;
         int n = 0;
         ck_assert((const char *)common > d->img.base && (const char *)common < end);
@@ -245,7 +247,7 @@ START_TEST(dense_and_sparse_postings)
         for (int k = 0; k < 200; k++)
             n += (int)(w19[k >> 6] >> (k & 63) & 1);
         ck_assert_int_eq(n, 11); /* w19, w190 .. w199 */
-        ck_assert_ptr_null(rc_words_set(pool, &d->img, col->words, "zzz"));
+        ck_assert_ptr_null(rc_words_set(pool, &d->img, wd, rc_words_find(&d->img, wd, "zzz")));
     }
 }
 END_TEST
