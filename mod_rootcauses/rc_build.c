@@ -1306,12 +1306,18 @@ static int collection_kinds(build *b, bcol *col)
 {
     const rc_jnode *labels = rc_jget(col->node, "kinds");
     apr_uint32_t *all = apr_palloc(b->tmp, sizeof(apr_uint32_t) * (col->items.n + 1));
+    unsigned char *seen = calloc(b->strs.n + 1, 1);  /* by string id: kinds are interned */
     int n = 0;
+    if (!seen)
+        return oom(b);
     for (apr_size_t i = 0; i < col->items.n; i++) {
         apr_uint32_t k = RC_VEC_AT(&col->items, bitem, i).kind;
-        if (k != NONE)
+        if (k != NONE && !seen[k]) {
+            seen[k] = 1;
             all[n++] = k;
+        }
     }
+    free(seen);
     sort_build = b;
     qsort(all, (size_t)n, sizeof(apr_uint32_t), cmp_kind_q);
     col->kinds = apr_palloc(b->tmp, sizeof(apr_uint32_t) * (n + 1));
