@@ -109,10 +109,7 @@ class Cluster:
         backend_block, front_block = scaling_blocks()
         directives = backend_directives(backend_block, max_age=max_age)
         big = generated(self.base / "big-src", items)
-        mods = rcserver.httpd_modules()
-        status = (f'LoadModule status_module "{mods}/mod_status.so"\n'
-                  '<Location "/server-status">\n    SetHandler server-status\n'
-                  '    Require all granted\n</Location>')
+        status = rcserver.status_conf()
         try:
             for n in range(backends):
                 wd = rcserver.make_workdir("rc-cluster-")

@@ -698,6 +698,13 @@ def start_httpd(workdir: PathLike, locations, mpm: Optional[str] = None, extra_c
     raise last
 
 
+def status_conf() -> str:
+    """mod_status loaded and /server-status answering (extra_conf of start_httpd)."""
+    return (f"LoadModule status_module {_q(httpd_modules() / 'mod_status.so')}\n"
+            '<Location "/server-status">\n    SetHandler server-status\n'
+            "    Require all granted\n</Location>")
+
+
 def shipped_mount(path: str = "/rootcauses", directives: Sequence[str] = ()) -> Mount:
     """The shipped site (htdocs/) at path."""
     return Mount(path, data=shipped_htdocs() / "data.json", directives=directives)
