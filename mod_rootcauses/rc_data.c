@@ -8,53 +8,6 @@
 #include <apr_strings.h>
 #include <xxhash.h>
 
-rc_piece rc_str_raw(const rc_data *d, apr_uint32_t ref)
-{
-    rc_piece p = {"", 0};
-    if (ref) {
-        const rc_img_str *s = rc_data_str(d, ref);
-        p.s = s->s;
-        p.n = s->len;
-    }
-    return p;
-}
-
-static rc_piece variant(const rc_data *d, apr_uint32_t ref, int json)
-{
-    const rc_img_str *s;
-    apr_uint32_t v;
-    if (!ref)
-        return rc_str_raw(d, 0);
-    s = rc_data_str(d, ref);
-    v = json ? s->json : s->html;
-    return rc_str_raw(d, v ? v : ref);
-}
-
-rc_piece rc_str_html(const rc_data *d, apr_uint32_t ref)
-{
-    return variant(d, ref, 0);
-}
-
-rc_piece rc_str_json(const rc_data *d, apr_uint32_t ref)
-{
-    return variant(d, ref, 1);
-}
-
-apr_uint32_t rc_text(const rc_data *d, apr_uint32_t t, int lang, int *fallback)
-{
-    const apr_uint32_t *table;
-    if (fallback)
-        *fallback = 0;
-    if (!t)
-        return 0;
-    table = RC_AT(&d->img, apr_uint32_t, t);
-    if (lang > 0 && lang < d->nlang && table[lang])
-        return table[lang];
-    if (lang > 0 && fallback)
-        *fallback = 1;
-    return table[0];
-}
-
 int rc_data_country(const rc_data *d, const char *code)
 {
     for (int i = 0; i < d->ncountries; i++)

@@ -100,14 +100,47 @@ static inline const char *rc_str(const rc_data *d, apr_uint32_t ref)
     return ref ? rc_data_str(d, ref)->s : NULL;
 }
 
-/* The string ref as it is, HTML-escaped or JSON-escaped (inside the quotes). */
-rc_piece rc_str_raw(const rc_data *d, apr_uint32_t ref);
-rc_piece rc_str_html(const rc_data *d, apr_uint32_t ref);
-rc_piece rc_str_json(const rc_data *d, apr_uint32_t ref);
+/* The string ref as it is, HTML-escaped or JSON-escaped (inside the quotes). Inline, like
+ * rc_text: the writers call them for every string they write. */
+static inline rc_piece rc_str_raw(const rc_data *d, apr_uint32_t ref)
+{
+    rc_piece p = {"", 0};
+    if (ref) {
+        const rc_img_str *s = rc_data_str(d, ref);
+        p.s = s->s;
+        p.n = s->len;
+    }
+    return p;
+}
+
+static inline rc_piece rc_str_html(const rc_data *d, apr_uint32_t ref)
+{
+    const rc_img_str *s = ref ? rc_data_str(d, ref) : NULL;
+    return rc_str_raw(d, s && s->html ? s->html : ref);
+}
+
+static inline rc_piece rc_str_json(const rc_data *d, apr_uint32_t ref)
+{
+    const rc_img_str *s = ref ? rc_data_str(d, ref) : NULL;
+    return rc_str_raw(d, s && s->json ? s->json : ref);
+}
 
 /* The string of text t in language lang, or of the default language when t has none in lang
  * (then *fallback is 1, else 0); 0 when t is 0. */
-apr_uint32_t rc_text(const rc_data *d, apr_uint32_t t, int lang, int *fallback);
+static inline apr_uint32_t rc_text(const rc_data *d, apr_uint32_t t, int lang, int *fallback)
+{
+    const apr_uint32_t *table;
+    if (fallback)
+        *fallback = 0;
+    if (!t)
+        return 0;
+    table = RC_AT(&d->img, apr_uint32_t, t);
+    if (lang > 0 && lang < d->nlang && table[lang])
+        return table[lang];
+    if (lang > 0 && fallback)
+        *fallback = 1;
+    return table[0];
+}
 
 /* ---- look-ups ---- */
 

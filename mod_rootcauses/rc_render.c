@@ -17,11 +17,12 @@ void rc_out_init(rc_out *o, apr_bucket_brigade *bb, apr_pool_t *pool)
     o->pool = pool;
 }
 
+/* After a failed flush nothing more goes into the brigade: the chunk is dropped. */
 void rc_out_finish(rc_out *o)
 {
     if (!o->chunk)
         return;
-    if (o->used)
+    if (o->used && !o->failed)
         APR_BRIGADE_INSERT_TAIL(o->bb, apr_bucket_heap_create(o->chunk, o->used, apr_bucket_free,
                                                               o->bb->bucket_alloc));
     else
@@ -38,23 +39,25 @@ void rc_out_flush(rc_out *o)
         o->failed = 1;
 }
 
+char *rc_out_room_slow(rc_out *o, apr_size_t n)
+{
+    (void)n;  /* at most RC_OUT_CHUNK / 2: a new chunk has room */
+    rc_out_finish(o);
+    o->chunk = apr_bucket_alloc(RC_OUT_CHUNK, o->bb->bucket_alloc);
+    return o->chunk;
+}
+
 void rc_out_write_slow(rc_out *o, const char *s, apr_size_t n)
 {
     if (o->failed)
         return;
-    rc_out_finish(o);
     if (n > RC_OUT_CHUNK / 2) {  /* a bucket of its own */
+        rc_out_finish(o);
         APR_BRIGADE_INSERT_TAIL(o->bb, apr_bucket_heap_create(s, n, NULL, o->bb->bucket_alloc));
         return;
     }
-    o->chunk = apr_bucket_alloc(RC_OUT_CHUNK, o->bb->bucket_alloc);
-    memcpy(o->chunk, s, n);
+    memcpy(rc_out_room_slow(o, n), s, n);
     o->used = n;
-}
-
-void rc_out_puts(rc_out *o, const char *s)
-{
-    rc_out_write(o, s, strlen(s));
 }
 
 void rc_out_printf(rc_out *o, const char *fmt, ...)
@@ -91,14 +94,20 @@ void rc_out_int(rc_out *o, apr_int64_t n)
 
 void rc_out_html(rc_out *o, const char *s)
 {
-    rc_out_puts(o, rc_escape_html(o->pool, s));
+    for (;;) {
+        apr_size_t n = strcspn(s, "&<>\"'");  /* the bytes rc_html_entity escapes */
+        rc_out_write(o, s, n);
+        if (!s[n])
+            return;
+        rc_out_puts(o, rc_html_entity((unsigned char)s[n]));
+        s += n + 1;
+    }
 }
 
-void rc_out_piece(rc_out *o, const rc_piece *piece)
+/* Without a bucket maker (unit tests, rootcauses-check) even large pieces are copied. */
+void rc_out_piece_large(rc_out *o, const rc_piece *piece)
 {
-    /* Small pieces are cheaper copied into the current heap bucket than linked as their own;
-     * larger ones are handed out where they lie, in the image, by a bucket that keeps it. */
-    if (piece->n < 256 || !o->image_bucket) {
+    if (!o->image_bucket) {
         rc_out_write(o, piece->s, piece->n);
         return;
     }
@@ -154,29 +163,14 @@ void rc_out_text(rc_out *o, const rc_site *s, apr_uint32_t t, int attr)
     int fallback;
     apr_uint32_t ref = rc_text(s->data, t, s->lang, &fallback);
     rc_piece piece = rc_str_html(s->data, ref);
-    if (fallback && !attr)
-        rc_out_strs(o, "<span lang=\"", s->data->langs[0], "\">", NULL);
+    if (fallback && !attr) {
+        rc_out_puts(o, "<span lang=\"");
+        rc_out_puts(o, s->data->langs[0]);
+        rc_out_puts(o, "\">");
+    }
     rc_out_piece(o, &piece);
     if (fallback && !attr)
-        rc_out_write(o, "</span>", 7);
-}
-
-void rc_out_text_json(rc_out *o, const rc_site *s, apr_uint32_t t)
-{
-    rc_piece piece = rc_str_json(s->data, rc_text(s->data, t, s->lang, NULL));
-    rc_out_piece(o, &piece);
-}
-
-void rc_out_str(rc_out *o, const rc_site *s, apr_uint32_t ref)
-{
-    rc_piece piece = rc_str_html(s->data, ref);
-    rc_out_piece(o, &piece);
-}
-
-void rc_out_str_json(rc_out *o, const rc_site *s, apr_uint32_t ref)
-{
-    rc_piece piece = rc_str_json(s->data, ref);
-    rc_out_piece(o, &piece);
+        rc_out_puts(o, "</span>");
 }
 
 const char *rc_kind_label(apr_pool_t *p, const rc_site *s, const rc_collection *col, int k,
