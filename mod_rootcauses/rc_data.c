@@ -45,6 +45,17 @@ int rc_item_find(const rc_data *d, const rc_collection *col, const char *id)
     return -1;
 }
 
+/* html (escaped already) as HTML shows it in language l: marked with the default language's lang
+ * when it is a fallback to it. */
+static rc_piece shown_html(apr_pool_t *p, const rc_data *d, const char *html, int fallback)
+{
+    rc_piece piece;
+    piece.s = fallback ? apr_pstrcat(p, "<span lang=\"", d->langs[0], "\">", html, "</span>", NULL)
+                       : html;
+    piece.n = strlen(piece.s);
+    return piece;
+}
+
 rc_data *rc_data_open(apr_pool_t *p, const rc_image *img)
 {
     rc_data *d = apr_pcalloc(p, sizeof(*d));
@@ -75,9 +86,16 @@ rc_data *rc_data_open(apr_pool_t *p, const rc_image *img)
     d->countries = apr_palloc(p, sizeof(rc_country) * (site->ncountries + 1));
     for (int i = 0; i < d->ncountries; i++) {
         const rc_img_country *c = &RC_AT(img, rc_img_country, site->countries)[i];
+        rc_piece *names;
         d->countries[i].code = rc_str(d, c->code);
         d->countries[i].name = c->name;
         d->countries[i].folded = RC_AT(img, apr_uint32_t, c->folded);
+        d->countries[i].name_html = names = apr_palloc(p, sizeof(rc_piece) * site->nlang);
+        for (int l = 0; l < d->nlang; l++) {
+            int fallback;
+            rc_piece html = rc_str_html(d, rc_text(d, c->name, l, &fallback));
+            names[l] = shown_html(p, d, html.s, fallback);
+        }
     }
     d->npages = (int)site->npages;
     d->pages = apr_palloc(p, sizeof(rc_page) * (site->npages + 1));
@@ -104,18 +122,20 @@ rc_data *rc_data_open(apr_pool_t *p, const rc_image *img)
             const rc_img_kind *ik = &RC_AT(img, rc_img_kind, c->kinds)[k];
             const apr_uint32_t *table = ik->label ? RC_AT(img, apr_uint32_t, ik->label) : NULL;
             rc_kind *kind = &kinds[k];
+            rc_piece *labels = apr_palloc(p, sizeof(rc_piece) * site->nlang);
             kind->slug = rc_str(d, ik->slug);
             kind->label = ik->label;
             kind->label_text = apr_palloc(p, sizeof(char *) * site->nlang);
-            kind->label_html = apr_palloc(p, sizeof(char *) * site->nlang);
+            kind->label_html = labels;
             kind->fallback = apr_palloc(p, site->nlang);
             /* the data's label in that language, else the default language's, else the slug
              * written for people (which is the default language's too) */
             for (apr_uint32_t l = 0; l < site->nlang; l++) {
                 apr_uint32_t ref = table && table[l] ? table[l] : table ? table[0] : 0;
                 kind->label_text[l] = ref ? rc_str(d, ref) : rc_kind_text(p, kind->slug);
-                kind->label_html[l] = rc_escape_html(p, kind->label_text[l]);
                 kind->fallback[l] = l > 0 && !(table && table[l]);
+                labels[l] = shown_html(p, d, rc_escape_html(p, kind->label_text[l]),
+                                       kind->fallback[l]);
             }
         }
         col->nkinds = (int)c->nkinds;

@@ -20,9 +20,10 @@ typedef struct rc_piece {
 typedef rc_img_item rc_item;
 
 typedef struct rc_country {
-    const char *code;
+    const char *code;             /* two upper-case letters */
     apr_uint32_t name;            /* text */
     const apr_uint32_t *folded;   /* str per language: the name folded */
+    const rc_piece *name_html;    /* per language: the name as HTML shows it (below) */
 } rc_country;
 
 typedef struct rc_page {
@@ -36,7 +37,7 @@ typedef struct rc_kind {
     const char *slug;
     apr_uint32_t label;           /* text or 0 (the slug written for people) */
     const char **label_text;      /* per language: the label for people (made at open) */
-    const char **label_html;      /* per language: the same, HTML-escaped */
+    const rc_piece *label_html;   /* per language: the same as HTML shows it (below) */
     unsigned char *fallback;      /* per language: 1 when not in that language */
 } rc_kind;
 
@@ -83,6 +84,10 @@ typedef struct rc_data {
     char tag[17];                 /* the data's part of ETags: hex of the hash and the build id */
     int nitems;                   /* in all collections */
 } rc_data;
+
+/* Country names and kinds' labels are on every row of a listing: their HTML is made once, when
+ * a process opens the image, per language: escaped, and in <span lang="(default language)">
+ * when it is the default language's for want of one in that language. */
 
 /* The view of a checked image (rc_image_check), allocated from p. */
 rc_data *rc_data_open(apr_pool_t *p, const rc_image *img);

@@ -82,14 +82,18 @@ void rc_out_strs(rc_out *o, ...)
 
 void rc_out_int(rc_out *o, apr_int64_t n)
 {
-    char buf[24], *e = buf + sizeof(buf), *b = e;
+    char *at = rc_out_room(o, 20), *e;
     apr_uint64_t u = n < 0 ? -(apr_uint64_t)n : (apr_uint64_t)n;
+    apr_size_t len = n < 0;
+    for (apr_uint64_t v = u; v >= 10; v /= 10)
+        len++;
+    e = at + len + 1;
+    rc_out_wrote(o, len + 1);
     do
-        *--b = (char)('0' + u % 10);
+        *--e = (char)('0' + u % 10);
     while (u /= 10);
     if (n < 0)
-        *--b = '-';
-    rc_out_write(o, b, (apr_size_t)(e - b));
+        *at = '-';
 }
 
 void rc_out_html(rc_out *o, const char *s)
