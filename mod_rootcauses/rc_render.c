@@ -15,6 +15,7 @@ void rc_out_init(rc_out *o, apr_bucket_brigade *bb, apr_pool_t *pool)
     memset(o, 0, sizeof(*o));
     o->bb = bb;
     o->pool = pool;
+    o->used = RC_OUT_CHUNK;  /* no chunk yet */
 }
 
 /* After a failed flush nothing more goes into the brigade: the chunk is dropped. */
@@ -28,7 +29,7 @@ void rc_out_finish(rc_out *o)
     else
         apr_bucket_free(o->chunk);
     o->chunk = NULL;
-    o->used = 0;
+    o->used = RC_OUT_CHUNK;
 }
 
 /* A flush that fails means the client has gone: later writes are dropped and writers stop. */
@@ -44,6 +45,7 @@ char *rc_out_room_slow(rc_out *o, apr_size_t n)
     (void)n;  /* at most RC_OUT_CHUNK / 2: a new chunk has room */
     rc_out_finish(o);
     o->chunk = apr_bucket_alloc(RC_OUT_CHUNK, o->bb->bucket_alloc);
+    o->used = 0;
     return o->chunk;
 }
 
@@ -80,18 +82,29 @@ void rc_out_strs(rc_out *o, ...)
     va_end(ap);
 }
 
+/* Two decimal digits at a time: half the divisions. */
+static const char two_digits[] = "00010203040506070809101112131415161718192021222324252627282930"
+                                 "31323334353637383940414243444546474849505152535455565758596061"
+                                 "62636465666768697071727374757677787980818283848586878889909192"
+                                 "93949596979899";
+
 void rc_out_int(rc_out *o, apr_int64_t n)
 {
-    char *at = rc_out_room(o, 20), *e;
+    char *at = rc_out_room(o, 20), *e;  /* "-9223372036854775808" */
     apr_uint64_t u = n < 0 ? -(apr_uint64_t)n : (apr_uint64_t)n;
-    apr_size_t len = n < 0;
+    apr_size_t len = (n < 0) + 1;
     for (apr_uint64_t v = u; v >= 10; v /= 10)
         len++;
-    e = at + len + 1;
-    rc_out_wrote(o, len + 1);
-    do
-        *--e = (char)('0' + u % 10);
-    while (u /= 10);
+    rc_out_wrote(o, len);
+    e = at + len;
+    for (; u >= 100; u /= 100) {
+        e -= 2;
+        memcpy(e, two_digits + 2 * (u % 100), 2);
+    }
+    if (u >= 10)
+        memcpy(e - 2, two_digits + 2 * u, 2);
+    else
+        e[-1] = (char)('0' + u);
     if (n < 0)
         *at = '-';
 }

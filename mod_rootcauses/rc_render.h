@@ -25,7 +25,8 @@ typedef struct rc_out {
     void *image_ctx;
     int failed;               /* a flush failed (the client went away): writers stop */
     /* the bytes written since the last bucket: one heap bucket when full or finished (a
-     * brigade write per string costs several times a copy) */
+     * brigade write per string costs several times a copy). Without a chunk, used is
+     * RC_OUT_CHUNK (full), so that a write needs one comparison to know it fits. */
     char *chunk;
     apr_size_t used;
 } rc_out;
@@ -72,10 +73,11 @@ void rc_site_set(apr_pool_t *p, rc_site *site, const rc_data *d, const rc_layout
 void rc_out_write_slow(rc_out *o, const char *s, apr_size_t n);
 char *rc_out_room_slow(rc_out *o, apr_size_t n);
 
-/* Bytes copied into the current chunk: this is most of what the writers do, so it is inline. */
+/* Bytes copied into the current chunk: this is most of what the writers do, so it is inline.
+ * (A chunk is never filled to the last byte: "<" keeps a write of nothing from an absent one.) */
 static inline void rc_out_write(rc_out *o, const char *s, apr_size_t n)
 {
-    if (o->chunk && n <= RC_OUT_CHUNK - o->used) {
+    if (n < RC_OUT_CHUNK - o->used) {
         memcpy(o->chunk + o->used, s, n);
         o->used += n;
     }
@@ -94,7 +96,7 @@ static inline void rc_out_puts(rc_out *o, const char *s)
  * rc_out_wrote: numbers and dates are formatted straight into the output. */
 static inline char *rc_out_room(rc_out *o, apr_size_t n)
 {
-    if (o->chunk && n <= RC_OUT_CHUNK - o->used)
+    if (n < RC_OUT_CHUNK - o->used)
         return o->chunk + o->used;
     return rc_out_room_slow(o, n);
 }
