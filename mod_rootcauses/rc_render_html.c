@@ -227,7 +227,7 @@ typedef struct listing_ctx {
     const rc_query *q;
     const rc_result *r;
     rc_piece href;      /* the listing's path in the response's language (HTML): home/slug */
-    const char *qs;     /* the canonical query string, HTML-escaped ("" for none) */
+    rc_piece qs;        /* the canonical query string, HTML-escaped (empty for none) */
 } listing_ctx;
 
 int rc_listing_noindex(const rc_query *q)
@@ -247,14 +247,15 @@ static void counted(rc_out *o, const char *fmt, const apr_int64_t *n)
     rc_out_puts(o, fmt);
 }
 
-/* The listing's path with suffix (".json") and the canonical query string (HTML). */
-static void listing_href(rc_out *o, const listing_ctx *c, const char *suffix)
+/* The listing's path with suffix (".json") and the canonical query string (HTML). Inline:
+ * suffix is a literal. */
+static inline void listing_href(rc_out *o, const listing_ctx *c, const char *suffix)
 {
     rc_out_piece(o, &c->href);
     rc_out_puts(o, suffix);
-    if (*c->qs) {
+    if (c->qs.n) {
         rc_out_puts(o, "?");
-        rc_out_puts(o, c->qs);
+        rc_out_piece(o, &c->qs);
     }
 }
 
@@ -546,7 +547,7 @@ static void pagination(rc_out *o, const rc_site *s, const listing_ctx *c, apr_in
         return;
     /* the canonical query string itself unless per_page was given */
     qs = q->canonical_with_per_page == q->canonical
-             ? c->qs
+             ? c->qs.s
              : rc_escape_html(o->pool, q->canonical_with_per_page);
     rc_out_puts(o, "<nav class=\"pagination\" aria-label=\"");
     rc_out_puts(o, s->m->pagination);
@@ -711,10 +712,15 @@ static void listing_head(rc_out *o, const rc_site *s, const void *ctx)
 void rc_html_listing(rc_out *o, const rc_site *s, const rc_collection *col, const rc_query *q,
                      const rc_result *r)
 {
-    listing_ctx c = {col, q, r, {NULL, 0}, rc_escape_html(o->pool, q->canonical)};
+    listing_ctx c;
     const char *title = title_of(s, col->title);
+    c.col = col;
+    c.q = q;
+    c.r = r;
     c.href.s = apr_pstrcat(o->pool, s->home_html, "/", col->slug, NULL);
     c.href.n = strlen(c.href.s);
+    c.qs.s = rc_escape_html(o->pool, q->canonical);
+    c.qs.n = strlen(c.qs.s);
     wrap(o, s, r ? title : apr_pstrcat(o->pool, s->m->error_prefix, " ", title, NULL),
          col->slug, 0, listing_head, listing_content, &c);
 }
