@@ -50,8 +50,7 @@ int rc_item_find(const rc_data *d, const rc_collection *col, const char *id)
 static rc_piece shown_html(apr_pool_t *p, const rc_data *d, const char *html, int fallback)
 {
     rc_piece piece;
-    piece.s = fallback ? apr_pstrcat(p, "<span lang=\"", d->langs[0], "\">", html, "</span>", NULL)
-                       : html;
+    piece.s = fallback ? apr_pstrcat(p, d->lang_span.s, html, "</span>", NULL) : html;
     piece.n = strlen(piece.s);
     return piece;
 }
@@ -80,6 +79,8 @@ rc_data *rc_data_open(apr_pool_t *p, const rc_image *img)
     langs = RC_AT(img, apr_uint32_t, site->langs);
     for (int l = 0; l < d->nlang; l++)
         d->langs[l] = rc_str(d, langs[l]);
+    d->lang_span.s = apr_pstrcat(p, "<span lang=\"", d->langs[0], "\">", NULL);
+    d->lang_span.n = strlen(d->lang_span.s);
     d->title = site->title;
 
     d->ncountries = (int)site->ncountries;

@@ -69,6 +69,7 @@ typedef struct rc_data {
     const char *path;             /* the data file */
     int nlang;
     const char **langs;           /* the first is the default */
+    rc_piece lang_span;           /* <span lang="(default language)"> (below) */
     apr_uint32_t title;           /* text */
     int ncountries;
     rc_country *countries;
@@ -86,8 +87,8 @@ typedef struct rc_data {
 } rc_data;
 
 /* Country names and kinds' labels are on every row of a listing: their HTML is made once, when
- * a process opens the image, per language: escaped, and in <span lang="(default language)">
- * when it is the default language's for want of one in that language. */
+ * a process opens the image, per language: escaped, and in lang_span (<span lang="en">) when it
+ * is the default language's for want of one in that language. */
 
 /* The view of a checked image (rc_image_check), allocated from p. */
 rc_data *rc_data_open(apr_pool_t *p, const rc_image *img);

@@ -180,11 +180,8 @@ void rc_out_text(rc_out *o, const rc_site *s, apr_uint32_t t, int attr)
     int fallback;
     apr_uint32_t ref = rc_text(s->data, t, s->lang, &fallback);
     rc_piece piece = rc_str_html(s->data, ref);
-    if (fallback && !attr) {
-        rc_out_puts(o, "<span lang=\"");
-        rc_out_puts(o, s->data->langs[0]);
-        rc_out_puts(o, "\">");
-    }
+    if (fallback && !attr)
+        rc_out_piece(o, &s->data->lang_span);
     rc_out_piece(o, &piece);
     if (fallback && !attr)
         rc_out_puts(o, "</span>");

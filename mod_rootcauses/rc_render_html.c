@@ -10,20 +10,25 @@
 
 typedef void (*content_fn)(rc_out *o, const rc_site *s, const void *ctx);
 
-/* The path of language l's version of this response, from the mount point, HTML-escaped. */
-static void lang_url(rc_out *o, const rc_site *s, int l)
+/* The end of every language's URL of this response: its path below home and its query string,
+ * HTML-escaped ("/reports?country=GT&amp;from=2021"); made once for the language switch and the
+ * alternates. */
+static const char *here_html(apr_pool_t *p, const rc_site *s)
+{
+    return rc_escape_html(p, apr_pstrcat(p, s->here ? s->here : "/", *s->here_args ? "?" : "",
+                                         s->here_args, NULL));
+}
+
+/* The path of language l's version of this response, from the mount point (HTML). */
+static void lang_url(rc_out *o, const rc_site *s, int l, const char *here)
 {
     /* the default language's home is B/, another's B/es/ */
     rc_out_puts(o, s->base->html);
     if (l > 0) {
         rc_out_puts(o, "/");
-        rc_out_html(o, s->data->langs[l]);
+        rc_out_puts(o, s->data->langs[l]);  /* two lower-case letters */
     }
-    rc_out_html(o, s->here ? s->here : "/");
-    if (*s->here_args) {
-        rc_out_puts(o, "?");
-        rc_out_html(o, s->here_args);
-    }
+    rc_out_puts(o, here);
 }
 
 static const char *lang_name(const char *code)
@@ -32,7 +37,7 @@ static const char *lang_name(const char *code)
     return strcmp(m->code, code) ? code : m->lang_name;
 }
 
-static void language_switch(rc_out *o, const rc_site *s)
+static void language_switch(rc_out *o, const rc_site *s, const char *here)
 {
     const rc_data *d = s->data;
     if (d->nlang < 2)
@@ -43,7 +48,7 @@ static void language_switch(rc_out *o, const rc_site *s)
     for (int l = 0; l < d->nlang; l++) {
         const char *code = d->langs[l];
         rc_out_puts(o, "<li><a href=\"");
-        lang_url(o, s, l);
+        lang_url(o, s, l, here);
         if (l == s->lang) {
             rc_out_puts(o, "\" lang=\"");
             rc_out_puts(o, code);
@@ -63,24 +68,27 @@ static void language_switch(rc_out *o, const rc_site *s)
 }
 
 /* <link rel="alternate" hreflang> for every language and x-default (the default one). */
-static void alternate(rc_out *o, const rc_site *s, const char *hreflang, int l)
+static void alternate(rc_out *o, const rc_site *s, const char *hreflang, int l,
+                      const char *origin, const char *here)
 {
     rc_out_puts(o, "<link rel=\"alternate\" hreflang=\"");
     rc_out_puts(o, hreflang);
     rc_out_puts(o, "\" href=\"");
-    rc_out_html(o, s->origin);
-    lang_url(o, s, l);
+    rc_out_puts(o, origin);
+    lang_url(o, s, l, here);
     rc_out_puts(o, "\">\n");
 }
 
-static void alternates(rc_out *o, const rc_site *s)
+static void alternates(rc_out *o, const rc_site *s, const char *here)
 {
     const rc_data *d = s->data;
+    const char *origin;
     if (d->nlang < 2 || !s->here)
         return;
+    origin = rc_escape_html(o->pool, s->origin);
     for (int l = 0; l < d->nlang; l++)
-        alternate(o, s, d->langs[l], l);
-    alternate(o, s, "x-default", 0);
+        alternate(o, s, d->langs[l], l, origin, here);
+    alternate(o, s, "x-default", 0, origin, here);
 }
 
 static void nav(rc_out *o, const rc_site *s, const char *current, int ancestor)
@@ -111,6 +119,7 @@ static void wrap(rc_out *o, const rc_site *s, const char *title, const char *cur
                  int ancestor, content_fn head, content_fn content, const void *ctx)
 {
     const rc_data *d = s->data;
+    const char *here = d->nlang > 1 ? here_html(o->pool, s) : NULL;
     for (int i = 0; i < s->layout->nsegs; i++) {
         const rc_segment *seg = &s->layout->segs[i];
         switch (seg->marker) {
@@ -135,7 +144,7 @@ static void wrap(rc_out *o, const rc_site *s, const char *title, const char *cur
             rc_out_puts(o, d->langs[s->lang]);
             break;
         case RC_SEG_LANGUAGES:
-            language_switch(o, s);
+            language_switch(o, s, here);
             break;
         case RC_SEG_SKIP:
             rc_out_puts(o, s->m->skip);
@@ -149,7 +158,7 @@ static void wrap(rc_out *o, const rc_site *s, const char *title, const char *cur
         case RC_SEG_HEAD:
             if (head)
                 head(o, s, ctx);
-            alternates(o, s);
+            alternates(o, s, here);
             break;
         case RC_SEG_NAV:
             nav(o, s, current, ancestor);
