@@ -334,7 +334,8 @@ int rc_next_word(const char *s, apr_size_t len, apr_size_t *pos, apr_size_t *sta
 
 /* ---- escaping ---- */
 
-static const char *html_entity(unsigned char c)
+/* Inline in the escapers' loops; rc_html_entity gives it to the writers. */
+static inline const char *html_entity(unsigned char c)
 {
     switch (c) {
     case '&':
@@ -351,6 +352,11 @@ static const char *html_entity(unsigned char c)
     default:
         return NULL;
     }
+}
+
+const char *rc_html_entity(unsigned char c)
+{
+    return html_entity(c);
 }
 
 const char *rc_escape_html(apr_pool_t *p, const char *s)
