@@ -267,13 +267,22 @@ typedef struct bpage {
     apr_int64_t *mtimes;              /* per language */
 } bpage;
 
+#define PATH_DEPTH 16
+
+/* One part of a JSON path: a format and its arguments (path_push). */
+typedef struct path_part {
+    const char *fmt;
+    const char *s;
+    long n[2];
+} path_part;
+
 typedef struct build {
     apr_pool_t *p;                    /* messages and what outlives the build */
     apr_pool_t *tmp;                  /* everything else */
     const char *name;                 /* the data file as messages name it */
     const char *dir;                  /* its folder; NULL when built from memory */
-    char path[512];                   /* JSON path of what is being checked */
-    apr_size_t plen;
+    path_part path[PATH_DEPTH];       /* JSON path of what is being checked, as pushed */
+    apr_size_t plen;                  /* its depth */
     const char *error;
     /* strings */
     rc_vec strs;                      /* bstr */
@@ -302,54 +311,30 @@ typedef struct build {
 
 /* ---------------------------------------------------------------- messages */
 
-/* Formats the path components with %s, %u and %d only: this runs for every value of the file,
- * so it is written out rather than left to a general formatter. */
-static void path_vappend(build *b, const char *fmt, va_list ap)
-{
-    char *o = b->path + b->plen, *end = b->path + sizeof(b->path) - 1;
-    for (; *fmt && o < end; fmt++) {
-        if (fmt[0] != '%') {
-            *o++ = *fmt;
-            continue;
-        }
-        fmt++;
-        if (*fmt == 's') {
-            for (const char *a = va_arg(ap, const char *); *a && o < end; a++)
-                *o++ = *a;
-        }
-        else {
-            char digits[12];
-            int n = 0;
-            unsigned long v;
-            if (*fmt == 'd') {
-                int d = va_arg(ap, int);
-                if (d < 0 && o < end) {
-                    *o++ = '-';
-                    d = -d;
-                }
-                v = (unsigned long)d;
-            }
-            else
-                v = va_arg(ap, unsigned);
-            do
-                digits[n++] = (char)('0' + v % 10);
-            while ((v /= 10) && n < 11);
-            while (n > 0 && o < end)
-                *o++ = digits[--n];
-        }
-    }
-    *o = '\0';
-    b->plen = (apr_size_t)(o - b->path);
-}
-
+/* The JSON path is kept as its parts' formats and arguments and written out only for a
+ * message: it changes for every value of the file, and is read only when one is wrong. The
+ * formats take %s, %u and %d, at most one string and two numbers. */
 static apr_size_t path_push(build *b, const char *fmt, ...)
 {
     apr_size_t old = b->plen;
+    path_part *part;
     va_list ap;
+    int k = 0;
+    if (old == PATH_DEPTH)
+        return old;
     if (old == 0 && fmt[0] == '.')
         fmt++;  /* a top-level key is "title", not ".title" */
+    part = &b->path[b->plen++];
+    part->fmt = fmt;
     va_start(ap, fmt);
-    path_vappend(b, fmt, ap);
+    for (; *fmt; fmt++)
+        if (fmt[0] == '%') {
+            fmt++;
+            if (*fmt == 's')
+                part->s = va_arg(ap, const char *);
+            else if (k < 2)
+                part->n[k++] = *fmt == 'd' ? (long)va_arg(ap, int) : (long)va_arg(ap, unsigned);
+        }
     va_end(ap);
     return old;
 }
@@ -357,16 +342,43 @@ static apr_size_t path_push(build *b, const char *fmt, ...)
 static void path_pop(build *b, apr_size_t old)
 {
     b->plen = old;
-    b->path[old] = '\0';
 }
 
-static void path_set(build *b, const char *fmt, ...)
+#define path_set(b, ...) ((b)->plen = 0, (void)path_push((b), __VA_ARGS__))
+
+/* The path as the messages write it ("collections[1].items[7].date"). */
+static const char *path_text(build *b)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    b->plen = 0;
-    path_vappend(b, fmt, ap);
-    va_end(ap);
+    char buf[512], *o = buf, *end = buf + sizeof(buf) - 1;
+    for (apr_size_t i = 0; i < b->plen; i++) {
+        const path_part *part = &b->path[i];
+        int k = 0;
+        for (const char *fmt = part->fmt; *fmt && o < end; fmt++) {
+            if (fmt[0] != '%') {
+                *o++ = *fmt;
+                continue;
+            }
+            fmt++;
+            if (*fmt == 's')
+                for (const char *a = part->s; *a && o < end; a++)
+                    *o++ = *a;
+            else {
+                char digits[24];
+                int n = 0;
+                long v = k < 2 ? part->n[k++] : 0;
+                unsigned long u = v < 0 ? (unsigned long)-v : (unsigned long)v;
+                if (v < 0 && o < end)
+                    *o++ = '-';
+                do
+                    digits[n++] = (char)('0' + u % 10);
+                while ((u /= 10) && n < 23);
+                while (n > 0 && o < end)
+                    *o++ = digits[--n];
+            }
+        }
+    }
+    *o = '\0';
+    return apr_pstrdup(b->tmp, buf);
 }
 
 /* Records the first error, "FILE: PATH is VALUE, expected WHAT" (shown: the value as the
@@ -379,10 +391,10 @@ static int fail_shown(build *b, const char *shown, const char *fmt, va_list ap)
     expected = apr_pvsprintf(b->tmp, fmt, ap);
     if (!shown)
         b->error = apr_psprintf(b->p, "%s: %s is missing, expected %s", b->name,
-                                b->plen ? b->path : "the top level", expected);
+                                b->plen ? path_text(b) : "the top level", expected);
     else
         b->error = apr_psprintf(b->p, "%s: %s is %s, expected %s", b->name,
-                                b->plen ? b->path : "the top level", shown, expected);
+                                b->plen ? path_text(b) : "the top level", shown, expected);
     return 0;
 }
 
@@ -1294,12 +1306,18 @@ static int collection_kinds(build *b, bcol *col)
 {
     const rc_jnode *labels = rc_jget(col->node, "kinds");
     apr_uint32_t *all = apr_palloc(b->tmp, sizeof(apr_uint32_t) * (col->items.n + 1));
+    unsigned char *seen = calloc(b->strs.n + 1, 1);  /* by string id: kinds are interned */
     int n = 0;
+    if (!seen)
+        return oom(b);
     for (apr_size_t i = 0; i < col->items.n; i++) {
         apr_uint32_t k = RC_VEC_AT(&col->items, bitem, i).kind;
-        if (k != NONE)
+        if (k != NONE && !seen[k]) {
+            seen[k] = 1;
             all[n++] = k;
+        }
     }
+    free(seen);
     sort_build = b;
     qsort(all, (size_t)n, sizeof(apr_uint32_t), cmp_kind_q);
     col->kinds = apr_palloc(b->tmp, sizeof(apr_uint32_t) * (n + 1));

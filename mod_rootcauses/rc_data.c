@@ -8,53 +8,6 @@
 #include <apr_strings.h>
 #include <xxhash.h>
 
-rc_piece rc_str_raw(const rc_data *d, apr_uint32_t ref)
-{
-    rc_piece p = {"", 0};
-    if (ref) {
-        const rc_img_str *s = rc_data_str(d, ref);
-        p.s = s->s;
-        p.n = s->len;
-    }
-    return p;
-}
-
-static rc_piece variant(const rc_data *d, apr_uint32_t ref, int json)
-{
-    const rc_img_str *s;
-    apr_uint32_t v;
-    if (!ref)
-        return rc_str_raw(d, 0);
-    s = rc_data_str(d, ref);
-    v = json ? s->json : s->html;
-    return rc_str_raw(d, v ? v : ref);
-}
-
-rc_piece rc_str_html(const rc_data *d, apr_uint32_t ref)
-{
-    return variant(d, ref, 0);
-}
-
-rc_piece rc_str_json(const rc_data *d, apr_uint32_t ref)
-{
-    return variant(d, ref, 1);
-}
-
-apr_uint32_t rc_text(const rc_data *d, apr_uint32_t t, int lang, int *fallback)
-{
-    const apr_uint32_t *table;
-    if (fallback)
-        *fallback = 0;
-    if (!t)
-        return 0;
-    table = RC_AT(&d->img, apr_uint32_t, t);
-    if (lang > 0 && lang < d->nlang && table[lang])
-        return table[lang];
-    if (lang > 0 && fallback)
-        *fallback = 1;
-    return table[0];
-}
-
 int rc_data_country(const rc_data *d, const char *code)
 {
     for (int i = 0; i < d->ncountries; i++)
@@ -92,6 +45,16 @@ int rc_item_find(const rc_data *d, const rc_collection *col, const char *id)
     return -1;
 }
 
+/* html (escaped already) as HTML shows it in language l: marked with the default language's lang
+ * when it is a fallback to it. */
+static rc_piece shown_html(apr_pool_t *p, const rc_data *d, const char *html, int fallback)
+{
+    rc_piece piece;
+    piece.s = fallback ? apr_pstrcat(p, d->lang_span.s, html, "</span>", NULL) : html;
+    piece.n = strlen(piece.s);
+    return piece;
+}
+
 rc_data *rc_data_open(apr_pool_t *p, const rc_image *img)
 {
     rc_data *d = apr_pcalloc(p, sizeof(*d));
@@ -116,15 +79,24 @@ rc_data *rc_data_open(apr_pool_t *p, const rc_image *img)
     langs = RC_AT(img, apr_uint32_t, site->langs);
     for (int l = 0; l < d->nlang; l++)
         d->langs[l] = rc_str(d, langs[l]);
+    d->lang_span.s = apr_pstrcat(p, "<span lang=\"", d->langs[0], "\">", NULL);
+    d->lang_span.n = strlen(d->lang_span.s);
     d->title = site->title;
 
     d->ncountries = (int)site->ncountries;
     d->countries = apr_palloc(p, sizeof(rc_country) * (site->ncountries + 1));
     for (int i = 0; i < d->ncountries; i++) {
         const rc_img_country *c = &RC_AT(img, rc_img_country, site->countries)[i];
+        rc_piece *names;
         d->countries[i].code = rc_str(d, c->code);
         d->countries[i].name = c->name;
         d->countries[i].folded = RC_AT(img, apr_uint32_t, c->folded);
+        d->countries[i].name_html = names = apr_palloc(p, sizeof(rc_piece) * site->nlang);
+        for (int l = 0; l < d->nlang; l++) {
+            int fallback;
+            rc_piece html = rc_str_html(d, rc_text(d, c->name, l, &fallback));
+            names[l] = shown_html(p, d, html.s, fallback);
+        }
     }
     d->npages = (int)site->npages;
     d->pages = apr_palloc(p, sizeof(rc_page) * (site->npages + 1));
@@ -151,18 +123,20 @@ rc_data *rc_data_open(apr_pool_t *p, const rc_image *img)
             const rc_img_kind *ik = &RC_AT(img, rc_img_kind, c->kinds)[k];
             const apr_uint32_t *table = ik->label ? RC_AT(img, apr_uint32_t, ik->label) : NULL;
             rc_kind *kind = &kinds[k];
+            rc_piece *labels = apr_palloc(p, sizeof(rc_piece) * site->nlang);
             kind->slug = rc_str(d, ik->slug);
             kind->label = ik->label;
             kind->label_text = apr_palloc(p, sizeof(char *) * site->nlang);
-            kind->label_html = apr_palloc(p, sizeof(char *) * site->nlang);
+            kind->label_html = labels;
             kind->fallback = apr_palloc(p, site->nlang);
             /* the data's label in that language, else the default language's, else the slug
              * written for people (which is the default language's too) */
             for (apr_uint32_t l = 0; l < site->nlang; l++) {
                 apr_uint32_t ref = table && table[l] ? table[l] : table ? table[0] : 0;
                 kind->label_text[l] = ref ? rc_str(d, ref) : rc_kind_text(p, kind->slug);
-                kind->label_html[l] = rc_escape_html(p, kind->label_text[l]);
                 kind->fallback[l] = l > 0 && !(table && table[l]);
+                labels[l] = shown_html(p, d, rc_escape_html(p, kind->label_text[l]),
+                                       kind->fallback[l]);
             }
         }
         col->nkinds = (int)c->nkinds;

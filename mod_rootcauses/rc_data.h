@@ -20,9 +20,10 @@ typedef struct rc_piece {
 typedef rc_img_item rc_item;
 
 typedef struct rc_country {
-    const char *code;
+    const char *code;             /* two upper-case letters */
     apr_uint32_t name;            /* text */
     const apr_uint32_t *folded;   /* str per language: the name folded */
+    const rc_piece *name_html;    /* per language: the name as HTML shows it (below) */
 } rc_country;
 
 typedef struct rc_page {
@@ -36,7 +37,7 @@ typedef struct rc_kind {
     const char *slug;
     apr_uint32_t label;           /* text or 0 (the slug written for people) */
     const char **label_text;      /* per language: the label for people (made at open) */
-    const char **label_html;      /* per language: the same, HTML-escaped */
+    const rc_piece *label_html;   /* per language: the same as HTML shows it (below) */
     unsigned char *fallback;      /* per language: 1 when not in that language */
 } rc_kind;
 
@@ -68,6 +69,7 @@ typedef struct rc_data {
     const char *path;             /* the data file */
     int nlang;
     const char **langs;           /* the first is the default */
+    rc_piece lang_span;           /* <span lang="(default language)"> (below) */
     apr_uint32_t title;           /* text */
     int ncountries;
     rc_country *countries;
@@ -83,6 +85,10 @@ typedef struct rc_data {
     char tag[17];                 /* the data's part of ETags: hex of the hash and the build id */
     int nitems;                   /* in all collections */
 } rc_data;
+
+/* Country names and kinds' labels are on every row of a listing: their HTML is made once, when
+ * a process opens the image, per language: escaped, and in lang_span (<span lang="en">) when it
+ * is the default language's for want of one in that language. */
 
 /* The view of a checked image (rc_image_check), allocated from p. */
 rc_data *rc_data_open(apr_pool_t *p, const rc_image *img);
@@ -100,14 +106,47 @@ static inline const char *rc_str(const rc_data *d, apr_uint32_t ref)
     return ref ? rc_data_str(d, ref)->s : NULL;
 }
 
-/* The string ref as it is, HTML-escaped or JSON-escaped (inside the quotes). */
-rc_piece rc_str_raw(const rc_data *d, apr_uint32_t ref);
-rc_piece rc_str_html(const rc_data *d, apr_uint32_t ref);
-rc_piece rc_str_json(const rc_data *d, apr_uint32_t ref);
+/* The string ref as it is, HTML-escaped or JSON-escaped (inside the quotes). Inline, like
+ * rc_text: the writers call them for every string they write. */
+static inline rc_piece rc_str_raw(const rc_data *d, apr_uint32_t ref)
+{
+    rc_piece p = {"", 0};
+    if (ref) {
+        const rc_img_str *s = rc_data_str(d, ref);
+        p.s = s->s;
+        p.n = s->len;
+    }
+    return p;
+}
+
+static inline rc_piece rc_str_html(const rc_data *d, apr_uint32_t ref)
+{
+    const rc_img_str *s = ref ? rc_data_str(d, ref) : NULL;
+    return rc_str_raw(d, s && s->html ? s->html : ref);
+}
+
+static inline rc_piece rc_str_json(const rc_data *d, apr_uint32_t ref)
+{
+    const rc_img_str *s = ref ? rc_data_str(d, ref) : NULL;
+    return rc_str_raw(d, s && s->json ? s->json : ref);
+}
 
 /* The string of text t in language lang, or of the default language when t has none in lang
  * (then *fallback is 1, else 0); 0 when t is 0. */
-apr_uint32_t rc_text(const rc_data *d, apr_uint32_t t, int lang, int *fallback);
+static inline apr_uint32_t rc_text(const rc_data *d, apr_uint32_t t, int lang, int *fallback)
+{
+    const apr_uint32_t *table;
+    if (fallback)
+        *fallback = 0;
+    if (!t)
+        return 0;
+    table = RC_AT(&d->img, apr_uint32_t, t);
+    if (lang > 0 && lang < d->nlang && table[lang])
+        return table[lang];
+    if (lang > 0 && fallback)
+        *fallback = 1;
+    return table[0];
+}
 
 /* ---- look-ups ---- */
 

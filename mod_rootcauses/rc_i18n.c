@@ -203,64 +203,68 @@ const rc_msgs *rc_msgs_for(const char *code)
     return &english;
 }
 
-void rc_date_from_period(int start, int end, rc_date *d)
+/* Writes v (>= 0) in decimal at o; returns the end. Days and years of four digits without a
+ * loop: a listing writes a date per row. */
+static char *digits(char *o, int v)
 {
-    d->start = start;
-    d->end = end;
-    d->year = start / 10000;
-    d->month = end - start < 100 ? start / 100 % 100 : 0;
-    d->day = end == start ? start % 100 : 0;
-}
-
-/* Appends the format's text with its %s and %d replaced by the arguments in order (a listing
- * writes a date per row: no general formatter). */
-static char *fill(char *o, const char *fmt, const char *const *s, const int *d)
-{
-    for (; *fmt; fmt++) {
-        if (fmt[0] == '%' && fmt[1] == 's') {
-            apr_size_t n = strlen(*s);
-            memcpy(o, *s++, n);
-            o += n;
-            fmt++;
-        }
-        else if (fmt[0] == '%' && fmt[1] == 'd') {
-            char digits[12];
-            int k = 0, v = *d++;
-            do
-                digits[k++] = (char)('0' + v % 10);
-            while ((v /= 10) > 0);
-            while (k > 0)
-                *o++ = digits[--k];
-            fmt++;
-        }
-        else
-            *o++ = *fmt;
+    char buf[12];
+    int k = 0;
+    if (v < 10) {
+        *o = (char)('0' + v);
+        return o + 1;
     }
-    *o = '\0';
+    if (v < 100) {
+        o[0] = (char)('0' + v / 10);
+        o[1] = (char)('0' + v % 10);
+        return o + 2;
+    }
+    if (v >= 1000 && v < 10000) {
+        o[0] = (char)('0' + v / 1000);
+        o[1] = (char)('0' + v / 100 % 10);
+        o[2] = (char)('0' + v / 10 % 10);
+        o[3] = (char)('0' + v % 10);
+        return o + 4;
+    }
+    do
+        buf[k++] = (char)('0' + v % 10);
+    while ((v /= 10) > 0);
+    while (k > 0)
+        *o++ = buf[--k];
     return o;
 }
 
-const char *rc_date_text(apr_pool_t *p, const rc_msgs *m, const rc_date *d)
+/* Writes the format's text with its %s and %d replaced by the arguments in order; returns the
+ * end (no general formatter, for the same reason). */
+static char *fill(char *o, const char *fmt, const char *const *s, const int *d)
 {
-    char *out = apr_palloc(p, 64);
+    char c;
+    while ((c = *fmt++) != '\0') {
+        if (c != '%')
+            *o++ = c;
+        else if (*fmt++ == 's')
+            for (const char *arg = *s++; *arg; arg++)  /* a month's name: a few bytes */
+                *o++ = *arg;
+        else
+            o = digits(o, *d++);
+    }
+    return o;
+}
+
+apr_size_t rc_date_write(char *out, const rc_msgs *m, const rc_date *d)
+{
     const char *month[1];
     int nums[2];
-    if (!d->month) {
-        nums[0] = d->year;
-        fill(out, "%d", NULL, nums);
-        return out;
-    }
+    if (!d->month)
+        return (apr_size_t)(digits(out, d->year) - out);
     month[0] = m->months[d->month - 1];
     if (!d->day) {
         nums[0] = d->year;
-        fill(out, m->month_year, month, nums);
-        return out;
+        return (apr_size_t)(fill(out, m->month_year, month, nums) - out);
     }
     /* "%s %d, %d" (month, day, year) or "%d de %s de %d" (day, month, year) */
     nums[0] = d->day;
     nums[1] = d->year;
-    fill(out, m->day_month_year, month, nums);
-    return out;
+    return (apr_size_t)(fill(out, m->day_month_year, month, nums) - out);
 }
 
 const char *rc_size_text(apr_pool_t *p, const rc_msgs *m, apr_int64_t bytes)

@@ -59,12 +59,23 @@ typedef struct rc_msgs {
 /* The messages for language code (English when the module does not know it). */
 const rc_msgs *rc_msgs_for(const char *code);
 
-/* The date for people: "2021", "July 2022", "March 9, 2022" / "julio de 2022", "9 de marzo de
- * 2022". */
-const char *rc_date_text(apr_pool_t *p, const rc_msgs *m, const rc_date *d);
+/* The longest date for people, in bytes (a month's name and the formats are short). */
+#define RC_DATE_TEXT_MAX 64
+
+/* Writes the date for people at out (room for RC_DATE_TEXT_MAX bytes, no NUL) and returns its
+ * length: "2021", "July 2022", "March 9, 2022" / "julio de 2022", "9 de marzo de 2022". No pool:
+ * a listing writes one per row, straight into its output. */
+apr_size_t rc_date_write(char *out, const rc_msgs *m, const rc_date *d);
 
 /* A date of the data given as its period start and end (YYYYMMDD). */
-void rc_date_from_period(int start, int end, rc_date *d);
+static inline void rc_date_from_period(int start, int end, rc_date *d)
+{
+    d->start = start;
+    d->end = end;
+    d->year = start / 10000;
+    d->month = end - start < 100 ? start / 100 % 100 : 0;
+    d->day = end == start ? start % 100 : 0;
+}
 
 /* "200 KB", "1.2 MB" (1,2 MB in Spanish), "512 bytes". */
 const char *rc_size_text(apr_pool_t *p, const rc_msgs *m, apr_int64_t bytes);

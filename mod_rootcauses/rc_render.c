@@ -15,19 +15,21 @@ void rc_out_init(rc_out *o, apr_bucket_brigade *bb, apr_pool_t *pool)
     memset(o, 0, sizeof(*o));
     o->bb = bb;
     o->pool = pool;
+    o->used = RC_OUT_CHUNK;  /* no chunk yet */
 }
 
+/* After a failed flush nothing more goes into the brigade: the chunk is dropped. */
 void rc_out_finish(rc_out *o)
 {
     if (!o->chunk)
         return;
-    if (o->used)
+    if (o->used && !o->failed)
         APR_BRIGADE_INSERT_TAIL(o->bb, apr_bucket_heap_create(o->chunk, o->used, apr_bucket_free,
                                                               o->bb->bucket_alloc));
     else
         apr_bucket_free(o->chunk);
     o->chunk = NULL;
-    o->used = 0;
+    o->used = RC_OUT_CHUNK;
 }
 
 /* A flush that fails means the client has gone: later writes are dropped and writers stop. */
@@ -38,23 +40,26 @@ void rc_out_flush(rc_out *o)
         o->failed = 1;
 }
 
+char *rc_out_room_slow(rc_out *o, apr_size_t n)
+{
+    (void)n;  /* at most RC_OUT_CHUNK / 2: a new chunk has room */
+    rc_out_finish(o);
+    o->chunk = apr_bucket_alloc(RC_OUT_CHUNK, o->bb->bucket_alloc);
+    o->used = 0;
+    return o->chunk;
+}
+
 void rc_out_write_slow(rc_out *o, const char *s, apr_size_t n)
 {
     if (o->failed)
         return;
-    rc_out_finish(o);
     if (n > RC_OUT_CHUNK / 2) {  /* a bucket of its own */
+        rc_out_finish(o);
         APR_BRIGADE_INSERT_TAIL(o->bb, apr_bucket_heap_create(s, n, NULL, o->bb->bucket_alloc));
         return;
     }
-    o->chunk = apr_bucket_alloc(RC_OUT_CHUNK, o->bb->bucket_alloc);
-    memcpy(o->chunk, s, n);
+    memcpy(rc_out_room_slow(o, n), s, n);
     o->used = n;
-}
-
-void rc_out_puts(rc_out *o, const char *s)
-{
-    rc_out_write(o, s, strlen(s));
 }
 
 void rc_out_printf(rc_out *o, const char *fmt, ...)
@@ -77,28 +82,49 @@ void rc_out_strs(rc_out *o, ...)
     va_end(ap);
 }
 
+/* Two decimal digits at a time: half the divisions. */
+static const char two_digits[] = "00010203040506070809101112131415161718192021222324252627282930"
+                                 "31323334353637383940414243444546474849505152535455565758596061"
+                                 "62636465666768697071727374757677787980818283848586878889909192"
+                                 "93949596979899";
+
 void rc_out_int(rc_out *o, apr_int64_t n)
 {
-    char buf[24], *e = buf + sizeof(buf), *b = e;
+    char *at = rc_out_room(o, 20), *e;  /* "-9223372036854775808" */
     apr_uint64_t u = n < 0 ? -(apr_uint64_t)n : (apr_uint64_t)n;
-    do
-        *--b = (char)('0' + u % 10);
-    while (u /= 10);
+    apr_size_t len = (n < 0) + 1;
+    for (apr_uint64_t v = u; v >= 10; v /= 10)
+        len++;
+    rc_out_wrote(o, len);
+    e = at + len;
+    for (; u >= 100; u /= 100) {
+        e -= 2;
+        memcpy(e, two_digits + 2 * (u % 100), 2);
+    }
+    if (u >= 10)
+        memcpy(e - 2, two_digits + 2 * u, 2);
+    else
+        e[-1] = (char)('0' + u);
     if (n < 0)
-        *--b = '-';
-    rc_out_write(o, b, (apr_size_t)(e - b));
+        *at = '-';
 }
 
 void rc_out_html(rc_out *o, const char *s)
 {
-    rc_out_puts(o, rc_escape_html(o->pool, s));
+    for (;;) {
+        apr_size_t n = strcspn(s, "&<>\"'");  /* the bytes rc_html_entity escapes */
+        rc_out_write(o, s, n);
+        if (!s[n])
+            return;
+        rc_out_puts(o, rc_html_entity((unsigned char)s[n]));
+        s += n + 1;
+    }
 }
 
-void rc_out_piece(rc_out *o, const rc_piece *piece)
+/* Without a bucket maker (unit tests, rootcauses-check) even large pieces are copied. */
+void rc_out_piece_large(rc_out *o, const rc_piece *piece)
 {
-    /* Small pieces are cheaper copied into the current heap bucket than linked as their own;
-     * larger ones are handed out where they lie, in the image, by a bucket that keeps it. */
-    if (piece->n < 256 || !o->image_bucket) {
+    if (!o->image_bucket) {
         rc_out_write(o, piece->s, piece->n);
         return;
     }
@@ -155,28 +181,10 @@ void rc_out_text(rc_out *o, const rc_site *s, apr_uint32_t t, int attr)
     apr_uint32_t ref = rc_text(s->data, t, s->lang, &fallback);
     rc_piece piece = rc_str_html(s->data, ref);
     if (fallback && !attr)
-        rc_out_strs(o, "<span lang=\"", s->data->langs[0], "\">", NULL);
+        rc_out_piece(o, &s->data->lang_span);
     rc_out_piece(o, &piece);
     if (fallback && !attr)
-        rc_out_write(o, "</span>", 7);
-}
-
-void rc_out_text_json(rc_out *o, const rc_site *s, apr_uint32_t t)
-{
-    rc_piece piece = rc_str_json(s->data, rc_text(s->data, t, s->lang, NULL));
-    rc_out_piece(o, &piece);
-}
-
-void rc_out_str(rc_out *o, const rc_site *s, apr_uint32_t ref)
-{
-    rc_piece piece = rc_str_html(s->data, ref);
-    rc_out_piece(o, &piece);
-}
-
-void rc_out_str_json(rc_out *o, const rc_site *s, apr_uint32_t ref)
-{
-    rc_piece piece = rc_str_json(s->data, ref);
-    rc_out_piece(o, &piece);
+        rc_out_puts(o, "</span>");
 }
 
 const char *rc_kind_label(apr_pool_t *p, const rc_site *s, const rc_collection *col, int k,

@@ -25,7 +25,8 @@ typedef struct rc_out {
     void *image_ctx;
     int failed;               /* a flush failed (the client went away): writers stop */
     /* the bytes written since the last bucket: one heap bucket when full or finished (a
-     * brigade write per string costs several times a copy) */
+     * brigade write per string costs several times a copy). Without a chunk, used is
+     * RC_OUT_CHUNK (full), so that a write needs one comparison to know it fits. */
     char *chunk;
     apr_size_t used;
 } rc_out;
@@ -70,11 +71,13 @@ void rc_site_set(apr_pool_t *p, rc_site *site, const rc_data *d, const rc_layout
 #define RC_OUT_CHUNK 8000 /* APR_BUCKET_BUFF_SIZE: the bucket allocator's block */
 
 void rc_out_write_slow(rc_out *o, const char *s, apr_size_t n);
+char *rc_out_room_slow(rc_out *o, apr_size_t n);
 
-/* Bytes copied into the current chunk: this is most of what the writers do, so it is inline. */
+/* Bytes copied into the current chunk: this is most of what the writers do, so it is inline.
+ * (A chunk is never filled to the last byte: "<" keeps a write of nothing from an absent one.) */
 static inline void rc_out_write(rc_out *o, const char *s, apr_size_t n)
 {
-    if (o->chunk && n <= RC_OUT_CHUNK - o->used) {
+    if (n < RC_OUT_CHUNK - o->used) {
         memcpy(o->chunk + o->used, s, n);
         o->used += n;
     }
@@ -82,27 +85,79 @@ static inline void rc_out_write(rc_out *o, const char *s, apr_size_t n)
         rc_out_write_slow(o, s, n);
 }
 
-/* A string literal, without strlen. */
-#define RC_OUT_LIT(o, lit) rc_out_write((o), (lit), sizeof(lit) - 1)
+/* A NUL-terminated string. Inline, so that a string literal costs no strlen (the compiler knows
+ * its length) and its copy is a few moves: writers can put their markup piece by piece. */
+static inline void rc_out_puts(rc_out *o, const char *s)
+{
+    rc_out_write(o, s, strlen(s));
+}
 
-void rc_out_puts(rc_out *o, const char *s);
+/* Room for up to n (at most RC_OUT_CHUNK / 2) bytes, written in place and then counted with
+ * rc_out_wrote: numbers and dates are formatted straight into the output. */
+static inline char *rc_out_room(rc_out *o, apr_size_t n)
+{
+    if (n < RC_OUT_CHUNK - o->used)
+        return o->chunk + o->used;
+    return rc_out_room_slow(o, n);
+}
+
+static inline void rc_out_wrote(rc_out *o, apr_size_t n)
+{
+    o->used += n;
+}
+
+void rc_out_piece_large(rc_out *o, const rc_piece *piece);
+
+/* Bytes of the image: small pieces are cheaper copied into the current chunk than linked as
+ * their own bucket; larger ones are handed out where they lie (rc_out_piece_large). */
+static inline void rc_out_piece(rc_out *o, const rc_piece *piece)
+{
+    if (piece->n < 256)
+        rc_out_write(o, piece->s, piece->n);
+    else
+        rc_out_piece_large(o, piece);
+}
+
 void rc_out_printf(rc_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* The strings one after the other, up to a NULL: much cheaper than a format on hot paths. */
+/* The strings one after the other, up to a NULL: much cheaper than a format (for cold paths:
+ * rc_out_puts of each, inline, is cheaper still). */
 void rc_out_strs(rc_out *o, ...) __attribute__((sentinel));
 void rc_out_int(rc_out *o, apr_int64_t n);
-void rc_out_html(rc_out *o, const char *s);            /* escaped for HTML */
-void rc_out_piece(rc_out *o, const rc_piece *piece);   /* bytes of the image, not copied */
+/* s escaped for HTML text or a double-quoted attribute, straight into the output (no copy). */
+void rc_out_html(rc_out *o, const char *s);
 
 /* Text t of the data in the site's language, HTML-escaped; a fallback to the default language
  * is marked with its lang (in a span, unless attr: inside an attribute nothing can be). */
 void rc_out_text(rc_out *o, const rc_site *s, apr_uint32_t t, int attr);
 /* The same, JSON-escaped (without quotes). */
-void rc_out_text_json(rc_out *o, const rc_site *s, apr_uint32_t t);
+static inline void rc_out_text_json(rc_out *o, const rc_site *s, apr_uint32_t t)
+{
+    rc_piece piece = rc_str_json(s->data, rc_text(s->data, t, s->lang, NULL));
+    rc_out_piece(o, &piece);
+}
+
 /* Text t as a plain string in the site's language ("" for none). */
 const char *rc_site_text(const rc_site *s, apr_uint32_t t);
-/* A string of the data, HTML-escaped / JSON-escaped. */
-void rc_out_str(rc_out *o, const rc_site *s, apr_uint32_t ref);
-void rc_out_str_json(rc_out *o, const rc_site *s, apr_uint32_t ref);
+
+/* A string of the data, HTML-escaped / JSON-escaped / as it is (ids and dates, which have
+ * nothing to escape in any context). */
+static inline void rc_out_str(rc_out *o, const rc_site *s, apr_uint32_t ref)
+{
+    rc_piece piece = rc_str_html(s->data, ref);
+    rc_out_piece(o, &piece);
+}
+
+static inline void rc_out_str_json(rc_out *o, const rc_site *s, apr_uint32_t ref)
+{
+    rc_piece piece = rc_str_json(s->data, ref);
+    rc_out_piece(o, &piece);
+}
+
+static inline void rc_out_str_raw(rc_out *o, const rc_site *s, apr_uint32_t ref)
+{
+    rc_piece piece = rc_str_raw(s->data, ref);
+    rc_out_piece(o, &piece);
+}
 
 /* The label of kind k of col in the site's language (the data's, else the slug for people);
  * *fallback (may be NULL) is 1 when it is not in that language. */

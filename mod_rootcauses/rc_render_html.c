@@ -10,14 +10,25 @@
 
 typedef void (*content_fn)(rc_out *o, const rc_site *s, const void *ctx);
 
-/* The path of language l's version of this response, from the mount point. */
-static const char *lang_url(apr_pool_t *p, const rc_site *s, int l)
+/* The end of every language's URL of this response: its path below home and its query string,
+ * HTML-escaped ("/reports?country=GT&amp;from=2021"); made once for the language switch and the
+ * alternates. */
+static const char *here_html(apr_pool_t *p, const rc_site *s)
 {
-    const char *here = s->here ? s->here : "/";
-    const char *prefix = l > 0 ? apr_pstrcat(p, "/", s->data->langs[l], NULL) : "";
+    return rc_escape_html(p, apr_pstrcat(p, s->here ? s->here : "/", *s->here_args ? "?" : "",
+                                         s->here_args, NULL));
+}
+
+/* The path of language l's version of this response, from the mount point (HTML). */
+static void lang_url(rc_out *o, const rc_site *s, int l, const char *here)
+{
     /* the default language's home is B/, another's B/es/ */
-    return apr_pstrcat(p, s->base->url, prefix, here, *s->here_args ? "?" : "", s->here_args,
-                       NULL);
+    rc_out_puts(o, s->base->html);
+    if (l > 0) {
+        rc_out_puts(o, "/");
+        rc_out_puts(o, s->data->langs[l]);  /* two lower-case letters */
+    }
+    rc_out_puts(o, here);
 }
 
 static const char *lang_name(const char *code)
@@ -26,38 +37,58 @@ static const char *lang_name(const char *code)
     return strcmp(m->code, code) ? code : m->lang_name;
 }
 
-static void language_switch(rc_out *o, const rc_site *s)
+static void language_switch(rc_out *o, const rc_site *s, const char *here)
 {
     const rc_data *d = s->data;
     if (d->nlang < 2)
         return;
-    rc_out_strs(o, "<nav class=\"languages\" aria-label=\"", s->m->languages, "\"><ul>", NULL);
+    rc_out_puts(o, "<nav class=\"languages\" aria-label=\"");
+    rc_out_puts(o, s->m->languages);
+    rc_out_puts(o, "\"><ul>");
     for (int l = 0; l < d->nlang; l++) {
         const char *code = d->langs[l];
-        if (l == s->lang)
-            rc_out_strs(o, "<li><a href=\"", rc_escape_html(o->pool, lang_url(o->pool, s, l)),
-                        "\" lang=\"", code, "\" aria-current=\"true\">", lang_name(code),
-                        "</a></li>", NULL);
-        else
-            rc_out_strs(o, "<li><a href=\"", rc_escape_html(o->pool, lang_url(o->pool, s, l)),
-                        "\" hreflang=\"", code, "\" lang=\"", code, "\">", lang_name(code),
-                        "</a></li>", NULL);
+        rc_out_puts(o, "<li><a href=\"");
+        lang_url(o, s, l, here);
+        if (l == s->lang) {
+            rc_out_puts(o, "\" lang=\"");
+            rc_out_puts(o, code);
+            rc_out_puts(o, "\" aria-current=\"true\">");
+        }
+        else {
+            rc_out_puts(o, "\" hreflang=\"");
+            rc_out_puts(o, code);
+            rc_out_puts(o, "\" lang=\"");
+            rc_out_puts(o, code);
+            rc_out_puts(o, "\">");
+        }
+        rc_out_puts(o, lang_name(code));
+        rc_out_puts(o, "</a></li>");
     }
     rc_out_puts(o, "</ul></nav>");
 }
 
 /* <link rel="alternate" hreflang> for every language and x-default (the default one). */
-static void alternates(rc_out *o, const rc_site *s)
+static void alternate(rc_out *o, const rc_site *s, const char *hreflang, int l,
+                      const char *origin, const char *here)
+{
+    rc_out_puts(o, "<link rel=\"alternate\" hreflang=\"");
+    rc_out_puts(o, hreflang);
+    rc_out_puts(o, "\" href=\"");
+    rc_out_puts(o, origin);
+    lang_url(o, s, l, here);
+    rc_out_puts(o, "\">\n");
+}
+
+static void alternates(rc_out *o, const rc_site *s, const char *here)
 {
     const rc_data *d = s->data;
-    const char *origin = rc_escape_html(o->pool, s->origin);
+    const char *origin;
     if (d->nlang < 2 || !s->here)
         return;
+    origin = rc_escape_html(o->pool, s->origin);
     for (int l = 0; l < d->nlang; l++)
-        rc_out_strs(o, "<link rel=\"alternate\" hreflang=\"", d->langs[l], "\" href=\"", origin,
-                    rc_escape_html(o->pool, lang_url(o->pool, s, l)), "\">\n", NULL);
-    rc_out_strs(o, "<link rel=\"alternate\" hreflang=\"x-default\" href=\"", origin,
-                rc_escape_html(o->pool, lang_url(o->pool, s, 0)), "\">\n", NULL);
+        alternate(o, s, d->langs[l], l, origin, here);
+    alternate(o, s, "x-default", 0, origin, here);
 }
 
 static void nav(rc_out *o, const rc_site *s, const char *current, int ancestor)
@@ -66,9 +97,12 @@ static void nav(rc_out *o, const rc_site *s, const char *current, int ancestor)
     rc_out_puts(o, "<ul>");
     for (int n = 0; n < d->nnav; n++) {
         const rc_nav *entry = &d->nav[n];
-        int is_index = entry->page && !strcmp(entry->slug, "index");
-        rc_out_strs(o, "<li><a href=\"", s->home_html, "/", is_index ? "" : entry->slug, "\"",
-                    NULL);
+        rc_out_puts(o, "<li><a href=\"");
+        rc_out_puts(o, s->home_html);
+        rc_out_puts(o, "/");
+        if (!entry->page || strcmp(entry->slug, "index"))
+            rc_out_puts(o, entry->slug);
+        rc_out_puts(o, "\"");
         if (current && !strcmp(current, entry->slug))
             rc_out_puts(o, ancestor ? " aria-current=\"true\"" : " aria-current=\"page\"");
         rc_out_puts(o, ">");
@@ -80,11 +114,12 @@ static void nav(rc_out *o, const rc_site *s, const char *current, int ancestor)
 
 /* Writes the layout around content. title: the page's title, HTML-escaped already. current is
  * the slug of the navigation entry to mark, ancestor says whether the page is below it (an item)
- * rather than it. */
+ * rather than it. head (NULL for none) writes extra <head> elements; both get ctx. */
 static void wrap(rc_out *o, const rc_site *s, const char *title, const char *current,
-                 int ancestor, const char *head, content_fn content, const void *ctx)
+                 int ancestor, content_fn head, content_fn content, const void *ctx)
 {
     const rc_data *d = s->data;
+    const char *here = d->nlang > 1 ? here_html(o->pool, s) : NULL;
     for (int i = 0; i < s->layout->nsegs; i++) {
         const rc_segment *seg = &s->layout->segs[i];
         switch (seg->marker) {
@@ -92,7 +127,8 @@ static void wrap(rc_out *o, const rc_site *s, const char *title, const char *cur
             rc_out_write(o, seg->text.s, seg->text.n);
             break;
         case RC_SEG_TITLE:
-            rc_out_strs(o, title, " – ", NULL);
+            rc_out_puts(o, title);
+            rc_out_puts(o, " – ");
             rc_out_text(o, s, d->title, 1);
             break;
         case RC_SEG_SITE:
@@ -108,7 +144,7 @@ static void wrap(rc_out *o, const rc_site *s, const char *title, const char *cur
             rc_out_puts(o, d->langs[s->lang]);
             break;
         case RC_SEG_LANGUAGES:
-            language_switch(o, s);
+            language_switch(o, s, here);
             break;
         case RC_SEG_SKIP:
             rc_out_puts(o, s->m->skip);
@@ -121,8 +157,8 @@ static void wrap(rc_out *o, const rc_site *s, const char *title, const char *cur
             break;
         case RC_SEG_HEAD:
             if (head)
-                rc_out_puts(o, head);
-            alternates(o, s);
+                head(o, s, ctx);
+            alternates(o, s, here);
             break;
         case RC_SEG_NAV:
             nav(o, s, current, ancestor);
@@ -139,6 +175,34 @@ static const char *title_of(const rc_site *s, apr_uint32_t t)
 {
     rc_piece piece = rc_str_html(s->data, rc_text(s->data, t, s->lang, NULL));
     return piece.s;
+}
+
+/* The date for people in a <time> with the date as the data gives it. */
+static void date_for_people(rc_out *o, const rc_site *s, const rc_item *it)
+{
+    rc_date date;
+    rc_date_from_period(it->start, it->end, &date);
+    rc_out_puts(o, "<time datetime=\"");
+    rc_out_str_raw(o, s, it->date);  /* YYYY[-MM[-DD]]: nothing to escape */
+    rc_out_puts(o, "\">");
+    rc_out_wrote(o, rc_date_write(rc_out_room(o, RC_DATE_TEXT_MAX), s->m, &date));
+    rc_out_puts(o, "</time>");
+}
+
+/* The item's countries' names, joined with ", " (HTML). */
+static void country_names(rc_out *o, const rc_site *s, const rc_item *it)
+{
+    const apr_uint16_t *c = rc_item_countries(s->data, it);
+    for (int i = 0; i < it->ncountries; i++) {
+        if (i)
+            rc_out_puts(o, ", ");
+        rc_out_piece(o, &s->data->countries[c[i]].name_html[s->lang]);
+    }
+}
+
+static void kind_label(rc_out *o, const rc_site *s, const rc_collection *col, int k)
+{
+    rc_out_piece(o, &col->kinds[k].label_html[s->lang]);
 }
 
 /* ---- pages ---- */
@@ -171,11 +235,37 @@ typedef struct listing_ctx {
     const rc_collection *col;
     const rc_query *q;
     const rc_result *r;
+    rc_piece href;      /* the listing's path in the response's language (HTML): home/slug */
+    rc_piece qs;        /* the canonical query string, HTML-escaped (empty for none) */
 } listing_ctx;
 
 int rc_listing_noindex(const rc_query *q)
 {
     return *q->canonical_with_per_page || q->page > 1;
+}
+
+/* A message's format with each of its %d and %s (every '%' in it is one) replaced by the next of
+ * the numbers: the counts of a listing, without a general formatter. */
+static void counted(rc_out *o, const char *fmt, const apr_int64_t *n)
+{
+    for (const char *pc = strchr(fmt, '%'); pc; pc = strchr(fmt, '%')) {
+        rc_out_write(o, fmt, (apr_size_t)(pc - fmt));
+        rc_out_int(o, *n++);
+        fmt = pc + 2;
+    }
+    rc_out_puts(o, fmt);
+}
+
+/* The listing's path with suffix (".json") and the canonical query string (HTML). Inline:
+ * suffix is a literal. */
+static inline void listing_href(rc_out *o, const listing_ctx *c, const char *suffix)
+{
+    rc_out_piece(o, &c->href);
+    rc_out_puts(o, suffix);
+    if (c->qs.n) {
+        rc_out_puts(o, "?");
+        rc_out_piece(o, &c->qs);
+    }
 }
 
 /* The form field that a parameter's error message belongs to. */
@@ -205,12 +295,12 @@ static const rc_query_error *error_for(const rc_query *q, const char *param)
     return NULL;
 }
 
-static void field_error(rc_out *o, const rc_site *s, const rc_query *q, const char *param,
-                        const char *id)
+/* param's message, if it has one, below its label; the field's id is "f-" param. */
+static void field_error(rc_out *o, const rc_site *s, const rc_query *q, const char *param)
 {
     const rc_query_error *e = error_for(q, param);
     if (e) {
-        rc_out_strs(o, "<p class=\"field-error\" id=\"", id,
+        rc_out_strs(o, "<p class=\"field-error\" id=\"f-", param,
                     "-error\"><span class=\"visually-hidden\">", s->m->error_prefix, "</span> ",
                     NULL);
         rc_out_html(o, e->message);
@@ -222,22 +312,41 @@ static void text_field(rc_out *o, const rc_site *s, const rc_query *q, const cha
                        const char *label, const char *type, const char *value,
                        const char *hint_id, const char *extra)
 {
-    const char *id = apr_pstrcat(o->pool, "f-", param, NULL);
     int bad = error_for(q, param) != NULL;
-    rc_out_strs(o, "<div class=\"field", bad ? " field--error" : "", "\"><label for=\"", id,
-                "\">", label, "</label>", NULL);
-    field_error(o, s, q, param, id);
-    rc_out_strs(o, "<input type=\"", type, "\" id=\"", id, "\" name=\"", param, "\" value=\"",
-                NULL);
+    rc_out_puts(o, "<div class=\"field");
+    if (bad)
+        rc_out_puts(o, " field--error");
+    rc_out_puts(o, "\"><label for=\"f-");
+    rc_out_puts(o, param);
+    rc_out_puts(o, "\">");
+    rc_out_puts(o, label);
+    rc_out_puts(o, "</label>");
+    field_error(o, s, q, param);
+    rc_out_puts(o, "<input type=\"");
+    rc_out_puts(o, type);
+    rc_out_puts(o, "\" id=\"f-");
+    rc_out_puts(o, param);
+    rc_out_puts(o, "\" name=\"");
+    rc_out_puts(o, param);
+    rc_out_puts(o, "\" value=\"");
     if (value)
         rc_out_html(o, value);
     rc_out_puts(o, "\"");
-    if (hint_id || bad)
-        rc_out_strs(o, " aria-describedby=\"", hint_id ? hint_id : "", hint_id && bad ? " " : "",
-                    bad ? id : "", bad ? "-error" : "", "\"", NULL);
+    if (hint_id || bad) {
+        rc_out_puts(o, " aria-describedby=\"");
+        if (hint_id)
+            rc_out_puts(o, hint_id);
+        if (hint_id && bad)
+            rc_out_puts(o, " ");
+        if (bad)
+            rc_out_strs(o, "f-", param, "-error", NULL);
+        rc_out_puts(o, "\"");
+    }
     if (bad)
         rc_out_puts(o, " aria-invalid=\"true\"");
-    rc_out_strs(o, extra ? extra : "", "></div>\n", NULL);
+    if (extra)
+        rc_out_puts(o, extra);
+    rc_out_puts(o, "></div>\n");
 }
 
 static void error_summary(rc_out *o, const rc_site *s, const listing_ctx *c)
@@ -248,9 +357,9 @@ static void error_summary(rc_out *o, const rc_site *s, const listing_ctx *c)
                    "<h2 id=\"error-summary-title\">", s->m->problem, "</h2><ul>", NULL);
     for (int i = 0; i < c->q->errors->nelts; i++) {
         const rc_query_error *e = &APR_ARRAY_IDX(c->q->errors, i, rc_query_error);
-        rc_out_strs(o, "<li><a href=\"#",
-                    rc_escape_html(o->pool, field_id(o->pool, s->data, c->col, e->param)), "\">",
-                    NULL);
+        rc_out_puts(o, "<li><a href=\"#");
+        rc_out_html(o, field_id(o->pool, s->data, c->col, e->param));
+        rc_out_puts(o, "\">");
         rc_out_html(o, e->message);
         rc_out_puts(o, "</a></li>");
     }
@@ -274,21 +383,50 @@ static int active_filters(const rc_data *d, const rc_collection *col, const rc_q
 static void filter_title(rc_out *o, const rc_msgs *m, int active)
 {
     rc_out_puts(o, m->filter);
-    if (active)
-        rc_out_strs(o, " <span class=\"filter-count\">(",
-                    active == 1 ? m->filter_active_one
-                                : apr_psprintf(o->pool, m->filter_active, active),
-                    ")</span>", NULL);
+    if (active) {
+        apr_int64_t n = active;
+        rc_out_puts(o, " <span class=\"filter-count\">(");
+        if (active == 1)
+            rc_out_puts(o, m->filter_active_one);
+        else
+            counted(o, m->filter_active, &n);
+        rc_out_puts(o, ")</span>");
+    }
 }
 
-static void kind_label(rc_out *o, const rc_site *s, const rc_collection *col, int k)
+/* The opening of a fieldset of checkboxes, described by its message when it has one (GOV.UK's
+ * error pattern). */
+static void checks_fieldset(rc_out *o, const rc_site *s, const rc_query *q, const char *param,
+                            const char *legend)
 {
-    const rc_kind *kind = &col->kinds[k];
-    if (kind->fallback[s->lang])
-        rc_out_strs(o, "<span lang=\"", s->data->langs[0], "\">", kind->label_html[s->lang],
-                    "</span>", NULL);
-    else
-        rc_out_puts(o, kind->label_html[s->lang]);
+    int bad = error_for(q, param) != NULL;
+    rc_out_puts(o, "<fieldset class=\"field");
+    if (bad)
+        rc_out_strs(o, " field--error\" aria-describedby=\"f-", param, "-error", NULL);
+    rc_out_puts(o, "\"><legend>");
+    rc_out_puts(o, legend);
+    rc_out_puts(o, "</legend>");
+    field_error(o, s, q, param);
+}
+
+/* A checkbox of the form: <label class="check" for="f-country-GT"><input ... value="GT">, then
+ * the caller's label. value is a country code or a kind's slug: nothing to escape. Inline:
+ * param is a literal. */
+static inline void check(rc_out *o, const char *param, const char *value, int checked)
+{
+    rc_out_puts(o, "<label class=\"check\" for=\"f-");
+    rc_out_puts(o, param);
+    rc_out_puts(o, "-");
+    rc_out_puts(o, value);
+    rc_out_puts(o, "\"><input type=\"checkbox\" id=\"f-");
+    rc_out_puts(o, param);
+    rc_out_puts(o, "-");
+    rc_out_puts(o, value);
+    rc_out_puts(o, "\" name=\"");
+    rc_out_puts(o, param);
+    rc_out_puts(o, "\" value=\"");
+    rc_out_puts(o, value);
+    rc_out_puts(o, checked ? "\" checked> " : "\"> ");
 }
 
 static void filter_form(rc_out *o, const rc_site *s, const listing_ctx *c)
@@ -302,28 +440,20 @@ static void filter_form(rc_out *o, const rc_site *s, const listing_ctx *c)
     /* One form in a disclosure: closed on narrow screens (open when a value is wrong, so that
      * the error summary's links reach their fields); the stylesheet hides the summary and shows
      * the form on wide ones. */
-    rc_out_strs(o, "<details class=\"disclosure filter-panel\"", c->r ? "" : " open",
-                "><summary>", NULL);
+    rc_out_puts(o, c->r ? "<details class=\"disclosure filter-panel\"><summary>"
+                        : "<details class=\"disclosure filter-panel\" open><summary>");
     filter_title(o, m, active);
-    rc_out_strs(o, "</summary>\n<form class=\"filters\" id=\"filters\" method=\"get\" action=\"",
-                s->home_html, "/", col->slug,
-                "\" role=\"search\" aria-labelledby=\"filters-heading\">\n"
-                "<h2 id=\"filters-heading\">", NULL);
+    rc_out_puts(o, "</summary>\n<form class=\"filters\" id=\"filters\" method=\"get\" action=\"");
+    rc_out_piece(o, &c->href);
+    rc_out_puts(o, "\" role=\"search\" aria-labelledby=\"filters-heading\">\n"
+                   "<h2 id=\"filters-heading\">");
     filter_title(o, m, active);
     rc_out_puts(o, "</h2>\n");
 
-    /* A fieldset with an error is described by its message (GOV.UK's error pattern). */
-    rc_out_strs(o, "<fieldset class=\"field", error_for(q, "country") ? " field--error" : "",
-                "\"", error_for(q, "country") ? " aria-describedby=\"f-country-error\"" : "",
-                "><legend>", m->country, "</legend>", NULL);
-    field_error(o, s, q, "country", "f-country");
+    checks_fieldset(o, s, q, "country", m->country);
     for (int i = 0; i < d->ncountries; i++) {
-        const rc_country *ct = &d->countries[i];
-        rc_out_strs(o, "<label class=\"check\" for=\"f-country-", ct->code,
-                    "\"><input type=\"checkbox\" id=\"f-country-", ct->code,
-                    "\" name=\"country\" value=\"", ct->code, "\"",
-                    q->countries && q->countries[i] ? " checked" : "", "> ", NULL);
-        rc_out_text(o, s, ct->name, 0);
+        check(o, "country", d->countries[i].code, q->countries && q->countries[i]);
+        rc_out_piece(o, &d->countries[i].name_html[s->lang]);
         if (c->r) {
             rc_out_puts(o, " <span class=\"count\">(");
             rc_out_int(o, c->r->country_counts[i]);
@@ -333,8 +463,11 @@ static void filter_form(rc_out *o, const rc_site *s, const listing_ctx *c)
     }
     rc_out_puts(o, "</fieldset>\n");
 
-    rc_out_strs(o, "<fieldset class=\"field\"><legend>", m->date, "</legend>"
-                "<p class=\"hint\" id=\"f-date-hint\">", m->date_hint, "</p>\n", NULL);
+    rc_out_puts(o, "<fieldset class=\"field\"><legend>");
+    rc_out_puts(o, m->date);
+    rc_out_puts(o, "</legend><p class=\"hint\" id=\"f-date-hint\">");
+    rc_out_puts(o, m->date_hint);
+    rc_out_puts(o, "</p>\n");
     text_field(o, s, q, "from", m->from, "text", q->from_text, "f-date-hint",
                " inputmode=\"numeric\" autocomplete=\"off\" size=\"10\"");
     text_field(o, s, q, "to", m->to, "text", q->to_text, "f-date-hint",
@@ -342,15 +475,9 @@ static void filter_form(rc_out *o, const rc_site *s, const listing_ctx *c)
     rc_out_puts(o, "</fieldset>\n");
 
     if (col->nkinds) {
-        rc_out_strs(o, "<fieldset class=\"field", error_for(q, "kind") ? " field--error" : "",
-                    "\"", error_for(q, "kind") ? " aria-describedby=\"f-kind-error\"" : "",
-                    "><legend>", m->kind, "</legend>", NULL);
-        field_error(o, s, q, "kind", "f-kind");
+        checks_fieldset(o, s, q, "kind", m->kind);
         for (int i = 0; i < col->nkinds; i++) {
-            const char *k = col->kinds[i].slug;  /* a slug: nothing to escape */
-            rc_out_strs(o, "<label class=\"check\" for=\"f-kind-", k,
-                        "\"><input type=\"checkbox\" id=\"f-kind-", k, "\" name=\"kind\" value=\"",
-                        k, "\"", q->kind_checked[i] ? " checked" : "", "> ", NULL);
+            check(o, "kind", col->kinds[i].slug, q->kind_checked[i]);
             kind_label(o, s, col, i);
             rc_out_puts(o, "</label>\n");
         }
@@ -361,104 +488,134 @@ static void filter_form(rc_out *o, const rc_site *s, const listing_ctx *c)
 
     {
         int bad = error_for(q, "sort") != NULL;
-        rc_out_strs(o, "<div class=\"field", bad ? " field--error" : "",
-                    "\"><label for=\"f-sort\">", m->sort, "</label>", NULL);
-        field_error(o, s, q, "sort", "f-sort");
-        rc_out_strs(o, "<select id=\"f-sort\" name=\"sort\"",
-                    bad ? " aria-invalid=\"true\" aria-describedby=\"f-sort-error\"" : "",
-                    "><option value=\"-date\"", q->sort_asc ? "" : " selected", ">",
-                    m->newest_first, "</option><option value=\"date\"",
-                    q->sort_asc ? " selected" : "", ">", m->oldest_first,
-                    "</option></select></div>\n", NULL);
+        rc_out_puts(o, bad ? "<div class=\"field field--error\"><label for=\"f-sort\">"
+                           : "<div class=\"field\"><label for=\"f-sort\">");
+        rc_out_puts(o, m->sort);
+        rc_out_puts(o, "</label>");
+        field_error(o, s, q, "sort");
+        rc_out_puts(o, bad ? "<select id=\"f-sort\" name=\"sort\" aria-invalid=\"true\" "
+                             "aria-describedby=\"f-sort-error\"><option value=\"-date\""
+                           : "<select id=\"f-sort\" name=\"sort\"><option value=\"-date\"");
+        rc_out_puts(o, q->sort_asc ? ">" : " selected>");
+        rc_out_puts(o, m->newest_first);
+        rc_out_puts(o, q->sort_asc ? "</option><option value=\"date\" selected>"
+                                   : "</option><option value=\"date\">");
+        rc_out_puts(o, m->oldest_first);
+        rc_out_puts(o, "</option></select></div>\n");
     }
-    if (q->per_page_text && !error_for(q, "per_page"))
-        rc_out_printf(o, "<input type=\"hidden\" name=\"per_page\" value=\"%d\">\n", q->per_page);
-    rc_out_strs(o, "<div class=\"actions\"><button type=\"submit\" class=\"button\">", m->apply,
-                "</button> <a class=\"button-secondary\" href=\"", s->home_html, "/", col->slug,
-                "\">", m->clear, "</a></div>\n</form>\n</details>\n", NULL);
+    if (q->per_page_text && !error_for(q, "per_page")) {
+        rc_out_puts(o, "<input type=\"hidden\" name=\"per_page\" value=\"");
+        rc_out_int(o, q->per_page);
+        rc_out_puts(o, "\">\n");
+    }
+    rc_out_puts(o, "<div class=\"actions\"><button type=\"submit\" class=\"button\">");
+    rc_out_puts(o, m->apply);
+    rc_out_puts(o, "</button> <a class=\"button-secondary\" href=\"");
+    rc_out_piece(o, &c->href);
+    rc_out_puts(o, "\">");
+    rc_out_puts(o, m->clear);
+    rc_out_puts(o, "</a></div>\n</form>\n</details>\n");
 }
 
-static void page_link(rc_out *o, const rc_site *s, const listing_ctx *c, apr_int64_t page,
-                      const char *rel, const char *label, int current)
+/* Opens the link to page n: <li><a href="..." attrs>; the caller writes the label and
+ * </a></li>. qs: the query string with per_page, HTML-escaped. */
+static void page_link(rc_out *o, const listing_ctx *c, const char *qs, apr_int64_t n,
+                      const char *attrs)
 {
-    const char *qs = rc_query_link(o->pool, c->q, page);
-    rc_out_strs(o, "<li><a href=\"", s->home_html, "/", c->col->slug, *qs ? "?" : "",
-                rc_escape_html(o->pool, qs), "\"", NULL);
-    if (rel)
-        rc_out_strs(o, " rel=\"", rel, "\"", NULL);
-    if (current)
-        rc_out_puts(o, " aria-current=\"page\"");
-    rc_out_strs(o, ">", label, "</a></li>", NULL);
+    rc_out_puts(o, "<li><a href=\"");
+    rc_out_piece(o, &c->href);
+    if (*qs) {
+        rc_out_puts(o, "?");
+        rc_out_puts(o, qs);
+    }
+    if (n > 1) {
+        rc_out_puts(o, *qs ? "&amp;page=" : "?page=");
+        rc_out_int(o, n);
+    }
+    rc_out_puts(o, "\"");
+    rc_out_puts(o, attrs);
+    rc_out_puts(o, ">");
+}
+
+/* A link to page n with n as its label. */
+static void page_number(rc_out *o, const listing_ctx *c, const char *qs, apr_int64_t n,
+                        int current)
+{
+    page_link(o, c, qs, n, current ? " aria-current=\"page\"" : "");
+    rc_out_int(o, n);
+    rc_out_puts(o, "</a></li>");
 }
 
 static void pagination(rc_out *o, const rc_site *s, const listing_ctx *c, apr_int64_t pages)
 {
-    apr_int64_t page = c->q->page;
+    const rc_query *q = c->q;
+    apr_int64_t page = q->page;
     apr_int64_t lo = page - 2 < 1 ? 1 : page - 2, hi = page + 2 > pages ? pages : page + 2;
+    const char *qs;
     if (pages <= 1)
         return;
-    rc_out_strs(o, "<nav class=\"pagination\" aria-label=\"", s->m->pagination, "\"><ul>", NULL);
-    if (page > 1)
-        page_link(o, s, c, page > pages ? pages : page - 1, "prev",
-                  apr_pstrcat(o->pool, "<span aria-hidden=\"true\">‹</span> ", s->m->previous,
-                              NULL), 0);
+    /* the canonical query string itself unless per_page was given */
+    qs = q->canonical_with_per_page == q->canonical
+             ? c->qs.s
+             : rc_escape_html(o->pool, q->canonical_with_per_page);
+    rc_out_puts(o, "<nav class=\"pagination\" aria-label=\"");
+    rc_out_puts(o, s->m->pagination);
+    rc_out_puts(o, "\"><ul>");
+    if (page > 1) {
+        page_link(o, c, qs, page > pages ? pages : page - 1, " rel=\"prev\"");
+        rc_out_puts(o, "<span aria-hidden=\"true\">‹</span> ");
+        rc_out_puts(o, s->m->previous);
+        rc_out_puts(o, "</a></li>");
+    }
     if (lo > 1)
-        page_link(o, s, c, 1, NULL, "1", 0);
+        page_number(o, c, qs, 1, 0);
     if (lo > 2)
         rc_out_puts(o, "<li class=\"ellipsis\">…</li>");
     for (apr_int64_t n = lo; n <= hi; n++)
-        page_link(o, s, c, n, NULL, apr_psprintf(o->pool, "%" APR_INT64_T_FMT, n), n == page);
+        page_number(o, c, qs, n, n == page);
     if (hi < pages - 1)
         rc_out_puts(o, "<li class=\"ellipsis\">…</li>");
     if (hi < pages)
-        page_link(o, s, c, pages, NULL, apr_psprintf(o->pool, "%" APR_INT64_T_FMT, pages), 0);
-    if (page < pages)
-        page_link(o, s, c, page + 1, "next",
-                  apr_pstrcat(o->pool, s->m->next, " <span aria-hidden=\"true\">›</span>", NULL),
-                  0);
+        page_number(o, c, qs, pages, 0);
+    if (page < pages) {
+        page_link(o, c, qs, page + 1, " rel=\"next\"");
+        rc_out_puts(o, s->m->next);
+        rc_out_puts(o, " <span aria-hidden=\"true\">›</span></a></li>");
+    }
     rc_out_puts(o, "</ul></nav>\n");
 }
 
 static void format_links(rc_out *o, const rc_site *s, const listing_ctx *c)
 {
-    const char *qs = rc_escape_html(o->pool, c->q->canonical);
-    const char *sep = *qs ? "?" : "";
-    const char *b = s->home_html, *slug = c->col->slug;
-    rc_out_strs(o, "<p class=\"formats\">", s->m->download, " <a href=\"", b, "/", slug,
-                ".json", sep, qs, "\" type=\"application/json\">JSON</a> <a href=\"", b, "/", slug,
-                ".csv", sep, qs, "\" type=\"text/csv\">CSV</a> <a href=\"", b, "/", slug, ".atom",
-                sep, qs, "\" type=\"application/atom+xml\">", s->m->atom_feed, "</a></p>\n", NULL);
+    rc_out_puts(o, "<p class=\"formats\">");
+    rc_out_puts(o, s->m->download);
+    rc_out_puts(o, " <a href=\"");
+    listing_href(o, c, ".json");
+    rc_out_puts(o, "\" type=\"application/json\">JSON</a> <a href=\"");
+    listing_href(o, c, ".csv");
+    rc_out_puts(o, "\" type=\"text/csv\">CSV</a> <a href=\"");
+    listing_href(o, c, ".atom");
+    rc_out_puts(o, "\" type=\"application/atom+xml\">");
+    rc_out_puts(o, s->m->atom_feed);
+    rc_out_puts(o, "</a></p>\n");
 }
 
-static const char *count_text(apr_pool_t *p, const rc_msgs *m, int n)
+/* "1 result", "20 results" */
+static void count_text(rc_out *o, const rc_msgs *m, apr_int64_t n)
 {
-    return n == 1 ? m->one_result : apr_psprintf(p, m->n_results, n);
+    if (n == 1)
+        rc_out_puts(o, m->one_result);
+    else
+        counted(o, m->n_results, &n);
 }
 
-/* The item's countries' names, joined with ", " (HTML). */
-static void country_names(rc_out *o, const rc_site *s, const rc_item *it)
+static void row(rc_out *o, const rc_site *s, const listing_ctx *c, const rc_item *it)
 {
-    const apr_uint16_t *c = rc_item_countries(s->data, it);
-    for (int i = 0; i < it->ncountries; i++) {
-        if (i)
-            rc_out_write(o, ", ", 2);
-        rc_out_text(o, s, s->data->countries[c[i]].name, 0);
-    }
-}
-
-static void date_for_people(rc_out *o, const rc_site *s, const rc_item *it)
-{
-    rc_date date;
-    rc_date_from_period(it->start, it->end, &date);
-    rc_out_strs(o, "<time datetime=\"", rc_str(s->data, it->date), "\">",
-                rc_date_text(o->pool, s->m, &date), "</time>", NULL);
-}
-
-
-static void row(rc_out *o, const rc_site *s, const rc_collection *col, const rc_item *it)
-{
-    rc_out_strs(o, "<li class=\"item\"><h3 class=\"item-title\"><a href=\"", s->home_html, "/",
-                col->slug, "/", rc_str(s->data, it->id), "\">", NULL);
+    rc_out_puts(o, "<li class=\"item\"><h3 class=\"item-title\"><a href=\"");
+    rc_out_piece(o, &c->href);
+    rc_out_puts(o, "/");
+    rc_out_str_raw(o, s, it->id);  /* a slug */
+    rc_out_puts(o, "\">");
     rc_out_text(o, s, it->title, 0);
     rc_out_puts(o, "</a></h3><p class=\"item-meta\">");
     date_for_people(o, s, it);
@@ -467,7 +624,7 @@ static void row(rc_out *o, const rc_site *s, const rc_collection *col, const rc_
     rc_out_puts(o, "</span>");
     if (it->kind >= 0) {
         rc_out_puts(o, " · <span class=\"kind\">");
-        kind_label(o, s, col, it->kind);
+        kind_label(o, s, c->col, it->kind);
         rc_out_puts(o, "</span>");
     }
     rc_out_puts(o, "</p>");
@@ -490,22 +647,26 @@ static void results(rc_out *o, const rc_site *s, const listing_ctx *c)
                    "aria-live=\"polite\">");
     if (r->total == 0)
         rc_out_puts(o, m->no_results);
-    else if (count == 0)
-        rc_out_puts(o, apr_psprintf(o->pool, m->past_end, count_text(o->pool, m, r->total),
+    else if (count == 0) {  /* past the last page: rare enough for a format */
+        const char *total = r->total == 1 ? m->one_result
+                                          : apr_psprintf(o->pool, m->n_results, r->total);
+        rc_out_puts(o, apr_psprintf(o->pool, m->past_end, total,
                                     apr_psprintf(o->pool, "%" APR_INT64_T_FMT, c->q->page),
                                     apr_psprintf(o->pool, "%" APR_INT64_T_FMT, pages)));
+    }
     else if (pages == 1)
-        rc_out_puts(o, count_text(o->pool, m, r->total));
-    else
-        rc_out_puts(o, apr_psprintf(o->pool, m->showing, apr_itoa(o->pool, first + 1),
-                                    apr_itoa(o->pool, first + count), apr_itoa(o->pool, r->total)));
+        count_text(o, m, r->total);
+    else {
+        apr_int64_t shown[3] = {first + 1, first + count, r->total};
+        counted(o, m->showing, shown);
+    }
     rc_out_puts(o, "</p>\n");
     if (count) {
         rc_out_puts(o, "<ol class=\"items\" start=\"");
         rc_out_int(o, first + 1);
         rc_out_puts(o, "\">\n");
         for (int k = 0; k < count; k++)
-            row(o, s, c->col, &c->col->items[r->ids[k]]);
+            row(o, s, c, &c->col->items[r->ids[k]]);
         rc_out_puts(o, "</ol>\n");
     }
     pagination(o, s, c, pages);
@@ -521,36 +682,56 @@ static void listing_content(rc_out *o, const rc_site *s, const void *ctx)
         error_summary(o, s, c);
     rc_out_puts(o, "<div class=\"listing\">\n");
     filter_form(o, s, c);
-    rc_out_strs(o, "<section class=\"results\" aria-labelledby=\"results-heading\">\n"
-                   "<h2 id=\"results-heading\">", s->m->results, "</h2>\n", NULL);
+    rc_out_puts(o, "<section class=\"results\" aria-labelledby=\"results-heading\">\n"
+                   "<h2 id=\"results-heading\">");
+    rc_out_puts(o, s->m->results);
+    rc_out_puts(o, "</h2>\n");
     if (c->r) {
         results(o, s, c);
         format_links(o, s, c);
     }
-    else
-        rc_out_strs(o, "<p class=\"result-count\" id=\"result-count\" role=\"status\" "
-                       "aria-live=\"polite\">", s->m->correct_filter, "</p>\n", NULL);
+    else {
+        rc_out_puts(o, "<p class=\"result-count\" id=\"result-count\" role=\"status\" "
+                       "aria-live=\"polite\">");
+        rc_out_puts(o, s->m->correct_filter);
+        rc_out_puts(o, "</p>\n");
+    }
     rc_out_puts(o, "</section>\n</div>\n");
+}
+
+/* The feed of the same filter; a filtered or paged listing is kept out of search engines'
+ * indexes, and points to the whole listing as the canonical page. */
+static void listing_head(rc_out *o, const rc_site *s, const void *ctx)
+{
+    const listing_ctx *c = ctx;
+    rc_out_puts(o, "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"");
+    rc_out_text(o, s, c->col->title, 1);
+    rc_out_puts(o, " (Atom)\" href=\"");
+    listing_href(o, c, ".atom");
+    rc_out_puts(o, "\">\n");
+    if (rc_listing_noindex(c->q)) {
+        rc_out_puts(o, "<meta name=\"robots\" content=\"noindex, follow\">\n"
+                       "<link rel=\"canonical\" href=\"");
+        rc_out_html(o, s->origin);
+        rc_out_piece(o, &c->href);
+        rc_out_puts(o, "\">\n");
+    }
 }
 
 void rc_html_listing(rc_out *o, const rc_site *s, const rc_collection *col, const rc_query *q,
                      const rc_result *r)
 {
-    listing_ctx c = {col, q, r};
-    const char *qs = rc_escape_html(o->pool, q->canonical);
+    listing_ctx c;
     const char *title = title_of(s, col->title);
-    const char *head = apr_pstrcat(
-        o->pool, "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"", title,
-        " (Atom)\" href=\"", s->home_html, "/", col->slug, ".atom", *qs ? "?" : "", qs, "\">\n",
-        NULL);
-    if (rc_listing_noindex(q))
-        head = apr_pstrcat(o->pool, head,
-                           "<meta name=\"robots\" content=\"noindex, follow\">\n"
-                           "<link rel=\"canonical\" href=\"",
-                           rc_escape_html(o->pool, s->origin), s->home_html, "/", col->slug,
-                           "\">\n", NULL);
+    c.col = col;
+    c.q = q;
+    c.r = r;
+    c.href.s = apr_pstrcat(o->pool, s->home_html, "/", col->slug, NULL);
+    c.href.n = strlen(c.href.s);
+    c.qs.s = rc_escape_html(o->pool, q->canonical);
+    c.qs.n = strlen(c.qs.s);
     wrap(o, s, r ? title : apr_pstrcat(o->pool, s->m->error_prefix, " ", title, NULL),
-         col->slug, 0, head, listing_content, &c);
+         col->slug, 0, listing_head, listing_content, &c);
 }
 
 /* ---- item pages ---- */

@@ -5,9 +5,12 @@
 
 #include <stdlib.h>
 
+#include <apr_strings.h>
 #include <jansson.h>
 
-static void item_object(rc_out *o, const rc_site *s, const rc_collection *col, const rc_item *it)
+/* An item's object. url: the start of its URL (JSON-escaped), home/slug/, made once for all. */
+static void item_object(rc_out *o, const rc_site *s, const rc_collection *col,
+                        const rc_piece *url, const rc_item *it)
 {
     const rc_data *d = s->data;
     const apr_uint16_t *countries = rc_item_countries(d, it);
@@ -15,12 +18,20 @@ static void item_object(rc_out *o, const rc_site *s, const rc_collection *col, c
     rc_out_str_json(o, s, it->id);
     rc_out_puts(o, "\",\"title\":\"");
     rc_out_text_json(o, s, it->title);
-    rc_out_strs(o, "\",\"date\":\"", rc_str(d, it->date), "\",\"countries\":[", NULL);
-    for (int i = 0; i < it->ncountries; i++)
-        rc_out_strs(o, i ? ",\"" : "\"", d->countries[countries[i]].code, "\"", NULL);
+    rc_out_puts(o, "\",\"date\":\"");
+    rc_out_str_raw(o, s, it->date);  /* YYYY[-MM[-DD]]: nothing to escape */
+    rc_out_puts(o, "\",\"countries\":[");
+    for (int i = 0; i < it->ncountries; i++) {
+        rc_out_puts(o, i ? ",\"" : "\"");
+        rc_out_puts(o, d->countries[countries[i]].code);
+        rc_out_puts(o, "\"");
+    }
     rc_out_puts(o, "]");
-    if (it->kind >= 0)
-        rc_out_strs(o, ",\"kind\":\"", col->kinds[it->kind].slug, "\"", NULL);
+    if (it->kind >= 0) {
+        rc_out_puts(o, ",\"kind\":\"");
+        rc_out_puts(o, col->kinds[it->kind].slug);
+        rc_out_puts(o, "\"");
+    }
     if (it->summary) {
         rc_out_puts(o, ",\"summary\":\"");
         rc_out_text_json(o, s, it->summary);
@@ -55,8 +66,11 @@ static void item_object(rc_out *o, const rc_site *s, const rc_collection *col, c
             rc_out_puts(o, i ? ",{\"name\":\"" : "{\"name\":\"");
             rc_out_str_json(o, s, pe[i].name);
             rc_out_puts(o, "\"");
-            if (pe[i].country >= 0)
-                rc_out_strs(o, ",\"country\":\"", d->countries[pe[i].country].code, "\"", NULL);
+            if (pe[i].country >= 0) {
+                rc_out_puts(o, ",\"country\":\"");
+                rc_out_puts(o, d->countries[pe[i].country].code);
+                rc_out_puts(o, "\"");
+            }
             if (pe[i].position) {
                 rc_out_puts(o, ",\"position\":\"");
                 rc_out_text_json(o, s, pe[i].position);
@@ -66,13 +80,25 @@ static void item_object(rc_out *o, const rc_site *s, const rc_collection *col, c
         }
         rc_out_puts(o, "]");
     }
-    rc_out_strs(o, ",\"url\":\"", s->home_json, "/", col->slug, "/", rc_str(d, it->id), "\"}",
-                NULL);
+    rc_out_puts(o, ",\"url\":\"");
+    rc_out_piece(o, url);
+    rc_out_str_raw(o, s, it->id);  /* a slug */
+    rc_out_puts(o, "\"}");
+}
+
+/* The start of items' URLs in col: home/slug/, JSON-escaped. */
+static rc_piece items_url(apr_pool_t *p, const rc_site *s, const rc_collection *col)
+{
+    rc_piece url;
+    url.s = apr_pstrcat(p, s->home_json, "/", col->slug, "/", NULL);
+    url.n = strlen(url.s);
+    return url;
 }
 
 void rc_json_listing(rc_out *o, const rc_site *s, const rc_query *q, const rc_result *r)
 {
     const rc_data *d = s->data;
+    rc_piece url = items_url(o->pool, s, r->col);
     rc_out_puts(o, "{\"total\":");
     rc_out_int(o, r->total);
     rc_out_puts(o, ",\"page\":");
@@ -84,12 +110,14 @@ void rc_json_listing(rc_out *o, const rc_site *s, const rc_query *q, const rc_re
     rc_out_puts(o, ",\"items\":[");
     for (int k = 0; k < r->nids; k++) {
         if (k > 0)
-            rc_out_write(o, ",", 1);
-        item_object(o, s, r->col, &r->col->items[r->ids[k]]);
+            rc_out_puts(o, ",");
+        item_object(o, s, r->col, &url, &r->col->items[r->ids[k]]);
     }
     rc_out_puts(o, "],\"facets\":{\"country\":{");
     for (int i = 0; i < d->ncountries; i++) {
-        rc_out_strs(o, i ? ",\"" : "\"", d->countries[i].code, "\":", NULL);
+        rc_out_puts(o, i ? ",\"" : "\"");
+        rc_out_puts(o, d->countries[i].code);
+        rc_out_puts(o, "\":");
         rc_out_int(o, r->country_counts[i]);
     }
     rc_out_puts(o, "},\"year\":{");
@@ -104,8 +132,9 @@ void rc_json_listing(rc_out *o, const rc_site *s, const rc_query *q, const rc_re
 
 void rc_json_item(rc_out *o, const rc_site *s, const rc_collection *col, const rc_item *it)
 {
-    item_object(o, s, col, it);
-    rc_out_write(o, "\n", 1);
+    rc_piece url = items_url(o->pool, s, col);
+    item_object(o, s, col, &url, it);
+    rc_out_puts(o, "\n");
 }
 
 void rc_json_error(rc_out *o, int status, const char *param, const char *message)

@@ -102,7 +102,16 @@ int rc_utf8_valid(const char *s, apr_size_t len)
 
     while (i < len) {
         if (u[i] >= 0x01 && u[i] < 0x80) {
-            i++;
+            /* ASCII without NUL eight bytes at a time: most text of a data file is */
+            apr_uint64_t x;
+            while (i + 8 <= len) {
+                memcpy(&x, u + i, 8);
+                if ((x | ((x - 0x0101010101010101ull) & ~x)) & 0x8080808080808080ull)
+                    break;
+                i += 8;
+            }
+            if (i < len && u[i] >= 0x01 && u[i] < 0x80)
+                i++;
             continue;
         }
         n = utf8_decode(u + i, len - i, &cp);
@@ -215,8 +224,21 @@ static apr_size_t fold_into(char *out, const unsigned char *s, apr_size_t len)
 char *rc_fold(apr_pool_t *p, const char *s, apr_size_t len)
 {
     const unsigned char *u = (const unsigned char *)s;
-    apr_size_t size = fold_into(NULL, u, len);
-    char *out = apr_palloc(p, size + 1);
+    apr_size_t size, i;
+    char *out;
+
+    /* ASCII, most text: folding is lower-casing and keeps the length, one pass */
+    for (i = 0; i < len && u[i] < 0x80; i++)
+        ;
+    if (i == len) {
+        out = apr_palloc(p, len + 1);
+        for (i = 0; i < len; i++)
+            out[i] = (char)(u[i] >= 'A' && u[i] <= 'Z' ? u[i] + ('a' - 'A') : u[i]);
+        out[len] = '\0';
+        return out;
+    }
+    size = fold_into(NULL, u, len);
+    out = apr_palloc(p, size + 1);
 
     fold_into(out, u, len);
     out[size] = '\0';
@@ -247,6 +269,20 @@ int rc_is_alnum(apr_uint32_t cp)
     return 0;
 }
 
+/* ASCII letters and digits, for the words of every text of a data file. */
+static const unsigned char ascii_alnum[128] = {
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+    ['8'] = 1, ['9'] = 1,
+    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1,
+    ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1,
+    ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+    ['Y'] = 1, ['Z'] = 1,
+    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1,
+    ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1,
+    ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+    ['y'] = 1, ['z'] = 1,
+};
+
 /* The length of the character at s[i] and whether it is a letter or digit. */
 static apr_size_t word_char(const unsigned char *s, apr_size_t n, int *alnum)
 {
@@ -254,7 +290,7 @@ static apr_size_t word_char(const unsigned char *s, apr_size_t n, int *alnum)
     apr_size_t len;
 
     if (s[0] < 0x80) {
-        *alnum = rc_is_alnum(s[0]);
+        *alnum = ascii_alnum[s[0]];
         return 1;
     }
     len = utf8_decode(s, n, &cp);
@@ -298,7 +334,8 @@ int rc_next_word(const char *s, apr_size_t len, apr_size_t *pos, apr_size_t *sta
 
 /* ---- escaping ---- */
 
-static const char *html_entity(unsigned char c)
+/* Inline in the escapers' loops; rc_html_entity gives it to the writers. */
+static inline const char *html_entity(unsigned char c)
 {
     switch (c) {
     case '&':
@@ -315,6 +352,11 @@ static const char *html_entity(unsigned char c)
     default:
         return NULL;
     }
+}
+
+const char *rc_html_entity(unsigned char c)
+{
+    return html_entity(c);
 }
 
 const char *rc_escape_html(apr_pool_t *p, const char *s)

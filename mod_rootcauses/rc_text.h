@@ -30,6 +30,9 @@ int rc_next_word(const char *s, apr_size_t len, apr_size_t *pos, apr_size_t *sta
 /* Escapers: return s itself when nothing needs escaping, else a copy from p. */
 /* HTML text and double-quoted attribute values: & < > " ' */
 const char *rc_escape_html(apr_pool_t *p, const char *s);
+/* The entity that HTML escaping writes for byte c ("&amp;"), NULL when c is written as it is:
+ * for writers that escape straight into their output. */
+const char *rc_html_entity(unsigned char c);
 /* XML 1.0 text and attributes: & < > " ', and characters not allowed in XML 1.0 dropped */
 const char *rc_escape_xml(apr_pool_t *p, const char *s);
 /* A query-string component: everything but unreserved characters (A-Z a-z 0-9 - . _ ~)

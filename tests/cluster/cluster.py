@@ -53,11 +53,17 @@ def backend_directives(block: str, max_age=MAX_AGE, reload=RELOAD):
     return out
 
 
-def front_conf(block: str, cache_root: Path, ports, cache: bool = True) -> str:
+def front_conf(block: str, cache_root: Path, ports, cache: str = "disk") -> str:
     """The front block for this machine: one BalancerMember per port, CacheRoot in the work dir,
-    the test's intervals, /big beside /rootcauses; without CacheEnable when cache is False."""
+    the test's intervals, /big beside /rootcauses. cache: "disk" as documented, "socache" for
+    mod_cache_socache with shmcb instead (the cache docs/SCALING.md advises against, tested
+    too), "" for none."""
     mods = rcserver.httpd_modules()
     lines = [f'LoadModule {m}_module "{mods}/mod_{m}.so"' for m in FRONT_MODULES]
+    if cache == "socache":
+        lines += [f'LoadModule {m}_module "{mods}/mod_{m}.so"'
+                  for m in ("cache_socache", "socache_shmcb")]
+        lines += ["CacheSocache shmcb", "CacheSocacheMaxSize 1048576"]
     member = None
     for line in block.splitlines():
         words = line.split()
@@ -72,11 +78,15 @@ def front_conf(block: str, cache_root: Path, ports, cache: bool = True) -> str:
                     m = re.sub(r"hcinterval=\d+", f"hcinterval={HCHECK_INTERVAL}", m)
                     lines.append(re.sub(r"retry=\d+", f"retry={RETRY}", m))
             continue
+        if words[0] in ("CacheRoot", "CacheDirLevels", "CacheDirLength") and cache != "disk":
+            continue
         if words[0] == "CacheRoot":
             lines.append(f'CacheRoot "{cache_root}"')
             continue
-        if words[0] == "CacheEnable" and not cache:
-            continue
+        if words[0] == "CacheEnable":
+            if not cache:
+                continue
+            line = line.replace("CacheEnable disk", f"CacheEnable {cache}")
         if words[0] == "ProxyPass":
             line = re.sub(r"maxattempts=\d+", f"maxattempts={len(ports) - 1}", line)
         lines.append(line)
@@ -97,22 +107,21 @@ def generated(folder: Path, items: int) -> Path:
 
 
 class Cluster:
-    """backends httpds and one front (a second one without the cache when both_fronts)."""
+    """backends httpds and the documented front (front); with both_fronts, a second one without
+    the cache (uncached); with socache_front, one with mod_cache_socache (socache)."""
 
     def __init__(self, backends: int = 3, items: int = 10000, both_fronts: bool = False,
+                 socache_front: bool = False,
                  max_age: int = MAX_AGE, access_log: bool = True, all_threads: bool = False):
         self.base = rcserver.make_workdir("rc-cluster-base-")
         self.backends, self.logs, self.sites = [], [], []
-        self.front = self.uncached = None
+        self.front = self.uncached = self.socache = None
         # every thread started at once (the harness starts one process and adds more on demand)
         self.mpm = "StartServers 4\nMinSpareThreads 32\nMaxSpareThreads 64\n" if all_threads else ""
         backend_block, front_block = scaling_blocks()
         directives = backend_directives(backend_block, max_age=max_age)
         big = generated(self.base / "big-src", items)
-        mods = rcserver.httpd_modules()
-        status = (f'LoadModule status_module "{mods}/mod_status.so"\n'
-                  '<Location "/server-status">\n    SetHandler server-status\n'
-                  '    Require all granted\n</Location>')
+        status = rcserver.status_conf()
         try:
             for n in range(backends):
                 wd = rcserver.make_workdir("rc-cluster-")
@@ -132,9 +141,11 @@ class Cluster:
                 self.logs.append(log)
                 self.sites.append(site)
             ports = [b.port for b in self.backends]
-            self.front = self._front(front_block, ports, cache=True)
+            self.front = self._front(front_block, ports, cache="disk")
             if both_fronts:
-                self.uncached = self._front(front_block, ports, cache=False)
+                self.uncached = self._front(front_block, ports, cache="")
+            if socache_front:
+                self.socache = self._front(front_block, ports, cache="socache")
         except BaseException:
             self.stop()
             raise
@@ -149,7 +160,7 @@ class Cluster:
                                     extra_conf=front_conf(block, root, ports, cache))
 
     def stop(self):
-        for s in [self.front, self.uncached] + self.backends:
+        for s in [self.front, self.uncached, self.socache] + self.backends:
             if s is not None:
                 s.stop()
                 shutil.rmtree(s.workdir, ignore_errors=True)

@@ -240,7 +240,7 @@ RULES = {
         "9007199254740992 (2^53)"),
     "too_many_documents": (
         lambda d: d["collections"][0]["items"][0].__setitem__(
-            "documents", [{"title": "D", "href": f"/d{i}.pdf"} for i in range(65536)]),
+            "documents", [{"title": "D", "href": f"assets/d{i}.pdf"} for i in range(65536)]),
         "collections[0].items[0].documents is an array of more than 65535 documents, expected "
         "at most 65535"),
     "too_many_persons": (

@@ -17,10 +17,15 @@ import sitedata
 
 B = "/rootcauses"
 SHIPPED = sitedata.shipped()
-STATUS_CONF = (f'LoadModule status_module "{rcserver.httpd_modules() / "mod_status.so"}"\n'
-               '<Location "/server-status">\n    SetHandler server-status\n'
-               "    Require all granted\n</Location>")
-ETAG_RE = re.compile(r'"[0-9a-f]{16}-[0-9a-f]{8}(\d+)-([hjcaso])"')
+STATUS_CONF = rcserver.status_conf()
+# the layout's hash only where the layout shapes the body: HTML and the sitemap
+ETAG_RE = re.compile(r'"[0-9a-f]{16}-(?:[0-9a-f]{8}(\d+)-([hs])|(\d+)-([jcao]))"')
+
+
+def etag_parts(tag):
+    """(page size, format letter) of one of our ETags, or None."""
+    m = ETAG_RE.fullmatch(tag)
+    return (m.group(1) or m.group(3), m.group(2) or m.group(4)) if m else None
 PATHS = [f"{B}/", f"{B}/es/pillar-2", f"{B}/reports", f"{B}/section-353.json?country=GT",
          f"{B}/es/section-353.csv", f"{B}/reports.atom", f"{B}/reports/2022-07-progress-report",
          f"{B}/es/section-353/2022-03-09-nicaragua-action.json", f"{B}/sitemap.xml",
@@ -71,12 +76,11 @@ def test_etags_are_content_derived_and_equal_on_two_servers(start_server):
         assert a.status == b.status == 200, path
         assert a.header("ETag") == b.header("ETag"), path
         assert a.header("Last-Modified") != b.header("Last-Modified"), path
-        m = ETAG_RE.fullmatch(a.header("ETag"))
-        assert m, a.header("ETag")
-        assert m.group(1) == "20"                       # RootCausesPageSize
+        parts = etag_parts(a.header("ETag"))
+        assert parts, a.header("ETag")
         base = path.split("?")[0]
         want = next((v for k, v in letters.items() if base.endswith(k)), "h")
-        assert m.group(2) == want, path
+        assert parts == ("20", want), path            # RootCausesPageSize, the format
         # and one server's tag is current on the other
         assert two.get(path, headers={"If-None-Match": a.header("ETag")}).status == 304
 
@@ -88,7 +92,7 @@ def test_etag_follows_the_page_size_and_the_data(start_server):
                           workdir=wd, extra_conf=STATUS_CONF)
     a, b = server.get(f"{B}/reports.json"), server.get("/ten/reports.json")
     assert a.header("ETag") != b.header("ETag")
-    assert ETAG_RE.fullmatch(b.header("ETag")).group(1) == "10"
+    assert etag_parts(b.header("ETag")) == ("10", "j")
     # the same bytes written again (a new mtime, a new inode) are built again: same ETag
     before = server.get(f"{B}/reports.json")
     time.sleep(1.05)
@@ -123,28 +127,6 @@ def test_the_data_is_built_once_into_the_runtime_dir_for_every_process(start_ser
     auto = status_auto(server)
     assert (auto["RootCausesBuilds"], auto["RootCausesBuildFailures"]) == ("2", "0")
     assert len([n for n in images(wd) if n.endswith(".img")]) == 1
-
-
-@pytest.mark.parametrize("damage", ["flip-a-byte", "truncate", "other-build"])
-def test_a_damaged_image_is_rebuilt_not_served(start_server, expect_log, damage):
-    wd, data = site_copy(start_server)
-    first = start_server([rcserver.Mount(B, data=data)], workdir=wd)
-    good = first.get(f"{B}/section-353.json")
-    first.stop()
-    img = next((wd / "run" / "rootcauses").glob("*.img"))
-    raw = bytearray(img.read_bytes())
-    if damage == "flip-a-byte":
-        raw[len(raw) // 2] ^= 0xFF
-    elif damage == "truncate":
-        raw = raw[: len(raw) // 2]
-    else:
-        raw[16:56] = b"0" * 40     # the build id (after magic, format and header size)
-    img.write_bytes(bytes(raw))
-    second = start_server([rcserver.Mount(B, data=data)], workdir=wd, extra_conf=STATUS_CONF)
-    r = second.get(f"{B}/section-353.json")
-    assert r.status == 200 and r.body == good.body
-    assert r.header("ETag") == good.header("ETag")
-    assert status_auto(second)["RootCausesBuilds"] == "1"
 
 
 # ---------------------------------------------------------------- server-status

@@ -295,11 +295,12 @@ def test_page_file_created_after_the_data_file_named_it_is_picked_up(start_serve
     for p, status, etag, body in hammer(server, [f"{B}/news"], 1.1, 4):
         assert status == 404
 
-    # The missing page file appears; the data file is not touched again.
+    # The missing page file appears; the data file is not touched again. (Written in place, it
+    # may be seen empty first, between its creation and the write: the next check sees it whole.)
     rcserver.write_file(news, "<p>NEWS-PAGE-4410</p>\n")
-    r = wait_until(server, f"{B}/news", lambda r: r.status == 200,
+    r = wait_until(server, f"{B}/news",
+                   lambda r: r.status == 200 and b"NEWS-PAGE-4410" in r.body,
                    what="a data file whose missing page file was created")
-    assert b"NEWS-PAGE-4410" in r.body
     time.sleep(1.1)
     for p, status, etag, body in hammer(server, [f"{B}/news"], 0.5, 4):
         assert status == 200, "a process still serves the data without the news page"
@@ -606,7 +607,7 @@ def test_signals_reach_the_server_while_the_data_file_is_broken(start_server, ex
     conf = str(server.config.path)
     since = server.log_size()
     r = subprocess.run([rcserver.httpd_binary(), "-f", conf, "-k", "graceful"],
-                       capture_output=True, text=True, timeout=30)
+                       capture_output=True, text=True, timeout=30, env=rcserver.httpd_env())
     assert r.returncode == 0 and "RootCausesData" not in r.stdout + r.stderr, r
     # the restarted generation says why it keeps the last good version, and serves it
     deadline = time.monotonic() + 10
@@ -616,7 +617,7 @@ def test_signals_reach_the_server_while_the_data_file_is_broken(start_server, ex
     again = server.get(f"{B}/")
     assert again.status == 200 and again.header("ETag") == good.header("ETag")
     r = subprocess.run([rcserver.httpd_binary(), "-f", conf, "-k", "stop"],
-                       capture_output=True, text=True, timeout=30)
+                       capture_output=True, text=True, timeout=30, env=rcserver.httpd_env())
     assert r.returncode == 0 and "RootCausesData" not in r.stdout + r.stderr, r
     server.proc.wait(15)
     assert not server.running()

@@ -16,11 +16,6 @@ import sitedata
 
 B = "/rootcauses"
 KEPT = "still serving the last good version"
-STATUS = """LoadModule status_module "{mods}/mod_status.so"
-<Location "/server-status">
-    SetHandler server-status
-    Require all granted
-</Location>"""
 
 
 def start(start_server, data=None, server_conf="", directives=("RootCausesReloadInterval 1",),
@@ -28,7 +23,7 @@ def start(start_server, data=None, server_conf="", directives=("RootCausesReload
     wd = workdir or start_server.workdir()
     path = data or rcserver.copy_site(rcserver.shipped_htdocs(), wd / "site")
     return start_server([rcserver.Mount(B, data=path, directives=list(directives))], workdir=wd,
-                        extra_conf=STATUS.format(mods=rcserver.httpd_modules()),
+                        extra_conf=rcserver.status_conf(),
                         server_conf=server_conf)
 
 

@@ -214,10 +214,12 @@ def test_killed_builder_leaves_the_old_version_and_a_later_build_succeeds(start_
 def test_a_damaged_image_is_built_again_never_served(start_server, damage):
     wd = start_server.workdir()
     data = rcserver.copy_site(rcserver.shipped_htdocs(), wd / "site")
-    server = start_server([rcserver.Mount(B, data=data)])
+    server = start_server([rcserver.Mount(B, data=data)], workdir=wd)
     good = server.get(B + "/reports.json").text
     img = image(server)
     server.stop()
+    # the second server writes a log of its own (the first's is checked as stop() kept it)
+    server.error_log.rename(server.error_log.with_name("error_log.first"))
     raw = bytearray(img.read_bytes())
     if damage == "flipped byte":
         raw[len(raw) // 2] ^= 0x40
@@ -229,9 +231,12 @@ def test_a_damaged_image_is_built_again_never_served(start_server, damage):
     else:
         raw = bytearray()
     img.write_bytes(bytes(raw))
-    server2 = start_server([rcserver.Mount(B, data=data)], workdir=wd)
+    server2 = start_server([rcserver.Mount(B, data=data)], workdir=wd,
+                           extra_conf=rcserver.status_conf())
     assert server2.get(B + "/reports.json").text == good
-    rebuilt = image(server2).read_bytes()
+    assert server2.get("/server-status?auto").text.count("RootCausesBuilds: 1\n") == 1
+    assert image(server2) == img
+    rebuilt = img.read_bytes()
     assert rebuilt != bytes(raw)
     assert rebuilt[:8] == b"RCIMAGE\n"
 
@@ -308,8 +313,14 @@ def test_a_source_dropped_by_a_graceful_restart_is_no_longer_checked(start_serve
               rcserver.Mount("/b", data=b, directives=["RootCausesReloadInterval 1"])]
     server = start_server(mounts, workdir=wd)
     assert server.get("/b/").status == 200
+    old = set(children(server))
     rcserver.write_httpd_conf(wd, mounts[:1], port=server.port)
     server.graceful()
+    # the old generation's processes serve what they were serving until they exit: wait
+    deadline = time.monotonic() + 10
+    while old & set(children(server)):
+        assert time.monotonic() < deadline, "the old generation did not exit"
+        time.sleep(0.05)
     since = server.log_size()
     b.write_text("{ broken", encoding="utf-8")
     time.sleep(3)

@@ -135,14 +135,19 @@ def q(s):
     return urllib.parse.quote(s, safe="")
 
 
+def text(value):
+    """A text of the data file in its default language (a string, or an object by language)."""
+    return value if isinstance(value, str) else next(iter(value.values()))
+
+
 def listing_queries(data, collection):
     """Filters for one collection of a data file: every parameter, alone and together."""
     codes = [c["code"] for c in data["countries"]]
-    names = [c["name"] for c in data["countries"]]
+    names = [text(c["name"]) for c in data["countries"]]
     items = collection["items"]
     kinds = sorted({i["kind"] for i in items if i.get("kind")})
     years = sorted({i["date"][:4] for i in items})
-    word = items[0]["title"].split()[0] if items else "report"
+    word = text(items[0]["title"]).split()[0] if items else "report"
     qs = [
         "",
         f"country={codes[0]}",
@@ -218,6 +223,23 @@ def request_set(c: Client, mount: str, data: dict, first: bool) -> None:
         for method in ("POST", "PUT", "DELETE", "OPTIONS"):
             c.req(method, f"{mount}/", body=b"x=1" if method in ("POST", "PUT") else None)
         c.req("POST", f"{mount}/{data['collections'][0]['slug']}.json", body=b"")
+        for path in ("sitemap.xml", "sitemap.xml?part=1", "openapi.json"):
+            c.get(f"{mount}/{path}")
+        # the other languages: pages, listings in every format, an item, a 400, a 404
+        for lang in data.get("languages", ["en"])[1:]:
+            home = f"{mount}/{lang}"
+            c.get(f"{home}/")
+            c.get(home)
+            for slug in pages:
+                c.get(f"{home}/{slug}")
+            for col in data["collections"]:
+                for qs in listing_queries(data, col)[:4]:
+                    for ext in ("", ".json", ".csv", ".atom"):
+                        c.get(f"{home}/{col['slug']}{ext}" + (f"?{qs}" if qs else ""))
+                c.get(f"{home}/{col['slug']}?from=2021-02-30")
+                if col["items"]:
+                    c.get(f"{home}/{col['slug']}/{col['items'][0]['id']}")
+            c.get(f"{home}/no-such-page")
 
 
 def wait_served(c: Client, path: str, needle: str, timeout: float) -> bool:

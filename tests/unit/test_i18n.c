@@ -26,11 +26,18 @@ static void teardown(void)
     apr_pool_destroy(pool);
 }
 
+/* rc_date_write's text as a string. */
+static const char *written(const rc_msgs *m, const rc_date *d)
+{
+    char buf[RC_DATE_TEXT_MAX];
+    return apr_pstrmemdup(pool, buf, rc_date_write(buf, m, d));
+}
+
 static const char *date_text(const rc_msgs *m, const char *s)
 {
     rc_date d;
     ck_assert_int_eq(rc_date_parse(s, &d), RC_DATE_OK);
-    return rc_date_text(pool, m, &d);
+    return written(m, &d);
 }
 
 START_TEST(languages_the_module_knows)
@@ -61,7 +68,7 @@ START_TEST(dates_for_people_in_english)
     {
         rc_date d;
         rc_date_parse("2022-03-09", &d);
-        ck_assert_str_eq(rc_date_text(pool, en, &d), rc_date_human(pool, &d));
+        ck_assert_str_eq(written(en, &d), rc_date_human(pool, &d));
     }
 }
 END_TEST
@@ -91,7 +98,7 @@ START_TEST(date_from_period)
         ck_assert_int_eq(back.day, d.day);
         ck_assert_int_eq(back.start, d.start);
         ck_assert_int_eq(back.end, d.end);
-        ck_assert_str_eq(rc_date_text(pool, es, &back), rc_date_text(pool, es, &d));
+        ck_assert_str_eq(written(es, &back), written(es, &d));
     }
 }
 END_TEST
