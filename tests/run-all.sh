@@ -435,7 +435,8 @@ step_dist() {
 }
 
 # cluster: tests/cluster/ (three backend httpds behind a front with mod_proxy_balancer,
-# mod_proxy_hcheck and mod_cache_socache; docs/SCALING.md), with pytest, as integration.
+# mod_proxy_hcheck and mod_cache_disk, and a second front with mod_cache_socache; docs/SCALING.md),
+# with pytest, as integration.
 step_cluster() {
     need tool:WRK:wrk:wrk || return
     step_integration cluster tests/cluster

@@ -61,6 +61,7 @@ def cache_conf(provider: str, quick: str, workdir) -> str:
                   f'CacheRoot "{root}"', "CacheDirLevels 2", "CacheDirLength 1"]
     lines += [f"CacheQuickHandler {quick}",
               f"CacheEnable {provider} {B}",
+              "CacheLock on",
               "CacheHeader on",
               "CacheDetailHeader on"]
     return "\n".join(lines)
