@@ -35,6 +35,7 @@
 #include "rc_data.h"
 #include "rc_filter.h"
 #include "rc_layout.h"
+#include "rc_local.h"
 #include "rc_query.h"
 #include "rc_render.h"
 #include "rc_route.h"
@@ -73,8 +74,12 @@ typedef struct rc_server_conf {
 static struct {
     rc_cache *cache;         /* NULL when RootCausesCacheSize is 0 */
     apr_global_mutex_t *mutex;
+    apr_size_t local_bytes;  /* of each process's own answers (rc_local.h) */
     int status;              /* the server-status section is shown */
 } shared;
+
+/* This process's own answers, in front of the shared cache; NULL without one. */
+static rc_local *local;
 
 /* ---------------------------------------------------------------- configuration */
 
@@ -725,6 +730,19 @@ static const char *cache_key(req *q, const rc_collection *col, const rc_query *q
                        NULL);
 }
 
+/* The key of a listing response among this process's own answers: the query string as it came
+ * (the answer is found before the query is parsed; a query with an error is never stored) and
+ * everything else the cache key has. */
+static const char *local_key(req *q, const rc_collection *col)
+{
+    request_rec *r = q->r;
+    return apr_pstrcat(r->pool, formats[q->format].tag, q->site.data->tag, " ",
+                       q->site.data->langs[q->site.lang], " ", q->site.base->url, " ",
+                       q->site.layout->hash, apr_itoa(r->pool, q->page_size), " ",
+                       q->format == RC_JSON ? "" : q->site.origin, " ", col->slug, "?",
+                       r->args ? r->args : "", NULL);
+}
+
 static void listing_headers(req *q, const rc_collection *col, const rc_query *qu,
                             const rc_result *res)
 {
@@ -743,13 +761,30 @@ static int serve_listing(req *q, const rc_collection *col)
 {
     request_rec *r = q->r;
     const rc_data *d = q->site.data;
-    const char *key = NULL;
+    const char *key = NULL, *lkey = NULL;
     rc_query *qu;
     rc_result *res = NULL;
     rc_cache_lock l = the_lock();
     rc_cached hit;
     int rv;
 
+    if (q->format != RC_CSV && local) {
+        const rc_local_answer *a = rc_local_get(local, lkey = local_key(q, col));
+        if (a) {
+            set_cache_headers(q, d->mtime);
+            if ((rv = answer_conditional(q)) != DECLINED) {
+                rc_local_release(a);
+                return rv;
+            }
+            if (q->format == RC_HTML && a->noindex)
+                apr_table_setn(r->headers_out, "X-Robots-Tag", "noindex");
+            if (a->link)
+                apr_table_setn(r->headers_out, "Link", a->link);
+            rc_cache_count_hit(shared.cache);
+            APR_BRIGADE_INSERT_TAIL(q->out.bb, rc_local_bucket(a, q->out.bb->bucket_alloc));
+            return finish(q);
+        }
+    }
     qu = rc_query_parse(r->pool, d, col, r->args, q->page_size, q->site.m);
     if (qu->errors->nelts) {
         const rc_query_error *e = &APR_ARRAY_IDX(qu->errors, 0, rc_query_error);
@@ -771,6 +806,8 @@ static int serve_listing(req *q, const rc_collection *col)
             listing_headers(q, col, qu, NULL);
             if (hit.link)
                 apr_table_setn(r->headers_out, "Link", hit.link);
+            if (lkey)
+                rc_local_put(local, lkey, hit.body, hit.len, hit.link, rc_listing_noindex(qu));
             APR_BRIGADE_INSERT_TAIL(q->out.bb, apr_bucket_pool_create(hit.body, hit.len, r->pool,
                                                                       q->out.bb->bucket_alloc));
             return finish(q);
@@ -807,15 +844,24 @@ static int serve_listing(req *q, const rc_collection *col)
         break;
     }
     if (key) {
+        const char *link = apr_table_get(r->headers_out, "Link");
+        const rc_local_answer *a;
         apr_off_t len = 0;
-        char *body;
-        apr_size_t n;
         rc_out_finish(&q->out);
         apr_brigade_length(q->out.bb, 1, &len);
-        n = (apr_size_t)len;
-        body = apr_palloc(r->pool, n + 1);
-        apr_brigade_flatten(q->out.bb, body, &n);
-        rc_cache_put(shared.cache, &l, key, body, n, apr_table_get(r->headers_out, "Link"));
+        /* read once, into this process's table when it keeps it; sent from there */
+        if (lkey && (a = rc_local_put_brigade(local, lkey, q->out.bb, (apr_size_t)len, link,
+                                              rc_listing_noindex(qu)))) {
+            rc_cache_put(shared.cache, &l, key, a->body, a->len, link);
+            apr_brigade_cleanup(q->out.bb);
+            APR_BRIGADE_INSERT_TAIL(q->out.bb, rc_local_bucket(a, q->out.bb->bucket_alloc));
+        }
+        else {
+            apr_size_t n = (apr_size_t)len;
+            char *body = apr_palloc(r->pool, n + 1);
+            apr_brigade_flatten(q->out.bb, body, &n);
+            rc_cache_put(shared.cache, &l, key, body, n, link);
+        }
     }
     return finish(q);
 }
@@ -1157,6 +1203,9 @@ static int rc_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp
     apr_pool_cleanup_register(pconf, st, unshare_stats, apr_pool_cleanup_null);
     if (cache_size > 0) {
         shared.cache = rc_cache_init(mem + stats_size, (apr_size_t)cache_size);
+        /* each process's own answers: a sixteenth of the shared cache, at most 4 MB */
+        shared.local_bytes = (apr_size_t)(cache_size / 16 < RC_LOCAL_MAX_BYTES
+                                              ? cache_size / 16 : RC_LOCAL_MAX_BYTES);
         if ((rv = ap_global_mutex_create(&shared.mutex, NULL, RC_MUTEX, NULL, s, pconf, 0)) !=
             APR_SUCCESS)
             return HTTP_INTERNAL_SERVER_ERROR;
@@ -1233,6 +1282,10 @@ static void rc_child_init(apr_pool_t *pchild, server_rec *s)
     if (shared.mutex)
         apr_global_mutex_child_init(&shared.mutex, apr_global_mutex_lockfile(shared.mutex),
                                     pchild);
+    if (shared.cache && !(local = rc_local_create(pchild, shared.local_bytes)))
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
+                     "RootCausesCacheSize: cannot make this process's table of answers; "
+                     "it uses the shared cache only");
     /* a process forked after a change serves the version built since, not its parent's */
     rc_store_check(st, 0, log_store, s);
 #if APR_HAS_THREADS

@@ -95,7 +95,7 @@ int rc_cache_get(rc_cache *c, const rc_cache_lock *l, const char *key, apr_pool_
         }
     }
     if (found)
-        c->hits++;
+        __atomic_fetch_add(&c->hits, 1, __ATOMIC_RELAXED);
     else
         c->misses++;
     l->unlock(l->ctx);
@@ -188,12 +188,17 @@ void rc_cache_put(rc_cache *c, const rc_cache_lock *l, const char *key, const ch
     l->unlock(l->ctx);
 }
 
+void rc_cache_count_hit(rc_cache *c)
+{
+    __atomic_fetch_add(&c->hits, 1, __ATOMIC_RELAXED);
+}
+
 void rc_cache_get_stats(rc_cache *c, const rc_cache_lock *l, rc_cache_stats *out)
 {
     l->lock(l->ctx);
     out->entries = c->entries;
     out->bytes = c->head - c->tail;
-    out->hits = c->hits;
+    out->hits = __atomic_load_n(&c->hits, __ATOMIC_RELAXED);
     out->misses = c->misses;
     l->unlock(l->ctx);
 }

@@ -39,6 +39,9 @@ int rc_cache_get(rc_cache *c, const rc_cache_lock *l, const char *key, apr_pool_
 void rc_cache_put(rc_cache *c, const rc_cache_lock *l, const char *key, const char *body,
                   apr_size_t len, const char *link);
 
+/* Counts a hit answered by a process's own copy (rc_local.h), without the lock. */
+void rc_cache_count_hit(rc_cache *c);
+
 void rc_cache_get_stats(rc_cache *c, const rc_cache_lock *l, rc_cache_stats *out);
 
 #endif

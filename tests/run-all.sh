@@ -220,7 +220,7 @@ step_integration_event() { RC_MPM=event step_integration integration_event; }
 step_integration_worker() { RC_MPM=worker step_integration integration_worker; }
 step_integration_prefork() { RC_MPM=prefork step_integration integration_prefork; }
 
-# tsan: tests/unit/test_threads, the threaded tests of rc_cache.c and rc_store.c built with
+# tsan: tests/unit/test_threads, the threaded tests of rc_cache.c, rc_local.c and rc_store.c built with
 # -fsanitize=thread. A data race that ThreadSanitizer reports makes the program exit non-zero
 # (exitcode=66), which fails the step even when every check passed.
 step_tsan() {

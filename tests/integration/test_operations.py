@@ -233,3 +233,41 @@ def test_equivalent_queries_share_one_cache_entry(start_server, a, b):
     assert first.body == second.body
     auto = status_auto(server)
     assert (auto["RootCausesCacheEntries"], auto["RootCausesCacheHits"]) == ("1", "1")
+
+
+SAME_HEADERS = ("ETag", "Last-Modified", "Cache-Control", "Content-Type", "Content-Language",
+                "Link", "X-Robots-Tag", "Content-Security-Policy", "Content-Length")
+
+
+def test_repeated_listings_are_the_first_answer_byte_for_byte(start_server):
+    """A repeated listing comes from the process's own answers (found by the query string as
+    sent, sent without a copy) or from the shared cache: the same body and headers as the
+    first, its conditional and HEAD forms as for any answer, and every repeat a hit."""
+    wd, data = site_copy(start_server)
+    server = start_server([rcserver.Mount(B, data=data)], workdir=wd, extra_conf=STATUS_CONF)
+    urls = [f"{B}/section-353?q=corrupt", f"{B}/section-353.json?per_page=1&page=2",
+            f"{B}/es/section-353.atom?country=GT", f"{B}/section-353?country=gt&utm=%3Cx%3E"]
+    firsts = []
+    for url in urls:
+        first = server.get(url)
+        firsts.append(first)
+        assert first.status == 200
+        for _ in range(9):
+            again = server.get(url)
+            assert again.status == 200 and again.body == first.body
+            assert [again.header(h) for h in SAME_HEADERS] == \
+                [first.header(h) for h in SAME_HEADERS]
+    assert firsts[0].header("X-Robots-Tag") == "noindex"
+    assert 'rel="next"' in firsts[1].header("Link")
+    auto = status_auto(server)
+    assert (auto["RootCausesCacheHits"], auto["RootCausesCacheMisses"]) == ("36", "4")
+    for url in urls:
+        tag = server.get(url).header("ETag")
+        for _ in range(3):
+            r = server.get(url, headers={"If-None-Match": tag})
+            assert r.status == 304 and r.body == b"" and r.header("ETag") == tag
+        h = server.head(url)
+        assert h.status == 200 and h.body == b"" and h.header("ETag") == tag
+    # a query with an error is never kept: 400 each time
+    for _ in range(3):
+        assert server.get(f"{B}/section-353.json?from=2021-13").status == 400

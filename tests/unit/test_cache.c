@@ -1,15 +1,19 @@
 /* Unit tests for rc_cache: whole responses in one region of memory under a caller's lock (docs/REFERENCE.md "Reloading and versions":
  * bounded, with eviction): get after put, replacement, eviction of the oldest, the figures
- * server-status shows, and responses too large to keep. */
+ * server-status shows, and responses too large to keep. And for rc_local, each process's own
+ * answers in front of it: the same promises, and buckets that keep an answer alive after the
+ * table has let it go. */
 
 #include <stdlib.h>
 #include <string.h>
 
+#include <apr_buckets.h>
 #include <apr_pools.h>
 #include <apr_strings.h>
 
 #include "test_rc.h"
 #include "rc_cache.h"
+#include "rc_local.h"
 
 static apr_pool_t *pool;
 static rc_cache *cache;
@@ -273,6 +277,158 @@ START_TEST(init_formats_any_memory)
 }
 END_TEST
 
+
+/* ---------------------------------------------------------------- rc_local */
+
+#define LOCAL_SIZE (64 << 10)
+
+static rc_local *local;
+static apr_bucket_alloc_t *balloc;
+
+static void local_setup(void)
+{
+    apr_pool_create(&pool, NULL);
+    local = rc_local_create(pool, LOCAL_SIZE);
+    ck_assert_ptr_nonnull(local);
+    balloc = apr_bucket_alloc_create(pool);
+}
+
+static void local_teardown(void)
+{
+    apr_pool_destroy(pool);
+}
+
+/* The body stored under key (the reference given back), or NULL. */
+static const char *local_body(const char *key)
+{
+    const rc_local_answer *a = rc_local_get(local, key);
+    const char *body;
+    if (!a)
+        return NULL;
+    body = apr_pstrmemdup(pool, a->body, a->len);
+    rc_local_release(a);
+    return body;
+}
+
+static const char *bucket_text(apr_bucket *b)
+{
+    const char *data;
+    apr_size_t len;
+    ck_assert_int_eq(apr_bucket_read(b, &data, &len, APR_BLOCK_READ), APR_SUCCESS);
+    return apr_pstrmemdup(pool, data, len);
+}
+
+START_TEST(local_get_after_put)
+{
+    const rc_local_answer *a;
+    apr_size_t entries, bytes;
+    ck_assert_ptr_null(rc_local_create(pool, 0));
+    ck_assert_ptr_null(rc_local_get(local, "a"));
+    rc_local_put(local, "a", "<p>A</p>", 8, "<x>; rel=\"next\"", 1);
+    rc_local_put(local, "b", "B\0b", 3, NULL, 0);
+    a = rc_local_get(local, "a");
+    ck_assert_ptr_nonnull(a);
+    ck_assert_uint_eq(a->len, 8);
+    ck_assert(!memcmp(a->body, "<p>A</p>", 8));
+    ck_assert_str_eq(a->link, "<x>; rel=\"next\"");
+    ck_assert_int_eq(a->noindex, 1);
+    rc_local_release(a);
+    a = rc_local_get(local, "b");
+    ck_assert(a && a->len == 3 && !memcmp(a->body, "B\0b", 3) && !a->link && !a->noindex);
+    rc_local_release(a);
+    ck_assert_ptr_null(rc_local_get(local, "c"));
+    ck_assert_ptr_null(rc_local_get(local, "a "));
+    rc_local_stats(local, &entries, &bytes);
+    ck_assert_uint_eq(entries, 2);
+    ck_assert_uint_gt(bytes, 11);
+    /* the same key again replaces it */
+    rc_local_put(local, "a", "again", 5, NULL, 0);
+    ck_assert_str_eq(local_body("a"), "again");
+    rc_local_stats(local, &entries, &bytes);
+    ck_assert_uint_eq(entries, 2);
+}
+END_TEST
+
+START_TEST(local_bucket_outlives_the_table_entry)
+{
+    const rc_local_answer *a;
+    apr_bucket *b, *copy;
+    rc_local_put(local, "k", "first", 5, NULL, 0);
+    a = rc_local_get(local, "k");
+    b = rc_local_bucket(a, balloc);
+    ck_assert_int_eq(apr_bucket_copy(b, &copy), APR_SUCCESS);
+    /* replaced in the table, and the table cleared by far larger answers: the buckets still
+     * read the answer they were made of (ASan in unit_asan sees a read after free) */
+    rc_local_put(local, "k", "second", 6, NULL, 0);
+    for (int i = 0; i < 64; i++) {
+        char key[16], body[4000];
+        memset(body, 'x', sizeof(body));
+        snprintf(key, sizeof(key), "f%d", i);
+        rc_local_put(local, key, body, sizeof(body), NULL, 0);
+    }
+    ck_assert_str_eq(bucket_text(b), "first");
+    apr_bucket_destroy(b);
+    ck_assert_str_eq(bucket_text(copy), "first");
+    apr_bucket_destroy(copy);
+}
+END_TEST
+
+START_TEST(local_oldest_go_when_the_bytes_run_out)
+{
+    char body[2000];
+    apr_size_t entries, bytes;
+    memset(body, 'y', sizeof(body));
+    for (int i = 0; i < 100; i++) {
+        char key[16];
+        snprintf(key, sizeof(key), "k%d", i);
+        rc_local_put(local, key, body, sizeof(body), NULL, 0);
+        rc_local_stats(local, &entries, &bytes);
+        ck_assert_uint_le(bytes, LOCAL_SIZE);
+    }
+    ck_assert_uint_lt(entries, 100);
+    ck_assert_uint_gt(entries, 10);
+    ck_assert_ptr_nonnull(local_body("k99"));
+    ck_assert_ptr_null(local_body("k0"));
+}
+END_TEST
+
+START_TEST(local_large_answers_are_not_kept)
+{
+    apr_size_t n = LOCAL_SIZE / 8 + 1;
+    char *body = apr_pcalloc(pool, n);
+    apr_bucket_brigade *bb = apr_brigade_create(pool, balloc);
+    apr_size_t entries, bytes;
+    rc_local_put(local, "big", body, n, NULL, 0);
+    ck_assert_ptr_null(local_body("big"));
+    APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_immortal_create(body, n, balloc));
+    ck_assert_ptr_null(rc_local_put_brigade(local, "big", bb, n, NULL, 0));
+    rc_local_stats(local, &entries, &bytes);
+    ck_assert_uint_eq(entries, 0);
+    ck_assert_uint_eq(bytes, 0);
+}
+END_TEST
+
+START_TEST(local_put_brigade_reads_every_bucket)
+{
+    apr_bucket_brigade *bb = apr_brigade_create(pool, balloc);
+    const rc_local_answer *a;
+    apr_bucket *b;
+    APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_immortal_create("<ul>", 4, balloc));
+    APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_transient_create("<li>1</li>", 10, balloc));
+    APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_immortal_create("</ul>", 5, balloc));
+    a = rc_local_put_brigade(local, "l", bb, 19, "<n>", 1);
+    ck_assert_ptr_nonnull(a);
+    ck_assert(a->len == 19 && !memcmp(a->body, "<ul><li>1</li></ul>", 19));
+    ck_assert(a->noindex && !strcmp(a->link, "<n>"));
+    /* the caller's reference, as a bucket; the table's own */
+    b = rc_local_bucket(a, balloc);
+    ck_assert_str_eq(local_body("l"), "<ul><li>1</li></ul>");
+    ck_assert_str_eq(bucket_text(b), "<ul><li>1</li></ul>");
+    apr_bucket_destroy(b);
+    ck_assert_str_eq(local_body("l"), "<ul><li>1</li></ul>");
+}
+END_TEST
+
 Suite *rc_cache_suite(void)
 {
     Suite *s = suite_create("rc_cache");
@@ -287,6 +443,15 @@ Suite *rc_cache_suite(void)
     tcase_add_test(tc, large_responses_are_not_kept);
     tcase_add_test(tc, random_use_keeps_its_promises);
     tcase_add_test(tc, init_formats_any_memory);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("local");
+    tcase_add_checked_fixture(tc, local_setup, local_teardown);
+    tcase_add_test(tc, local_get_after_put);
+    tcase_add_test(tc, local_bucket_outlives_the_table_entry);
+    tcase_add_test(tc, local_oldest_go_when_the_bytes_run_out);
+    tcase_add_test(tc, local_large_answers_are_not_kept);
+    tcase_add_test(tc, local_put_brigade_reads_every_bucket);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,5 +1,6 @@
 /* What threads share, under ThreadSanitizer (the tsan step of make check-full): the response
- * cache (rc_cache.c), with many threads putting and getting, and the store's versions
+ * cache (rc_cache.c), with many threads putting and getting; a process's own answers
+ * (rc_local.c), replaced while other threads send them from buckets; and the store's versions
  * (rc_store.c), acquired and released by many threads while another thread changes the data file
  * and loader threads build and swap in the new versions; two stores in one process share a cache
  * folder as two processes of a server do (the build lock is a flock, which two open files of one
@@ -19,8 +20,11 @@
 #include <apr_strings.h>
 #include <apr_time.h>
 
+#include <apr_buckets.h>
+
 #include "rc_cache.h"
 #include "rc_data.h"
+#include "rc_local.h"
 #include "rc_store.h"
 
 #define NTHREADS 8
@@ -263,6 +267,86 @@ START_TEST(cache_threads_filling_it_evict_the_oldest)
     ck_assert_uint_ge(st.entries, 8);
     ck_assert_uint_le(st.entries, 16);
     free(mem);
+}
+END_TEST
+
+
+/* ---------------------------------------------------------------- rc_local */
+
+#define LOCAL_KEYS 32
+#define LOCAL_ROUNDS 5000
+
+typedef struct local_worker {
+    rc_local *local;
+    int id, hits, errors;
+} local_worker;
+
+/* Threads put answers under a few keys, each body one byte repeated (the byte says which
+ * thread and round wrote it) and as long as the round says, and read the answers back through
+ * buckets, destroyed after the next put: a body is whole whatever replaced it meanwhile. */
+static void *local_worker_main(void *data)
+{
+    local_worker *w = data;
+    apr_pool_t *p;
+    apr_bucket_alloc_t *ba;
+    apr_bucket *held = NULL;
+    char body[3000];
+    apr_pool_create_unmanaged_ex(&p, NULL, NULL);
+    ba = apr_bucket_alloc_create(p);
+    for (int i = 0; i < LOCAL_ROUNDS; i++) {
+        char key[16];
+        const rc_local_answer *a;
+        apr_size_t len = 100 + (apr_size_t)(i * 7 % 2900);
+        snprintf(key, sizeof(key), "k%d", (i * 13 + w->id) % LOCAL_KEYS);
+        memset(body, 'a' + (w->id * 7 + i) % 26, len);
+        rc_local_put(w->local, key, body, len, (i & 1) ? key : NULL, i & 1);
+        snprintf(key, sizeof(key), "k%d", (i * 5 + w->id * 3) % LOCAL_KEYS);
+        if ((a = rc_local_get(w->local, key))) {
+            apr_bucket *b = rc_local_bucket(a, ba);
+            const char *d;
+            apr_size_t n;
+            w->hits++;
+            if (apr_bucket_read(b, &d, &n, APR_BLOCK_READ) != APR_SUCCESS || n < 100)
+                w->errors++;
+            else
+                for (apr_size_t k = 1; k < n; k++)
+                    if (d[k] != d[0]) {
+                        w->errors++;
+                        break;
+                    }
+            if (held)
+                apr_bucket_destroy(held);
+            held = b;
+        }
+    }
+    if (held)
+        apr_bucket_destroy(held);
+    apr_bucket_alloc_destroy(ba);
+    apr_pool_destroy(p);
+    return NULL;
+}
+
+START_TEST(local_threads_replace_answers_that_others_send)
+{
+    rc_local *l = rc_local_create(pool, 256 << 10);
+    local_worker w[NTHREADS];
+    apr_size_t entries, bytes;
+    int hits = 0;
+    ck_assert_ptr_nonnull(l);
+    memset(w, 0, sizeof(w));
+    for (int i = 0; i < NTHREADS; i++) {
+        w[i].local = l;
+        w[i].id = i;
+    }
+    run_threads(NTHREADS, local_worker_main, w, sizeof(w[0]));
+    for (int i = 0; i < NTHREADS; i++) {
+        ck_assert_int_eq(w[i].errors, 0);
+        hits += w[i].hits;
+    }
+    ck_assert_int_gt(hits, 0);
+    rc_local_stats(l, &entries, &bytes);
+    ck_assert_uint_le(bytes, 256 << 10);
+    ck_assert_uint_le(entries, LOCAL_KEYS);
 }
 END_TEST
 
@@ -608,6 +692,7 @@ static Suite *threads_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, cache_threads_put_and_get_the_same_keys);
     tcase_add_test(tc, cache_threads_filling_it_evict_the_oldest);
+    tcase_add_test(tc, local_threads_replace_answers_that_others_send);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("store");
