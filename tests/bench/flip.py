@@ -42,37 +42,12 @@ import subprocess
 import sys
 import time
 
+from procs import children, kb
+
 REWRITE = re.compile(r"rewrite (\d+): (\S+) \((in place|rename), (\d+) bytes\) at ([\d.]+)-([\d.]+)")
 ERROR = re.compile(r"^\[(\w{3} \w{3} +\d+ [\d:.]+ \d{4})\] \[rootcauses:error\] \[pid (\d+)(?::tid \d+)?\] "
                    r"(?:AH\d+: )?RootCausesData: (.*); still serving the last good version$")
 CRASH = re.compile(r"exit signal|Segmentation fault|AH00052|AH00060")
-
-
-def children(ppid):
-    out = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open("/proc/%s/stat" % entry) as f:
-                    st = f.read()
-            except OSError:
-                continue
-            if int(st.rsplit(")", 1)[1].split()[1]) == ppid:
-                out.append(int(entry))
-    return sorted(out)
-
-
-def status_kb(pid, keys=("VmRSS", "RssAnon")):
-    out = {}
-    try:
-        with open("/proc/%d/status" % pid) as f:
-            for line in f:
-                k, _, v = line.partition(":")
-                if k in keys:
-                    out[k] = int(v.split()[0])
-    except OSError:
-        pass
-    return out
 
 
 def log_time(s):
@@ -116,7 +91,7 @@ def main():
             for i in range(a.seconds + 1):
                 t = time.monotonic()
                 for pid in kids:
-                    st = status_kb(pid)
+                    st = kb("/proc/%d/status" % pid, ("VmRSS", "RssAnon"))
                     if "VmRSS" in st:
                         samples[pid].append((st["VmRSS"], st.get("RssAnon", 0)))
                 if i < a.seconds:

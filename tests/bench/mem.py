@@ -18,32 +18,10 @@ the child with the most are.
 import os
 import sys
 
+from procs import children, kb
+
 STATUS = ("VmRSS", "RssAnon", "RssFile", "RssShmem")
 ROLLUP = ("Pss", "Private_Clean", "Private_Dirty", "Shared_Clean", "Shared_Dirty")
-
-
-def children(ppid):
-    out = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open("/proc/%s/stat" % entry) as f:
-                    st = f.read()
-            except OSError:
-                continue
-            if int(st.rsplit(")", 1)[1].split()[1]) == ppid:
-                out.append(int(entry))
-    return sorted(out)
-
-
-def kv(path, keys):
-    out = {}
-    with open(path) as f:
-        for line in f:
-            k, _, v = line.partition(":")
-            if k in keys:
-                out[k] = int(v.split()[0])
-    return out
 
 
 def kind(name):
@@ -74,8 +52,8 @@ def by_mapping(pid):
 
 
 def measure(pid):
-    m = kv("/proc/%d/status" % pid, STATUS)
-    m.update(kv("/proc/%d/smaps_rollup" % pid, ROLLUP))
+    m = kb("/proc/%d/status" % pid, STATUS)
+    m.update(kb("/proc/%d/smaps_rollup" % pid, ROLLUP))
     m["Private"] = m.get("Private_Clean", 0) + m.get("Private_Dirty", 0)
     for k, (rss, priv) in by_mapping(pid).items():
         m["rss_" + k] = rss

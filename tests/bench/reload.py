@@ -35,21 +35,9 @@ import sys
 import threading
 import time
 
+from procs import children
+
 LINE = re.compile(r'^(\d+) (\d+) (\S+) (\d{3}) \?probe=([^ &]+)')
-
-
-def children(ppid):
-    out = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open("/proc/%s/stat" % entry) as f:
-                    st = f.read()
-            except OSError:
-                continue
-            if int(st.rsplit(")", 1)[1].split()[1]) == ppid:
-                out.append(int(entry))
-    return sorted(out)
 
 
 def get(port, path, timeout=30):
