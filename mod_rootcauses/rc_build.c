@@ -440,6 +440,30 @@ static int str_eq(void *ctx, apr_uint32_t id)
     return s->len == b->eq_len && !memcmp(s->s, b->eq_s, b->eq_len);
 }
 
+/* A new string entry: a copy of s[0..len) in the current chunk (1 MB chunks from the build's
+ * scratch pool), no escaped forms yet; NULL when memory runs out. */
+static bstr *new_str(build *b, const char *s, apr_size_t len)
+{
+    bstr *e = rc_vec_push(&b->strs);
+    if (!e) {
+        oom(b);
+        return NULL;
+    }
+    if (len + 1 > b->chunk_left) {
+        apr_size_t size = len + 1 > (1 << 20) ? len + 1 : (1 << 20);
+        b->chunk = apr_palloc(b->tmp, size);
+        b->chunk_left = size;
+    }
+    memcpy(b->chunk, s, len);
+    b->chunk[len] = '\0';
+    e->s = b->chunk;
+    e->len = (apr_uint32_t)len;
+    e->html = e->json = NONE;
+    b->chunk += len + 1;
+    b->chunk_left -= len + 1;
+    return e;
+}
+
 /* The id of the string s[0..len), added when new; NONE when memory runs out. */
 static apr_uint32_t intern(build *b, const char *s, apr_size_t len, apr_uint32_t flags)
 {
@@ -458,24 +482,10 @@ static apr_uint32_t intern(build *b, const char *s, apr_size_t len, apr_uint32_t
         RC_VEC_AT(&b->strs, bstr, id).flags &= flags | ~(apr_uint32_t)(STR_BODY | STR_NOVARIANTS);
         return id;
     }
-    if (!(e = rc_vec_push(&b->strs))) {
-        oom(b);
+    if (!(e = new_str(b, s, len)))
         return NONE;
-    }
-    if (len + 1 > b->chunk_left) {
-        apr_size_t size = len + 1 > (1 << 20) ? len + 1 : (1 << 20);
-        b->chunk = apr_palloc(b->tmp, size);
-        b->chunk_left = size;
-    }
-    memcpy(b->chunk, s, len);
-    b->chunk[len] = '\0';
-    e->s = b->chunk;
-    e->len = (apr_uint32_t)len;
     e->flags = flags;
     e->hash = h;
-    e->html = e->json = NONE;
-    b->chunk += len + 1;
-    b->chunk_left -= len + 1;
     return id;
 }
 
@@ -483,24 +493,7 @@ static apr_uint32_t intern(build *b, const char *s, apr_size_t len, apr_uint32_t
  * look-up would cost more than it saves. Equal strings may then have two ids. */
 static apr_uint32_t intern_new(build *b, const char *s, apr_size_t len)
 {
-    bstr *e = rc_vec_push(&b->strs);
-    if (!e) {
-        oom(b);
-        return NONE;
-    }
-    if (len + 1 > b->chunk_left) {
-        apr_size_t size = len + 1 > (1 << 20) ? len + 1 : (1 << 20);
-        b->chunk = apr_palloc(b->tmp, size);
-        b->chunk_left = size;
-    }
-    memcpy(b->chunk, s, len);
-    b->chunk[len] = '\0';
-    e->s = b->chunk;
-    e->len = (apr_uint32_t)len;
-    e->html = e->json = NONE;
-    b->chunk += len + 1;
-    b->chunk_left -= len + 1;
-    return (apr_uint32_t)(b->strs.n - 1);
+    return new_str(b, s, len) ? (apr_uint32_t)(b->strs.n - 1) : NONE;
 }
 
 static const char *str_of(const build *b, apr_uint32_t id)
