@@ -17,6 +17,7 @@
 #include "util_mutex.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #ifdef __linux__
 #include <sys/prctl.h>
@@ -645,7 +646,7 @@ static int answer_conditional(req *q)
     /* M_GET is HEAD too. A coded match counts as an exact one: If-None-Match, when given,
      * decides alone (RFC 9110 13.2.2; If-Modified-Since is then ignored). */
     if (status == OK && r->method_number == M_GET &&
-        (coding = etag_coded_match(apr_table_get(r->headers_in, "If-None-Match"), etag))) {
+        (coding = etag_coded_match(inm, etag))) {
         /* The 304 says what the compressed 200 said (RFC 9110 15.4.5): the filters do not,
          * since mod_filter passes on every status but 200 and mod_deflate a body too small to
          * compress. mod_cache takes a 304 whose ETag or Content-Encoding differ from its
@@ -717,30 +718,19 @@ static rc_cache_lock the_lock(void)
     return l;
 }
 
-/* The key of a listing response in the response cache: the parsed, canonical query and
- * everything else it depends on (data version, format, language, mount point, layout, page
- * size, and the origin of the absolute links of HTML and Atom). */
-static const char *cache_key(req *q, const rc_collection *col, const rc_query *qu)
+/* What the key of a listing response holds before its query: everything but the query that the
+ * body depends on (data version, format, language, mount point, the layout for HTML, page size,
+ * and the origin of the absolute links of HTML and Atom). The response cache adds the parsed,
+ * canonical query; this process's own answers (found before the query is parsed) the query
+ * string as it came. */
+static const char *key_prefix(req *q, const rc_collection *col)
 {
     request_rec *r = q->r;
     return apr_pstrcat(r->pool, formats[q->format].tag, q->site.data->tag, " ",
                        q->site.data->langs[q->site.lang], " ", q->site.base->url, " ",
-                       q->site.layout->hash, apr_itoa(r->pool, q->page_size), " ",
-                       q->format == RC_JSON ? "" : q->site.origin, " ", col->slug, "?", qu->key,
-                       NULL);
-}
-
-/* The key of a listing response among this process's own answers: the query string as it came
- * (the answer is found before the query is parsed; a query with an error is never stored) and
- * everything else the cache key has. */
-static const char *local_key(req *q, const rc_collection *col)
-{
-    request_rec *r = q->r;
-    return apr_pstrcat(r->pool, formats[q->format].tag, q->site.data->tag, " ",
-                       q->site.data->langs[q->site.lang], " ", q->site.base->url, " ",
-                       q->site.layout->hash, apr_itoa(r->pool, q->page_size), " ",
-                       q->format == RC_JSON ? "" : q->site.origin, " ", col->slug, "?",
-                       r->args ? r->args : "", NULL);
+                       q->format == RC_HTML ? q->site.layout->hash : "",
+                       apr_itoa(r->pool, q->page_size), " ",
+                       q->format == RC_JSON ? "" : q->site.origin, " ", col->slug, "?", NULL);
 }
 
 static void listing_headers(req *q, const rc_collection *col, const rc_query *qu,
@@ -761,15 +751,19 @@ static int serve_listing(req *q, const rc_collection *col)
 {
     request_rec *r = q->r;
     const rc_data *d = q->site.data;
-    const char *key = NULL, *lkey = NULL;
+    const char *prefix = NULL, *key = NULL, *lkey = NULL;
     rc_query *qu;
     rc_result *res = NULL;
     rc_cache_lock l = the_lock();
     rc_cached hit;
     int rv;
 
-    if (q->format != RC_CSV && local) {
-        const rc_local_answer *a = rc_local_get(local, lkey = local_key(q, col));
+    if (q->format != RC_CSV && shared.cache)
+        prefix = key_prefix(q, col);
+    if (prefix && local) {
+        const rc_local_answer *a;
+        lkey = apr_pstrcat(r->pool, prefix, r->args ? r->args : "", NULL);
+        a = rc_local_get(local, lkey);
         if (a) {
             set_cache_headers(q, d->mtime);
             if ((rv = answer_conditional(q)) != DECLINED) {
@@ -800,8 +794,8 @@ static int serve_listing(req *q, const rc_collection *col)
     set_cache_headers(q, d->mtime);
     if ((rv = answer_conditional(q)) != DECLINED)
         return rv;
-    if (q->format != RC_CSV && shared.cache) {
-        key = cache_key(q, col, qu);
+    if (prefix) {
+        key = apr_pstrcat(r->pool, prefix, qu->key, NULL);
         if (rc_cache_get(shared.cache, &l, key, r->pool, &hit)) {
             listing_headers(q, col, qu, NULL);
             if (hit.link)
@@ -1294,7 +1288,8 @@ static void rc_child_init(apr_pool_t *pchild, server_rec *s)
     l = apr_pcalloc(pchild, sizeof(*l));
     l->s = s;
     l->store = st;
-    if (pipe(l->stop) != 0) {
+    /* close-on-exec: a CGI or piped log that the child starts does not inherit it */
+    if (pipe2(l->stop, O_CLOEXEC) != 0) {
         ap_log_error(APLOG_MARK, APLOG_ERR, errno, s,
                      "RootCausesData: cannot start the thread that reloads changed data files; "
                      "they will be read again only at a restart");

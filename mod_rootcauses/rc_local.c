@@ -1,6 +1,7 @@
 /* rc_local: answers in malloc'd blocks, the body first so that a bucket's free function finds its
  * block from the body; a reference count per answer (the table holds one while the answer is
- * in it, each bucket one); slots found by hash with a few probes. */
+ * in it, each bucket one); slots found by hash with a few probes; the answers in the table in a
+ * list, oldest first, so that making room drops the oldest without a search. */
 #include "rc_local.h"
 
 #include <stdlib.h>
@@ -15,7 +16,9 @@
 typedef struct answer {
     rc_local_answer pub;
     apr_uint32_t refs;
-    apr_uint64_t hash, stamp;
+    apr_uint32_t slot;             /* its slot, while in the table */
+    apr_uint64_t hash, stamp;      /* stamp: the order of insertion */
+    struct answer *older, *newer;  /* the table's list */
     apr_size_t size;
     const char *key;
     /* body, key, link follow */
@@ -24,6 +27,7 @@ typedef struct answer {
 struct rc_local {
     apr_thread_mutex_t *mutex;
     answer **slots;
+    answer *oldest, *newest;
     apr_uint32_t nslots;
     apr_size_t max_bytes, bytes, entries;
     apr_uint64_t stamp;
@@ -40,6 +44,14 @@ static void drop(rc_local *t, apr_uint32_t i)
 {
     answer *a = t->slots[i];
     t->slots[i] = NULL;
+    if (a->older)
+        a->older->newer = a->newer;
+    else
+        t->oldest = a->newer;
+    if (a->newer)
+        a->newer->older = a->older;
+    else
+        t->newest = a->older;
     t->bytes -= a->size;
     t->entries--;
     release(a);
@@ -157,17 +169,17 @@ static void insert(rc_local *t, answer *a)
     if (t->slots[target])
         drop(t, target);
     /* the oldest answers go until this one fits */
-    while (t->bytes + a->size > t->max_bytes) {
-        apr_uint32_t oldest = 0;
-        int any = 0;
-        for (apr_uint32_t i = 0; i < t->nslots; i++)
-            if (t->slots[i] && (!any || t->slots[i]->stamp < t->slots[oldest]->stamp)) {
-                oldest = i;
-                any = 1;
-            }
-        drop(t, oldest);
-    }
+    while (t->bytes + a->size > t->max_bytes)
+        drop(t, t->oldest->slot);
     a->stamp = ++t->stamp;
+    a->slot = target;
+    a->older = t->newest;
+    a->newer = NULL;
+    if (t->newest)
+        t->newest->newer = a;
+    else
+        t->oldest = a;
+    t->newest = a;
     t->slots[target] = a;
     t->bytes += a->size;
     t->entries++;

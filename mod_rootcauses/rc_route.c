@@ -179,7 +179,7 @@ static void route(const rc_router *rt, const rc_data *d, apr_pool_t *p, const ch
             redirect(out, apr_pstrndup(p, path, len - 1));
             return;
         }
-        out->format = ext ? rc_format_of_path(apr_pstrcat(p, ".", ext, NULL)) : RC_HTML;
+        out->format = ext ? rc_format_of_path(path) : RC_HTML; /* the path ends in .ext */
         out->here = apr_pstrcat(p, "/", slug, NULL);
         if (nav->page) {
             out->kind = RC_PAGE;
