@@ -222,7 +222,6 @@ enum { STR_BODY = 1, STR_NOVARIANTS = 2 };
 typedef struct bstr {
     const char *s;
     apr_uint32_t len, flags;
-    apr_uint64_t hash;
     apr_uint32_t off;        /* in the image */
     apr_uint32_t html, json; /* ids of the escaped forms, NONE when the same */
 } bstr;
@@ -485,7 +484,6 @@ static apr_uint32_t intern(build *b, const char *s, apr_size_t len, apr_uint32_t
     if (!(e = new_str(b, s, len)))
         return NONE;
     e->flags = flags;
-    e->hash = h;
     return id;
 }
 
@@ -547,21 +545,30 @@ static int plain_string(const rc_jnode *v)
     return v && v->type == RC_JSTRING && v->n > 0 && rc_utf8_valid(v->s, v->n);
 }
 
+/* How get_string and get_slug take a member: absent is an error (REQUIRED); the string rarely
+ * repeats, so it is not looked up among the others (UNIQUE: intern_new). */
+#define REQUIRED 1
+#define UNIQUE 2
+
+static apr_uint32_t intern_as(build *b, const rc_jnode *v, int how)
+{
+    return how & UNIQUE ? intern_new(b, v->s, v->n) : intern(b, v->s, v->n, 0);
+}
+
 /* A member that must be a non-empty string (of valid UTF-8 without NUL); *out its id, NONE
  * when absent and optional. */
-static int get_string(build *b, const rc_jnode *obj, const char *key, int required,
-                      apr_uint32_t *out)
+static int get_string(build *b, const rc_jnode *obj, const char *key, int how, apr_uint32_t *out)
 {
     const rc_jnode *v = rc_jget(obj, key);
     apr_size_t old;
     *out = NONE;
-    if (!v && !required)
+    if (!v && !(how & REQUIRED))
         return 1;
     old = path_push(b, ".%s", key);
     if (!plain_string(v))
         return fail(b, v, "a non-empty string");
     path_pop(b, old);
-    return (*out = intern(b, v->s, v->n, 0)) != NONE;
+    return (*out = intern_as(b, v, how)) != NONE;
 }
 
 int rc_slug_valid(const char *s)
@@ -575,28 +582,12 @@ int rc_slug_valid(const char *s)
     return n <= 64;
 }
 
-/* get_string for a string that rarely repeats (intern_new). */
-static int get_unique_string(build *b, const rc_jnode *obj, const char *key, int required,
-                             apr_uint32_t *out)
-{
-    const rc_jnode *v = rc_jget(obj, key);
-    apr_size_t old;
-    *out = NONE;
-    if (!v && !required)
-        return 1;
-    old = path_push(b, ".%s", key);
-    if (!plain_string(v))
-        return fail(b, v, "a non-empty string");
-    path_pop(b, old);
-    return (*out = intern_new(b, v->s, v->n)) != NONE;
-}
-
-static int get_slug(build *b, const rc_jnode *obj, const char *key, int required,
-                    apr_uint32_t *out, const char *what)
+static int get_slug(build *b, const rc_jnode *obj, const char *key, int how, apr_uint32_t *out,
+                    const char *what)
 {
     const rc_jnode *v = rc_jget(obj, key);
     *out = NONE;
-    if (!v && !required)
+    if (!v && !(how & REQUIRED))
         return 1;
     if (!v || v->type != RC_JSTRING || strlen(v->s) != v->n || !rc_slug_valid(v->s)) {
         apr_size_t old = path_push(b, ".%s", key);
@@ -604,7 +595,7 @@ static int get_slug(build *b, const rc_jnode *obj, const char *key, int required
         path_pop(b, old);
         return 0;
     }
-    return (*out = intern(b, v->s, v->n, 0)) != NONE;
+    return (*out = intern_as(b, v, how)) != NONE;
 }
 
 /* The array member key; NULL when it is absent (and optional) or an error was recorded. */
@@ -768,6 +759,18 @@ static int parse_bytes(const rc_jnode *v, apr_int64_t *out)
     return 1;
 }
 
+/* Whether an item's array (documents, persons) has more members than a position in the image can
+ * number; the error recorded when it has. */
+static int too_many(build *b, const rc_jnode *arr, const char *key)
+{
+    if (arr->n <= RC_MAX_PER_ITEM)
+        return 0;
+    path_push(b, ".%s", key);
+    fail_value(b, apr_psprintf(b->tmp, "an array of more than %d %s", RC_MAX_PER_ITEM, key),
+               "at most %d", RC_MAX_PER_ITEM);
+    return 1;
+}
+
 static int item_documents(build *b, bitem *it, const rc_jnode *v)
 {
     static const char *const keys[] = {"title", "href", "bytes", NULL};
@@ -775,16 +778,11 @@ static int item_documents(build *b, bitem *it, const rc_jnode *v)
     apr_uint32_t k = 0;
     if (!arr)
         return !b->error;
+    if (too_many(b, arr, "documents"))
+        return 0;
     it->docs = (apr_uint32_t)b->docs.n;
     for (d = arr->first; d; d = d->next, k++) {
-        apr_size_t old;
-        if (k == RC_MAX_PER_ITEM) {
-            path_push(b, ".documents");
-            return fail_value(b, apr_psprintf(b->tmp, "an array of more than %d documents",
-                                              RC_MAX_PER_ITEM),
-                              "at most %d", RC_MAX_PER_ITEM);
-        }
-        old = path_push(b, ".documents[%u]", k);
+        apr_size_t old = path_push(b, ".documents[%u]", k);
         const rc_jnode *bytes = rc_jget(d, "bytes");
         bdoc *doc;
         if (!check_object(b, d, keys, "an object with title, href and optional bytes"))
@@ -793,7 +791,7 @@ static int item_documents(build *b, bitem *it, const rc_jnode *v)
             return oom(b);
         doc->bytes = -1;
         if (!get_text(b, d, "title", 1, &doc->title) ||
-            !get_unique_string(b, d, "href", 1, &doc->href))
+            !get_string(b, d, "href", REQUIRED | UNIQUE, &doc->href))
             return 0;
         if (!valid_href(str_of(b, doc->href))) {
             path_push(b, ".href");
@@ -817,16 +815,11 @@ static int item_persons(build *b, bitem *it, const rc_jnode *v)
     apr_uint32_t k = 0;
     if (!arr)
         return !b->error;
+    if (too_many(b, arr, "persons"))
+        return 0;
     it->persons = (apr_uint32_t)b->persons.n;
     for (pn = arr->first; pn; pn = pn->next, k++) {
-        apr_size_t old;
-        if (k == RC_MAX_PER_ITEM) {
-            path_push(b, ".persons");
-            return fail_value(b, apr_psprintf(b->tmp, "an array of more than %d persons",
-                                              RC_MAX_PER_ITEM),
-                              "at most %d", RC_MAX_PER_ITEM);
-        }
-        old = path_push(b, ".persons[%u]", k);
+        apr_size_t old = path_push(b, ".persons[%u]", k);
         bperson *pe;
         if (!check_object(b, pn, keys, "an object with name and optional country and position"))
             return 0;
@@ -868,18 +861,10 @@ static const char *on_item(void *ctx, const rc_jnode *v, apr_uint32_t c, apr_uin
     }
     path_set(b, "collections[%u].items[%u]", c, i);
     it->index = i;
-    {
-        const rc_jnode *id = rc_jget(v, "id");
-        if (!check_object(b, v, keys, "an item object"))
-            return b->error;
-        if (!id || id->type != RC_JSTRING || strlen(id->s) != id->n || !rc_slug_valid(id->s)) {
-            path_push(b, ".id");
-            fail(b, id, "an item id matching ^[a-z0-9][a-z0-9-]{0,63}$");
-            return b->error;
-        }
-        if ((it->id = intern_new(b, id->s, id->n)) == NONE || !get_text(b, v, "title", 1, &it->title))
-            return b->error;
-    }
+    if (!check_object(b, v, keys, "an item object") ||
+        !get_slug(b, v, "id", REQUIRED | UNIQUE, &it->id, "an item id") ||
+        !get_text(b, v, "title", 1, &it->title))
+        return b->error;
 
     date = rc_jget(v, "date");
     if (!date || date->type != RC_JSTRING || strlen(date->s) != date->n ||
@@ -929,7 +914,7 @@ static const char *on_item(void *ctx, const rc_jnode *v, apr_uint32_t c, apr_uin
     it->kind = NONE;
     if (!get_slug(b, v, "kind", 0, &it->kind, "a kind") ||
         !get_text(b, v, "summary", 0, &it->summary) ||
-        !get_unique_string(b, v, "source", 0, &it->source))
+        !get_string(b, v, "source", UNIQUE, &it->source))
         return b->error;
     if (it->source != NONE && !valid_source_url(str_of(b, it->source))) {
         path_push(b, ".source");
