@@ -52,7 +52,11 @@ def by_mapping(pid):
 
 
 def measure(pid):
+    """The figures of pid, or None when it has exited (kb gives {} for a process that is gone,
+    and a zombie's status has no VmRSS)."""
     m = kb("/proc/%d/status" % pid, STATUS)
+    if "VmRSS" not in m:
+        return None
     m.update(kb("/proc/%d/smaps_rollup" % pid, ROLLUP))
     m["Private"] = m.get("Private_Clean", 0) + m.get("Private_Dirty", 0)
     for k, (rss, priv) in by_mapping(pid).items():
@@ -75,6 +79,9 @@ def main():
             m = measure(pid)
         except OSError as e:
             print("%s %d gone (%s)" % (role, pid, e))
+            continue
+        if m is None:
+            print("%s %d gone (exited)" % (role, pid))
             continue
         total += m.get("Pss", 0)
         if role == "child":

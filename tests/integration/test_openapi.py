@@ -140,8 +140,12 @@ def test_openapi_of_a_one_language_site_has_no_language_paths(start_server, vali
 
 def test_openapi_follows_the_data_version(start_server, workdir):
     data = rcserver.copy_site(rcserver.shipped_htdocs(), workdir / "site")
-    server = start_server([rcserver.Mount(B, data=data)], workdir=workdir)
+    server = start_server([rcserver.Mount(B, data=data)], workdir=workdir,
+                          extra_conf=rcserver.status_conf())
     before = server.get(f"{B}/openapi.json")
+    # info.version: the first 12 hex digits of the data's content hash (server-status's)
+    hash_before = status_hash(server)
+    assert before.json()["info"]["version"] == hash_before[:12]
     d = json.loads(data.read_text(encoding="utf-8"))
     d["countries"].append({"code": "CR", "name": "Costa Rica"})
     rcserver.write_file(data.with_name("data.json.new"), json.dumps(d))
@@ -152,6 +156,18 @@ def test_openapi_follows_the_data_version(start_server, workdir):
         ["GT", "HN", "SV", "NI", "CR"]
     assert after.header("ETag") != before.header("ETag")
     assert after.json()["info"]["version"] != before.json()["info"]["version"]
+    hash_after = status_hash(server)
+    assert hash_after != hash_before
+    assert after.json()["info"]["version"] == hash_after[:12]
+
+
+def status_hash(server):
+    """RootCausesFile1Hash of server-status?auto."""
+    r = server.get("/server-status?auto")
+    assert r.status == 200, r.dump()
+    lines = dict(line.split(": ", 1) for line in r.text.splitlines() if ": " in line)
+    assert re.fullmatch(r"[0-9a-f]{32}", lines["RootCausesFile1Hash"])
+    return lines["RootCausesFile1Hash"]
 
 
 # ---------------------------------------------------------------- real answers against it

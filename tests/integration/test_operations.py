@@ -271,3 +271,82 @@ def test_repeated_listings_are_the_first_answer_byte_for_byte(start_server):
     # a query with an error is never kept: 400 each time
     for _ in range(3):
         assert server.get(f"{B}/section-353.json?from=2021-13").status == 400
+
+
+def listing_urls():
+    """About 300 distinct listing URLs (distinct cache keys): three formats, two languages,
+    both collections, every page size."""
+    urls = []
+    for n in range(1, 101):
+        urls.append(f"{B}/section-353?per_page={n}")
+        urls.append(f"{B}/es/reports.json?per_page={n}")
+        urls.append(f"{B}/section-353.atom?q=w{n}")
+    return urls
+
+
+def test_a_small_cache_evicts_and_serves_the_same_answers_as_no_cache(start_server):
+    """RootCausesCacheSize 64K: far less than the answers to 300 listings. The oldest entries
+    go; every answer is still byte for byte the one of a server without a cache."""
+    wd, data = site_copy(start_server)
+    small = start_server([rcserver.Mount(B, data=data)], workdir=wd, extra_conf=STATUS_CONF,
+                         server_conf="RootCausesCacheSize 64K")
+    wd2, data2 = site_copy(start_server)
+    plain = start_server([rcserver.Mount(B, data=data2)], workdir=wd2, extra_conf=STATUS_CONF,
+                         server_conf="RootCausesCacheSize 0")
+    urls = listing_urls()
+    assert len(set(urls)) == 300
+    total = 0
+    for url in urls + urls[:50] + urls[::-7]:
+        a, b = small.get(url), plain.get(url)
+        assert a.status == b.status == 200, url
+        assert (a.header("ETag"), a.header("Link"), a.header("Content-Type")) == \
+            (b.header("ETag"), b.header("Link"), b.header("Content-Type")), url
+        assert a.body.replace(str(small.port).encode(), b"PORT") == \
+            b.body.replace(str(plain.port).encode(), b"PORT"), url
+        total += len(a.body)
+    assert total > 4 * 65536   # the answers could never all fit
+    auto = status_auto(small)
+    assert int(auto["RootCausesCacheBytes"]) <= 65536
+    assert 0 < int(auto["RootCausesCacheEntries"]) < 300
+    assert int(auto["RootCausesCacheMisses"]) >= 300
+    assert status_auto(plain)["RootCausesCacheEntries"] == "0"
+
+
+def test_at_most_32_distinct_q_words(start_server):
+    """q may hold 32 distinct words (after folding): 32 are fine, 40 that fold to the same 32
+    are the same query, 33 are refused."""
+    wd, data = site_copy(start_server)
+    server = start_server([rcserver.Mount(B, data=data)], workdir=wd, extra_conf=STATUS_CONF)
+    words = [f"w{i}" for i in range(32)]
+    r32 = server.get(f"{B}/section-353.json?q=" + "+".join(words))
+    assert r32.status == 200, r32.dump()
+    # eight case variants of words already there: still 32 distinct words
+    r40 = server.get(f"{B}/section-353.json?q=" + "+".join(words + [f"W{i}" for i in range(8)]))
+    assert r40.status == 200, r40.dump()
+    assert r40.body == r32.body
+    assert r40.header("ETag") == r32.header("ETag")
+    # split over several q values: the same
+    r2 = server.get(f"{B}/section-353.json?q=" + "+".join(words[:16]) + "&q="
+                    + "+".join(words[16:] + ["W31", "w0"]))
+    assert r2.status == 200 and r2.body == r32.body
+    r33 = server.get(f"{B}/section-353.json?q=" + "+".join(words + ["w32"]))
+    assert r33.status == 400
+    assert r33.json()["error"]["parameter"] == "q"
+
+
+@pytest.mark.parametrize("path", [f"{B}/reports.atom?country=GT", f"{B}/reports?country=GT"])
+def test_the_cache_key_holds_the_requests_host(start_server, path):
+    """HTML and Atom answers hold absolute URLs made from the request's host: the same query
+    under another Host is another cache entry, whose links name that host."""
+    wd, data = site_copy(start_server)
+    server = start_server([rcserver.Mount(B, data=data)], workdir=wd, extra_conf=STATUS_CONF)
+    for _ in range(3):   # repeated: answers from the shared cache and each process's own
+        a = server.get(path, headers={"Host": "a.example"})
+        b = server.get(path, headers={"Host": "b.example"})
+        assert a.status == b.status == 200
+        assert b"http://a.example/" in a.body and b"b.example" not in a.body
+        assert b"http://b.example/" in b.body and b"a.example" not in b.body
+        assert a.body.replace(b"a.example", b"b.example") == b.body
+    auto = status_auto(server)
+    assert (auto["RootCausesCacheEntries"], auto["RootCausesCacheMisses"],
+            auto["RootCausesCacheHits"]) == ("2", "2", "4")

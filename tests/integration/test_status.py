@@ -7,6 +7,7 @@ whole server's). RootCausesStatus Off hides it."""
 
 import os
 import re
+import subprocess
 import time
 
 import pytest
@@ -43,6 +44,8 @@ def test_auto_lines_after_the_first_build(start_server):
     assert abs(built - time.time()) < 60
     assert int(fig["RootCausesFile1BuiltBy"]) > 0
     assert int(fig["RootCausesFile1LastCheck"]) >= 0
+    # the builder is httpd's parent (the startup build) or one of its children
+    assert int(fig["RootCausesFile1BuiltBy"]) in [server.pid] + children(server)
     assert re.fullmatch(r"[0-9a-f]{32}", fig["RootCausesFile1Hash"])
     del fig["RootCausesFile1BuiltAt"], fig["RootCausesFile1BuiltBy"]
     del fig["RootCausesFile1LastCheck"], fig["RootCausesFile1Hash"]
@@ -65,11 +68,87 @@ def test_auto_lines_after_the_first_build(start_server):
     }
 
 
+def children(server):
+    out = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True)
+    return [int(p) for p in out.stdout.split()]
+
+
+def site_with_times(start_server, mtime):
+    """A copy of the shipped site whose files all have the modification time mtime."""
+    wd = start_server.workdir()
+    data = rcserver.copy_site(rcserver.shipped_htdocs(), wd / "site")
+    for dirpath, _, files in os.walk(data.parent):
+        for f in files:
+            os.utime(os.path.join(dirpath, f), (mtime, mtime))
+    return wd, data
+
+
+def retitle(path, title):
+    """Puts title before the site title, by rename (a new inode, as editors do)."""
+    text = path.read_text(encoding="utf-8")
+    new = text.replace("Root Causes of Migration", f"{title}: Root Causes of Migration", 1)
+    assert new != text
+    tmp = path.with_name(".data.json.tmp")
+    tmp.write_text(new, encoding="utf-8")
+    tmp.chmod(0o644)
+    os.replace(tmp, path)
+
+
+def wait_for(pred, timeout=15.0, what="the condition"):
+    deadline = time.monotonic() + timeout
+    while not pred():
+        assert time.monotonic() < deadline, f"{what} did not hold within {timeout}s"
+        time.sleep(0.1)
+
+
 def test_the_content_hash_is_the_datas_whatever_the_files_times(start_server):
-    a = start(start_server)
-    b = start(start_server)
+    wd_a, data_a = site_with_times(start_server, 1_600_000_000)
+    wd_b, data_b = site_with_times(start_server, 1_700_000_000)
+    a = start(start_server, data=data_a, workdir=wd_a)
+    b = start(start_server, data=data_b, workdir=wd_b)
+    assert os.stat(a.data_file()).st_mtime != os.stat(b.data_file()).st_mtime
     os.utime(b.data_file(), (1, 1))
     assert auto(a)["RootCausesFile1Hash"] == auto(b)["RootCausesFile1Hash"]
+    # the new time is a new version of the files, built again: the same content, the same hash
+    wait_for(lambda: auto(b)["RootCausesFile1Builds"] == "2", what="the rebuild after utime")
+    assert auto(a)["RootCausesFile1Hash"] == auto(b)["RootCausesFile1Hash"]
+    # other content: another hash
+    before = auto(b)["RootCausesFile1Hash"]
+    retitle(b.data_file(), "Retitled")
+    wait_for(lambda: auto(b)["RootCausesFile1Builds"] == "3", what="the rebuild after retitle")
+    # the build is counted for the whole server before every process has mapped it: the process
+    # that answers server-status may take a moment to serve (and show) the new version
+    wait_for(lambda: b"Retitled" in b.get(B + "/").body, what="the new version served")
+    wait_for(lambda: auto(b)["RootCausesFile1Hash"] != before, what="the new hash shown")
+    assert auto(b)["RootCausesFile1Hash"] != before
+    assert auto(b)["RootCausesFile1Builds"] == "3"
+    assert auto(b)["RootCausesFile1Hash"] != auto(a)["RootCausesFile1Hash"]
+    assert re.fullmatch(r"[0-9a-f]{32}", auto(b)["RootCausesFile1Hash"])
+
+
+def test_last_check_is_recent_with_a_reload_interval(start_server):
+    server = start(start_server, directives=("RootCausesReloadInterval 1",))
+    time.sleep(2.5)
+    assert abs(int(auto(server)["RootCausesFile1LastCheck"]) - time.time()) <= 3
+
+
+def test_last_check_is_0_with_reload_interval_0(start_server):
+    server = start(start_server, directives=("RootCausesReloadInterval 0",))
+    time.sleep(1.5)
+    assert server.get(B + "/reports").status == 200
+    assert auto(server)["RootCausesFile1LastCheck"] == "0"
+
+
+def test_a_version_built_after_a_change_is_built_by_a_child(start_server):
+    """The parent never checks between requests: a change is built by a child."""
+    server = start(start_server, directives=("RootCausesReloadInterval 1",))
+    retitle(server.data_file(), "Changed")
+    wait_for(lambda: auto(server)["RootCausesFile1Builds"] == "2", what="the rebuild")
+    fig = auto(server)
+    assert fig["RootCausesFile1BuildFailures"] == "0"
+    built_by = int(fig["RootCausesFile1BuiltBy"])
+    assert built_by != server.pid
+    assert built_by in children(server)
 
 
 def test_cache_figures_count_the_whole_servers_traffic(start_server):

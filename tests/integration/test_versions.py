@@ -115,10 +115,19 @@ MANY = {"prefork": "StartServers 5\nMinSpareServers 5\nMaxSpareServers 8\nServer
                  "MaxSpareThreads 16\nMaxRequestWorkers 16"}
 
 
-def start_many(start_server, data, directives=("RootCausesReloadInterval 1",), mpm=None):
+def start_many(start_server, data, directives=("RootCausesReloadInterval 1",), mpm=None,
+               extra_conf=""):
     mpm = mpm or rcserver.default_mpm()
     return start_server([rcserver.Mount(B, data=data, directives=list(directives))],
-                        server_conf=MANY[mpm], mpm=mpm)
+                        server_conf=MANY[mpm], mpm=mpm, extra_conf=extra_conf)
+
+
+def status_auto(server):
+    """The RootCauses...: lines of server-status?auto, as a dict."""
+    r = server.get("/server-status?auto")
+    assert r.status == 200, r.dump()
+    return dict(line.split(": ", 1) for line in r.text.splitlines()
+                if line.startswith("RootCauses") and ": " in line)
 
 
 # ---------------------------------------------------------------- every process switches
@@ -126,10 +135,12 @@ def start_many(start_server, data, directives=("RootCausesReloadInterval 1",), m
 def test_every_process_serves_a_changed_file_built_once(start_server):
     wd = start_server.workdir()
     data = rcserver.copy_site(rcserver.shipped_htdocs(), wd / "site")
-    server = start_many(start_server, data)
+    server = start_many(start_server, data, extra_conf=rcserver.status_conf())
     before = etags(server)
     assert len(before) == 1
     assert len(children(server)) >= 4
+    auto = status_auto(server)
+    assert (auto["RootCausesBuilds"], auto["RootCausesBuildFailures"]) == ("1", "0")
     builds = image(server).stat().st_ino
     retitle(server.data_file(), "Root Causes of Migration, second edition")
     new = wait_change(server, next(iter(before)))
@@ -138,6 +149,10 @@ def test_every_process_serves_a_changed_file_built_once(start_server):
     # one image, replaced once: built by one process, not by each
     assert image(server).stat().st_ino != builds
     assert not list(cache_dir(server).glob("*.tmp-*"))
+    # built once for the whole server: the startup build and this one, none failed
+    time.sleep(1.5)   # every process has checked since
+    auto = status_auto(server)
+    assert (auto["RootCausesBuilds"], auto["RootCausesBuildFailures"]) == ("2", "0")
 
 
 KILLED = r"AH1039[23]: children are killed successively|AH00052: child pid \d+ exit signal"
@@ -326,3 +341,14 @@ def test_a_source_dropped_by_a_graceful_restart_is_no_longer_checked(start_serve
     time.sleep(3)
     assert KEPT not in server.log_text(since), "a dropped source was checked"
     assert server.get("/a/").status == 200
+    # a change of a is served: its sources have certainly been checked since b broke
+    retitle(a, "Checked Since")
+    deadline = time.monotonic() + SWITCH_TIMEOUT
+    while b"Checked Since" not in server.get("/a/").body:
+        assert time.monotonic() < deadline, "the change of a was never served"
+        time.sleep(0.05)
+    time.sleep(1.5)   # every process has checked since
+    log = server.log_text(since)
+    assert KEPT not in log, "a dropped source was checked"
+    assert not [line for line in log.splitlines() if str(b) in line], \
+        "a line names the dropped source"
