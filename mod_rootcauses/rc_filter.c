@@ -12,6 +12,7 @@
  * Positions are the items in newest-first order (col->items); oldest first is col->asc. */
 #include "rc_filter.h"
 #include "rc_index.h"
+#include "rc_simd.h"
 #include "rc_words.h"
 
 #include <stdlib.h>
@@ -19,17 +20,6 @@
 
 #define ALL_PRECS (1u << RC_PREC_YEAR | 1u << RC_PREC_MONTH | 1u << RC_PREC_DAY)
 
-/* Debian builds for the x86-64 baseline, which has neither popcnt nor AVX2: the hot loops are
- * compiled for both and chosen at run time. */
-/* (not under the sanitizers: an ifunc resolver runs before their runtime is ready) */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
-    !defined(__SANITIZE_THREAD__) && !defined(__SANITIZE_ADDRESS__)
-#define RC_SIMD_CLONES __attribute__((target_clones("avx2", "default")))
-#define RC_POPCNT_CLONES __attribute__((target_clones("popcnt", "default")))
-#else
-#define RC_SIMD_CLONES
-#define RC_POPCNT_CLONES
-#endif
 /* what the clones call is compiled into each of them */
 #define RC_INLINE static inline __attribute__((always_inline))
 
@@ -260,13 +250,10 @@ static rc_result *run_walk(apr_pool_t *p, const rc_data *d, const rc_collection 
     m.d = d;
     m.col = col;
     m.q = q;
-    m.words = NULL;
-    for (apr_size_t i = 0; i < n; i++) {
-        const rc_item *it = &col->items[pos[i]];
-        if ((!q->kinds || (it->kind >= 0 && q->kind_checked[it->kind])) &&
-            tally(&m, (int)pos[i], r, per_year))
+    m.words = NULL;  /* pos are q's matches already */
+    for (apr_size_t i = 0; i < n; i++)
+        if (match_rest(&m, (int)pos[i]) && tally(&m, (int)pos[i], r, per_year))
             hits[r->total++] = (int)pos[i];
-    }
     set_years(r, per_year, span, NULL, col->min_year);
 
     /* the slice: oldest first is the groups of one start date from the last, each in
@@ -300,11 +287,10 @@ static rc_result *run_walk(apr_pool_t *p, const rc_data *d, const rc_collection 
 #define MAX_SEGMENTS 3
 
 /* Positions [a, e) where items match when their date precision is in precs (bit per
- * rc_precision); hist: positions per key (the index's way only). */
+ * rc_precision). */
 typedef struct segment {
     int a, e;
     unsigned precs;
-    apr_uint32_t *hist;
 } segment;
 
 typedef void (*range_fn)(const void *ctx, int lo, int hi, int *a, int *e);
@@ -349,7 +335,6 @@ static int plan_dates(const rc_query *q, range_fn range, const void *ctx, segmen
         if (seg[nseg].a >= seg[nseg].e)
             continue;
         seg[nseg].precs = want[i].precs;
-        seg[nseg].hist = NULL;
         nseg++;
     }
     for (int i = 1; i < nseg; i++)  /* in position order, so that ranks run across them */
@@ -687,13 +672,8 @@ static rc_result *run_indexed(apr_pool_t *p, const rc_data *d, const rc_collecti
     for (apr_uint32_t s = 0; s < ix->nsets; s++) {
         apr_uint64_t set = set_countries[s];
         apr_int64_t n = 0;
-        if (q->kinds) {
-            for (apr_uint32_t ck = set_ck[s]; ck < set_ck[s + 1]; ck++)
-                if (kind_ok[ck_kind[ck] + 1])
-                    n += in_dates[ck];
-        }
-        else
-            for (apr_uint32_t ck = set_ck[s]; ck < set_ck[s + 1]; ck++)
+        for (apr_uint32_t ck = set_ck[s]; ck < set_ck[s + 1]; ck++)
+            if (kind_ok[ck_kind[ck] + 1])
                 n += in_dates[ck];
         if (!n)
             continue;

@@ -1,5 +1,6 @@
 /* rc_index: cks, keys, running counts and date bounds for each collection. */
 #include "rc_index.h"
+#include "rc_simd.h"
 #include "rc_vec.h"
 
 #include <stdlib.h>
@@ -8,15 +9,6 @@
 #include <apr_strings.h>
 #include <xxhash.h>
 
-/* Debian builds for the x86-64 baseline, which has no AVX2: the rows' arithmetic is compiled for
- * both and chosen at run time (not under the sanitizers: an ifunc resolver runs before their
- * runtime is ready). */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
-    !defined(__SANITIZE_THREAD__) && !defined(__SANITIZE_ADDRESS__)
-#define RC_SIMD_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define RC_SIMD_CLONES
-#endif
 
 /* A ck: a country set and a kind. */
 typedef struct ck_bits {
