@@ -11,7 +11,9 @@
 
 #define MAGIC 0x52434341u /* "RCCA" */
 #define PROBES 16
-#define ALIGN 8
+/* Entries start on ALIGN bytes, at least an entry's header: the gap at the ring's end, when an
+ * entry does not fit there, always has room for the padding header that evict_one steps over. */
+#define ALIGN 32
 
 typedef struct slot {
     apr_uint64_t hash;
@@ -24,6 +26,8 @@ typedef struct entry {
     apr_uint32_t keylen, linklen, bodylen;
     /* key, link, body follow */
 } entry;
+
+_Static_assert(sizeof(entry) <= ALIGN, "a padding header fits in any gap at the ring's end");
 
 struct rc_cache {
     apr_uint32_t magic, nslots;
@@ -105,13 +109,7 @@ int rc_cache_get(rc_cache *c, const rc_cache_lock *l, const char *key, apr_pool_
 /* Moves the tail past the oldest entry. */
 static void evict_one(rc_cache *c)
 {
-    apr_uint64_t room = c->ring_size - c->tail % c->ring_size;
-    entry *e;
-    if (room < sizeof(entry)) {  /* the ring's end, too short for an entry: skipped */
-        c->tail += room;
-        return;
-    }
-    e = entry_at(c, c->tail);
+    entry *e = entry_at(c, c->tail);
     c->tail += e->size;
     if (e->keylen)  /* neither padding nor an entry replaced already */
         c->entries--;
@@ -135,13 +133,10 @@ void rc_cache_put(rc_cache *c, const rc_cache_lock *l, const char *key, const ch
     if (room < need) {
         while (c->head + room - c->tail > c->ring_size)
             evict_one(c);
-        /* padding that evict_one() steps over; a gap too short for its header goes unwritten
-         * (writing it would pass the ring's end) */
-        if (room >= sizeof(entry)) {
-            e = entry_at(c, c->head);
-            memset(e, 0, sizeof(*e));
-            e->size = (apr_uint32_t)room;
-        }
+        /* padding that evict_one() steps over */
+        e = entry_at(c, c->head);
+        memset(e, 0, sizeof(*e));
+        e->size = (apr_uint32_t)room;
         c->head += room;
     }
     while (c->head + need - c->tail > c->ring_size)

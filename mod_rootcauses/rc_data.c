@@ -128,15 +128,13 @@ rc_data *rc_data_open(apr_pool_t *p, const rc_image *img)
             kind->label = ik->label;
             kind->label_text = apr_palloc(p, sizeof(char *) * site->nlang);
             kind->label_html = labels;
-            kind->fallback = apr_palloc(p, site->nlang);
             /* the data's label in that language, else the default language's, else the slug
              * written for people (which is the default language's too) */
             for (apr_uint32_t l = 0; l < site->nlang; l++) {
                 apr_uint32_t ref = table && table[l] ? table[l] : table ? table[0] : 0;
                 kind->label_text[l] = ref ? rc_str(d, ref) : rc_kind_text(p, kind->slug);
-                kind->fallback[l] = l > 0 && !(table && table[l]);
                 labels[l] = shown_html(p, d, rc_escape_html(p, kind->label_text[l]),
-                                       kind->fallback[l]);
+                                       l > 0 && !(table && table[l]));
             }
         }
         col->nkinds = (int)c->nkinds;

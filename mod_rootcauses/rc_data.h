@@ -38,7 +38,6 @@ typedef struct rc_kind {
     apr_uint32_t label;           /* text or 0 (the slug written for people) */
     const char **label_text;      /* per language: the label for people (made at open) */
     const rc_piece *label_html;   /* per language: the same as HTML shows it (below) */
-    unsigned char *fallback;      /* per language: 1 when not in that language */
 } rc_kind;
 
 typedef struct rc_collection {

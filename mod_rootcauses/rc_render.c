@@ -187,11 +187,7 @@ void rc_out_text(rc_out *o, const rc_site *s, apr_uint32_t t, int attr)
         rc_out_puts(o, "</span>");
 }
 
-const char *rc_kind_label(apr_pool_t *p, const rc_site *s, const rc_collection *col, int k,
-                          int *fallback)
+const char *rc_kind_label(const rc_site *s, const rc_collection *col, int k)
 {
-    (void)p;
-    if (fallback)
-        *fallback = col->kinds[k].fallback[s->lang];
     return col->kinds[k].label_text[s->lang];
 }

@@ -159,10 +159,9 @@ static inline void rc_out_str_raw(rc_out *o, const rc_site *s, apr_uint32_t ref)
     rc_out_piece(o, &piece);
 }
 
-/* The label of kind k of col in the site's language (the data's, else the slug for people);
- * *fallback (may be NULL) is 1 when it is not in that language. */
-const char *rc_kind_label(apr_pool_t *p, const rc_site *s, const rc_collection *col, int k,
-                          int *fallback);
+/* The label of kind k of col in the site's language (the data's, else the default language's,
+ * else the slug for people). */
+const char *rc_kind_label(const rc_site *s, const rc_collection *col, int k);
 
 /* ---- HTML ---- */
 void rc_html_page(rc_out *o, const rc_site *s, const rc_page *page);

@@ -36,7 +36,7 @@ static const char *feed_title(apr_pool_t *p, const rc_site *s, const rc_collecti
         for (int i = 0; i < col->nkinds; i++)
             if (q->kind_checked[i])
                 kinds = apr_pstrcat(p, kinds, *kinds ? ", " : "",
-                                    rc_kind_label(p, s, col, i, NULL), NULL);
+                                    rc_kind_label(s, col, i), NULL);
         APR_ARRAY_PUSH(parts, const char *) = apr_psprintf(p, m->atom_kind, kinds);
     }
     if (q->q_text)
