@@ -76,6 +76,11 @@ static void start_range(const rc_collection *col, int lo, int hi, int *a, int *e
     *e = l;
 }
 
+static void col_range(const void *ctx, int lo, int hi, int *a, int *e)
+{
+    start_range(ctx, lo, hi, a, e);
+}
+
 /* ---------------------------------------------------------------- the pass over every item */
 
 typedef struct matcher {
@@ -622,11 +627,6 @@ RC_INLINE void add_counts(apr_uint32_t *restrict sum, const apr_uint32_t *restri
         sum[i] += row[i];
 }
 
-static void view_range(const void *ctx, int lo, int hi, int *a, int *e)
-{
-    rc_index_range(ctx, lo, hi, a, e);
-}
-
 RC_SIMD_CLONES
 static rc_result *run_indexed(apr_pool_t *p, const rc_data *d, const rc_collection *col,
                               const rc_query *q, int asc, apr_int64_t first, int count)
@@ -652,7 +652,7 @@ static rc_result *run_indexed(apr_pool_t *p, const rc_data *d, const rc_collecti
     /* the items of each ck in the date segments, with the segment's precisions */
     in_dates = apr_pcalloc(p, sizeof(apr_uint32_t) * (nck + 1));
     counts = apr_palloc(p, sizeof(apr_uint32_t) * (v.nkeys + 1));
-    nseg = plan_dates(q, view_range, &v, seg);
+    nseg = plan_dates(q, col_range, col, seg);
     for (int i = 0; i < nseg; i++) {
         rc_index_counts(&v, seg[i].a, seg[i].e, counts);
         for (int k = 0; k < 3; k++)
@@ -719,11 +719,6 @@ static rc_result *run_indexed(apr_pool_t *p, const rc_data *d, const rc_collecti
 }
 
 /* ---------------------------------------------------------------- by bitsets (q) */
-
-static void col_range(const void *ctx, int lo, int hi, int *a, int *e)
-{
-    start_range(ctx, lo, hi, a, e);
-}
 
 /* run_bits reads CHUNK words (of 64 positions) at a time: the query's sets of a chunk are made
  * once, by plain loops over short arrays that the compiler vectorizes, and then counted. */

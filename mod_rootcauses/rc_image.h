@@ -139,7 +139,6 @@ typedef struct rc_img_index {
                                        * [set_ck[s], set_ck[s + 1]) */
     apr_uint32_t nkinds;              /* of the collection */
     apr_uint32_t key;                 /* apr_uint16_t[n]: position -> key */
-    apr_uint32_t start;               /* apr_int32_t[n]: position -> start date */
     apr_uint32_t blocks;              /* apr_uint32_t[(n / block + 1) * 3 * nck]: the running
                                        * count of each key every block positions */
     /* the year facet (it does not depend on the precision) */

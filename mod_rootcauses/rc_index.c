@@ -199,7 +199,6 @@ apr_uint32_t rc_index_write(apr_pool_t *tmp, rc_imgw *w, const rc_index_input *i
                                 sizeof(apr_uint32_t) * ix.nyears * (in->nkinds + 1), 4);
     ix.year_totals = rc_imgw_put(w, totals, sizeof(apr_uint32_t) * ix.nyears, 4);
     free(year_sets);
-    ix.start = rc_imgw_put(w, in->start, sizeof(apr_int32_t) * in->n, 4);
     free(year_counts);
 
     if (write_counts(w, in->n, key, 3 * nck, (int)ix.block, &ix))
@@ -219,7 +218,6 @@ fail:
 void rc_index_open(const rc_image *img, const rc_img_index *ix, int n, rc_index_view *v)
 {
     v->key = RC_AT(img, apr_uint16_t, ix->key);
-    v->start = RC_AT(img, apr_int32_t, ix->start);
     v->blocks = RC_AT(img, apr_uint32_t, ix->blocks);
     v->n = n;
     v->nck = (int)ix->nck;
@@ -267,29 +265,4 @@ void rc_index_counts(const rc_index_view *v, int a, int e, apr_uint32_t *counts)
         counts[v->key[pos]]++;
     for (int pos = e; pos < be; pos++)
         counts[v->key[pos]]--;
-}
-
-/* First position in [0, n) where before(start) stops holding (before is monotone). */
-static int partition(const rc_index_view *v, int date, int (*before)(int start, int date))
-{
-    int lo = 0, hi = v->n;
-    while (lo < hi) {
-        int mid = lo + (hi - lo) / 2;
-        if (before(v->start[mid], date))
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
-static int gt(int start, int date) { return start > date; }
-static int ge(int start, int date) { return start >= date; }
-
-void rc_index_range(const rc_index_view *v, int lo, int hi, int *a, int *e)
-{
-    *a = partition(v, hi, gt);  /* first start <= hi */
-    *e = partition(v, lo, ge);  /* first start < lo */
-    if (*e < *a)
-        *e = *a;
 }

@@ -3,9 +3,9 @@
  * item.
  *
  * Each item has a "ck", the pair of its country set and kind, and a key, its ck and its date
- * precision: key = precision * nck + ck. Positions are the items newest first; the index keeps
- * each position's key, each position's start date (for binary search), and every `block`
- * positions the running count of each key. The count of every key over any range of positions
+ * precision: key = precision * nck + ck. Positions are the items newest first (a date range is
+ * a range of positions, found by binary search over the items' own start dates); the index keeps
+ * each position's key and, every `block` positions, the running count of each key. The count of every key over any range of positions
  * is then the difference of two rows, corrected by the keys between the range's ends and the
  * nearest block boundaries, and every filter but q is a predicate on keys over at most three
  * ranges of positions (see rc_filter.c). Cks are ordered by country set, so that the country
@@ -32,7 +32,7 @@ typedef struct rc_index_input {
     const apr_uint64_t *countries; /* country bitmask (the index takes up to 64 countries) */
     const int *kind;               /* kind index, -1 for none */
     const unsigned char *prec;     /* rc_precision */
-    const int *start;              /* YYYYMMDD */
+    const int *start;              /* YYYYMMDD (for the years) */
 } rc_index_input;
 
 /* Writes the index; returns the offset of its rc_img_index, or 0 when the data is beyond it
@@ -46,7 +46,6 @@ apr_uint32_t rc_index_write(apr_pool_t *tmp, rc_imgw *w, const rc_index_input *i
 /* An index as the request path reads it. */
 typedef struct rc_index_view {
     const apr_uint16_t *key;
-    const apr_int32_t *start;
     const apr_uint32_t *blocks;
     int n, nck, nkeys, block;
 } rc_index_view;
@@ -55,8 +54,5 @@ void rc_index_open(const rc_image *img, const rc_img_index *ix, int n, rc_index_
 
 /* counts[k] = the number of positions in [a, e) whose key is k, for the v->nkeys keys. */
 void rc_index_counts(const rc_index_view *v, int a, int e, apr_uint32_t *counts);
-
-/* The positions [*a, *e) whose start date lies in [lo, hi] (YYYYMMDD). */
-void rc_index_range(const rc_index_view *v, int lo, int hi, int *a, int *e);
 
 #endif
