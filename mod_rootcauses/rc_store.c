@@ -248,9 +248,12 @@ static const char *cache_file(apr_pool_t *p, const rc_source *src, const char *s
 /* ---------------------------------------------------------------- images in the cache */
 
 /* Maps the source's image from the cache folder if it is good and built from the files as they
- * are now (or, with any_age, as they were at any time: the last good version). NULL when there is
- * none; *why then says what was wrong with the one there (NULL when there was none). */
-static rc_version *map_image(rc_source *src, apr_pool_t *p, int any_age, const char **why)
+ * are now (or, with any_age, as they were at any time: the last good version), and its content
+ * hash is not unless_hash (may be NULL): the header says so before anything is mapped or summed.
+ * NULL when there is none; *why then says what was wrong with the one there (NULL when there was
+ * none). */
+static rc_version *map_image(rc_source *src, apr_pool_t *p, int any_age, const char *unless_hash,
+                             const char **why)
 {
     const char *name = cache_file(p, src, ".img");
     apr_file_t *f;
@@ -272,7 +275,8 @@ static rc_version *map_image(rc_source *src, apr_pool_t *p, int any_age, const c
         *why = "damaged, truncated or built by another build of the module";
         return NULL;
     }
-    if (!(v = new_version())) {
+    if ((unless_hash && !strncmp(h.content_hash, unless_hash, sizeof(h.content_hash))) ||
+        !(v = new_version())) {
         apr_file_close(f);
         return NULL;
     }
@@ -473,7 +477,7 @@ static rc_version *build_cached(rc_source *src, apr_pool_t *p, const char **err,
     apr_file_remove(cache_file(p, src, ".err"), p);
     apr_atomic_inc32(&src->stats->builds);
     note_error(src, NULL);
-    if (!(v = map_image(src, p, 1, &why))) {
+    if (!(v = map_image(src, p, 1, NULL, &why))) {
         *trouble = apr_psprintf(p, "cannot read back %s: %s", name, why ? why : "gone");
         return NULL;
     }
@@ -536,7 +540,7 @@ static rc_version *next_version(rc_source *src, apr_pool_t *p, int may_build, in
     *err = NULL;
     *err_id = 0;
     if (st->cache) {
-        if ((v = map_image(src, p, 0, &why)) != NULL)
+        if ((v = map_image(src, p, 0, NULL, &why)) != NULL)
             return v;
         if ((*err = read_err(src, p, err_id)) != NULL)
             return NULL;
@@ -551,7 +555,7 @@ static rc_version *next_version(rc_source *src, apr_pool_t *p, int may_build, in
         }
         else {
             /* someone may have built it while we waited */
-            if ((v = map_image(src, p, 0, &why)) == NULL &&
+            if ((v = map_image(src, p, 0, NULL, &why)) == NULL &&
                 (*err = read_err(src, p, err_id)) == NULL)
                 v = build_cached(src, p, err, err_id, &trouble);
             drop_lock(lk);
@@ -659,27 +663,11 @@ int rc_store_notified(rc_store *st)
  * parent does not check between requests) would otherwise serve that one. */
 static void adopt_last_good(rc_source *src, apr_pool_t *p)
 {
-    const char *why, *name = cache_file(p, src, ".img");
-    apr_file_t *f;
-    rc_img_header h;
-    apr_size_t n = sizeof(h);
-    rc_version *v;
-    int differs;
-
-    /* the header says which version it is: only another one is mapped (and summed) */
-    if (!src->store->cache ||
-        apr_file_open(&f, name, APR_FOPEN_READ | APR_FOPEN_BINARY, 0, p) != APR_SUCCESS)
-        return;
-    differs = apr_file_read_full(f, &h, n, &n) == APR_SUCCESS &&
-              (!src->current || strncmp(h.content_hash, src->current->data->hash,
-                                        sizeof(h.content_hash)));
-    apr_file_close(f);
-    if (!differs || !(v = map_image(src, p, 1, &why)))
-        return;
-    if (!src->current || strcmp(v->data->hash, src->current->data->hash))
+    const char *why;
+    /* only another version than the current one is mapped (and summed) */
+    rc_version *v = map_image(src, p, 1, src->current ? src->current->data->hash : NULL, &why);
+    if (v)
         set_current(src, v);
-    else
-        rc_version_release(v);
 }
 
 /* 1 when the current version's files changed. */
