@@ -229,7 +229,7 @@ typedef struct bstr {
 /* ---------------------------------------------------------------- the build's records */
 
 typedef struct bdoc {
-    apr_uint32_t title, href; /* text id, str id */
+    apr_uint32_t title, href, link; /* text id, str id, str id (rc_img_document) */
     apr_int64_t bytes;
 } bdoc;
 
@@ -797,6 +797,14 @@ static int item_documents(build *b, bitem *it, const rc_jnode *v)
             path_push(b, ".href");
             return fail(b, rc_jget(d, "href"), "an absolute http(s) URL or a relative path under "
                                                "assets/ (no \"..\", no leading \"/\")");
+        }
+        doc->link = doc->href;
+        if (strncmp(str_of(b, doc->href), "http://", 7) &&
+            strncmp(str_of(b, doc->href), "https://", 8)) {
+            const char *link = apr_pstrcat(b->tmp, "assets/",
+                                           rc_escape_path(b->tmp, str_of(b, doc->href)), NULL);
+            if ((doc->link = intern_new(b, link, strlen(link))) == NONE)
+                return 0;
         }
         if (bytes && !parse_bytes(bytes, &doc->bytes)) {
             path_push(b, ".bytes");
@@ -1715,6 +1723,7 @@ static int write_item(writer *wr, const bitem *it, rc_img_item *r)
             memset(&d[k], 0, sizeof(d[k]));
             d[k].title = put_text(wr, bd->title);
             d[k].href = soff(b, bd->href);
+            d[k].link = soff(b, bd->link);
             d[k].bytes = bd->bytes;
         }
         r->documents = put_blob(wr, d, sizeof(*d) * it->ndocs, 8);

@@ -117,7 +117,9 @@ typedef struct rc_img_item {
 
 typedef struct rc_img_document {
     apr_uint32_t title;               /* text */
-    apr_uint32_t href;                /* str */
+    apr_uint32_t href;                /* str: as the data gives it */
+    apr_uint32_t link;                /* str: the link, href when absolute, else "assets/" and
+                                       * href %-encoded as a path (below the mount point) */
     apr_int64_t bytes;                /* -1 when not given */
 } rc_img_document;
 

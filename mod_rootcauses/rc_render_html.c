@@ -788,14 +788,10 @@ static void documents(rc_out *o, const rc_site *s, const rc_item *it)
     rc_out_strs(o, "<h2>", s->m->documents, "</h2>\n<ul class=\"documents\">\n", NULL);
     for (int i = 0; i < it->ndocuments; i++) {
         const rc_img_document *doc = &docs[i];
-        const char *href = rc_str(s->data, doc->href);
-        int absolute = !strncmp(href, "http://", 7) || !strncmp(href, "https://", 8);
         rc_out_puts(o, "<li><a href=\"");
-        if (absolute)
-            rc_out_str(o, s, doc->href);
-        else
-            rc_out_strs(o, s->base->html, "/assets/",
-                        rc_escape_html(o->pool, rc_escape_path(o->pool, href)), NULL);
+        if (doc->link != doc->href)  /* relative: under the mount point */
+            rc_out_strs(o, s->base->html, "/", NULL);
+        rc_out_str(o, s, doc->link);
         rc_out_puts(o, "\">");
         rc_out_text(o, s, doc->title, 0);
         rc_out_puts(o, "</a>");
@@ -820,7 +816,7 @@ static void persons(rc_out *o, const rc_site *s, const rc_item *it)
         rc_out_str(o, s, pe[i].name);
         rc_out_puts(o, "</th><td>");
         if (pe[i].country >= 0)
-            rc_out_text(o, s, s->data->countries[pe[i].country].name, 0);
+            rc_out_piece(o, &s->data->countries[pe[i].country].name_html[s->lang]);
         rc_out_puts(o, "</td><td>");
         if (pe[i].position)
             rc_out_text(o, s, pe[i].position, 0);
