@@ -1291,26 +1291,22 @@ static int cmp_kind_q(const void *x, const void *y)
 static int collection_kinds(build *b, bcol *col)
 {
     const rc_jnode *labels = rc_jget(col->node, "kinds");
-    apr_uint32_t *all = apr_palloc(b->tmp, sizeof(apr_uint32_t) * (col->items.n + 1));
     unsigned char *seen = calloc(b->strs.n + 1, 1);  /* by string id: kinds are interned */
-    int n = 0;
     if (!seen)
         return oom(b);
+    /* each kind once (seen), then in order */
+    col->kinds = apr_palloc(b->tmp, sizeof(apr_uint32_t) * (col->items.n + 1));
+    col->nkinds = 0;
     for (apr_size_t i = 0; i < col->items.n; i++) {
         apr_uint32_t k = RC_VEC_AT(&col->items, bitem, i).kind;
         if (k != NONE && !seen[k]) {
             seen[k] = 1;
-            all[n++] = k;
+            col->kinds[col->nkinds++] = k;
         }
     }
     free(seen);
     sort_build = b;
-    qsort(all, (size_t)n, sizeof(apr_uint32_t), cmp_kind_q);
-    col->kinds = apr_palloc(b->tmp, sizeof(apr_uint32_t) * (n + 1));
-    col->nkinds = 0;
-    for (int i = 0; i < n; i++)
-        if (!col->nkinds || col->kinds[col->nkinds - 1] != all[i])
-            col->kinds[col->nkinds++] = all[i];
+    qsort(col->kinds, (size_t)col->nkinds, sizeof(apr_uint32_t), cmp_kind_q);
     if (col->nkinds > RC_MAX_KINDS) {
         path_push(b, ".items");
         return fail_value(b, apr_psprintf(b->tmp, "items of %d different kinds", col->nkinds),
