@@ -637,6 +637,14 @@ class Server:
         self.stop()
 
 
+def wait_for(pred, timeout: float = 15.0, what: str = "the condition") -> None:
+    """Polls pred every 0.1 s until it holds; fails naming what when timeout seconds pass."""
+    deadline = time.monotonic() + timeout
+    while not pred():
+        assert time.monotonic() < deadline, f"{what} did not hold within {timeout}s"
+        time.sleep(0.1)
+
+
 def wait_for_port(port: int, proc: subprocess.Popen, timeout: float, server=None) -> None:
     deadline = time.monotonic() + timeout
     while True:

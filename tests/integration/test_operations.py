@@ -13,6 +13,7 @@ import time
 import pytest
 
 import rcserver
+from rcserver import wait_for
 import sitedata
 
 B = "/rootcauses"
@@ -54,13 +55,6 @@ def replace_file(path, text):
     tmp = path.with_name(f".{path.name}.tmp")
     rcserver.write_file(tmp, text)
     os.replace(tmp, path)
-
-
-def wait_for(pred, timeout=8.0, what="the condition"):
-    deadline = time.monotonic() + timeout
-    while not pred():
-        assert time.monotonic() < deadline, f"{what} did not hold within {timeout}s"
-        time.sleep(0.1)
 
 
 # ---------------------------------------------------------------- ETags

@@ -13,6 +13,7 @@ import time
 import pytest
 
 import rcserver
+from rcserver import wait_for
 import sitedata
 
 B = "/rootcauses"
@@ -92,13 +93,6 @@ def retitle(path, title):
     tmp.write_text(new, encoding="utf-8")
     tmp.chmod(0o644)
     os.replace(tmp, path)
-
-
-def wait_for(pred, timeout=15.0, what="the condition"):
-    deadline = time.monotonic() + timeout
-    while not pred():
-        assert time.monotonic() < deadline, f"{what} did not hold within {timeout}s"
-        time.sleep(0.1)
 
 
 def test_the_content_hash_is_the_datas_whatever_the_files_times(start_server):
