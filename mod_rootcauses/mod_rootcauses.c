@@ -747,6 +747,34 @@ static void listing_headers(req *q, const rc_collection *col, const rc_query *qu
         link_header(q, col, qu, rc_result_pages(res, qu->per_page));
 }
 
+/* The query string as it came, for a 400's links to the same listing in another language
+ * (a good query's links carry its canonical form): bytes that may not stand in a URL (raw
+ * non-ASCII, controls, quotes, spaces) %-encoded, so that the links are valid UTF-8 text
+ * whatever the request held. */
+static const char *url_safe(apr_pool_t *p, const char *args)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    const unsigned char *u;
+    char *out, *o;
+    for (u = (const unsigned char *)args; *u; u++)
+        if (*u <= 0x20 || *u >= 0x7F || strchr("\"'<>\\^`{|}", *u))
+            break;
+    if (!*u)
+        return args;
+    out = o = apr_palloc(p, 3 * strlen(args) + 1);
+    for (u = (const unsigned char *)args; *u; u++) {
+        if (*u <= 0x20 || *u >= 0x7F || strchr("\"'<>\\^`{|}", *u)) {
+            *o++ = '%';
+            *o++ = hex[*u >> 4];
+            *o++ = hex[*u & 15];
+        }
+        else
+            *o++ = (char)*u;
+    }
+    *o = '\0';
+    return out;
+}
+
 static int serve_listing(req *q, const rc_collection *col)
 {
     request_rec *r = q->r;
@@ -784,6 +812,7 @@ static int serve_listing(req *q, const rc_collection *col)
         const rc_query_error *e = &APR_ARRAY_IDX(qu->errors, 0, rc_query_error);
         if (q->format == RC_HTML) {
             r->status = HTTP_BAD_REQUEST;
+            q->site.here_args = r->args ? url_safe(r->pool, r->args) : "";
             set_type(r, RC_HTML, NULL);
             apr_table_setn(r->headers_out, "Content-Language", d->langs[q->site.lang]);
             rc_html_listing(&q->out, &q->site, col, qu, NULL);
@@ -791,6 +820,10 @@ static int serve_listing(req *q, const rc_collection *col)
         }
         return send_error(q, HTTP_BAD_REQUEST, e->param, e->message);
     }
+    /* The language switch and the alternates carry the canonical query, not the one as sent:
+     * an answer depends on its cache key alone, so that every spelling of one listing (order,
+     * unknown parameters) is given the same body, from the cache or not. */
+    q->site.here_args = rc_query_link(r->pool, qu, qu->page);
     set_cache_headers(q, d->mtime);
     if ((rv = answer_conditional(q)) != DECLINED)
         return rv;
@@ -891,32 +924,6 @@ static int sitemap_part(request_rec *r, int parts)
     return *end || n < 1 || n > parts ? -1 : (int)n;
 }
 
-/* The query string as it came, for links to the same listing in another language: bytes that
- * may not stand in a URL (raw non-ASCII, controls, quotes, spaces) %-encoded, so that the
- * links are valid UTF-8 text whatever the request held. */
-static const char *url_safe(apr_pool_t *p, const char *args)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    const unsigned char *u;
-    char *out, *o;
-    for (u = (const unsigned char *)args; *u; u++)
-        if (*u <= 0x20 || *u >= 0x7F || strchr("\"'<>\\^`{|}", *u))
-            break;
-    if (!*u)
-        return args;
-    out = o = apr_palloc(p, 3 * strlen(args) + 1);
-    for (u = (const unsigned char *)args; *u; u++) {
-        if (*u <= 0x20 || *u >= 0x7F || strchr("\"'<>\\^`{|}", *u)) {
-            *o++ = '%';
-            *o++ = hex[*u >> 4];
-            *o++ = hex[*u & 15];
-        }
-        else
-            *o++ = (char)*u;
-    }
-    *o = '\0';
-    return out;
-}
 
 static int rc_handler(request_rec *r)
 {
@@ -992,7 +999,6 @@ static int rc_handler(request_rec *r)
             rc_html_item(&q.out, &q.site, route.collection, route.item);
         return finish(&q);
     case RC_LISTING:
-        q.site.here_args = r->args ? url_safe(r->pool, r->args) : "";
         return serve_listing(&q, route.collection);
     case RC_SITEMAP: {
         int part = sitemap_part(r, rc_sitemap_parts(v->data));

@@ -339,8 +339,10 @@ static void build_canonical(parse_ctx *c)
         q->canonical_with_per_page = apr_psprintf(c->p, "per_page=%d", q->per_page);
     else
         q->canonical_with_per_page = q->canonical;
-    q->key = apr_psprintf(c->p, "%s&page=%" APR_INT64_T_FMT "&per_page=%d", q->canonical,
-                          q->page, q->per_page);
+    /* with canonical_with_per_page: a per_page given (even the default) shows in the page (a
+     * hidden field, the links, robots noindex), so it is part of the key */
+    q->key = apr_psprintf(c->p, "%s&page=%" APR_INT64_T_FMT "&per_page=%d",
+                          q->canonical_with_per_page, q->page, q->per_page);
 }
 
 rc_query *rc_query_parse(apr_pool_t *p, const rc_data *d, const rc_collection *col,

@@ -40,7 +40,8 @@ typedef struct rc_query {
      * already %-encoded, for links */
     const char *canonical;
     const char *canonical_with_per_page; /* adds per_page when it was given */
-    /* what the response depends on: canonical with page and per_page, for the response cache */
+    /* what the response depends on, for the response cache: canonical_with_per_page with page
+     * and per_page (every spelling of one listing has one key and one answer) */
     const char *key;
 
     apr_array_header_t *errors; /* of rc_query_error; empty when the query is good */

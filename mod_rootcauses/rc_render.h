@@ -60,7 +60,8 @@ typedef struct rc_site {
     const char *origin;      /* "http://host:port" for absolute URLs, "" when unknown */
     const char *here;        /* the path below home of this response ("/reports"), for the
                               * language switch and alternates; NULL: none */
-    const char *here_args;   /* its query string for the switch ("" for none) */
+    const char *here_args;   /* its query string for the switch: a listing's canonical one, a
+                              * 400's as sent ("" for none) */
 } rc_site;
 
 /* Fills site for one response in language lang. */

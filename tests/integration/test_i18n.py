@@ -497,9 +497,12 @@ def switch_of(r):
      f"{B}/es/reports/2022-07-progress-report", "es"),
     ("/section-353?country=GT&from=2021", f"{B}/section-353?country=GT&from=2021",
      f"{B}/es/section-353?country=GT&from=2021", "en"),
-    ("/es/section-353?q=corrupci%C3%B3n&sort=date&page=1",
-     f"{B}/section-353?q=corrupci%C3%B3n&sort=date&page=1",
-     f"{B}/es/section-353?q=corrupci%C3%B3n&sort=date&page=1", "es"),
+    # the canonical query: known parameters in a fixed order, defaults and unknown ones left out
+    ("/es/section-353?sort=date&page=1&q=corrupci%C3%B3n&utm_source=x",
+     f"{B}/section-353?q=corrupci%C3%B3n&sort=date",
+     f"{B}/es/section-353?q=corrupci%C3%B3n&sort=date", "es"),
+    ("/reports?page=2&per_page=1&country=guatemala", f"{B}/reports?country=GT&per_page=1&page=2",
+     f"{B}/es/reports?country=GT&per_page=1&page=2", "en"),
     ("/es/nosuch", f"{B}/", f"{B}/es/", "es"),
 ])
 def test_language_switch_links_the_same_page_and_keeps_the_filter(server, here, en, es, current):

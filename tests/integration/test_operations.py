@@ -229,6 +229,52 @@ def test_equivalent_queries_share_one_cache_entry(start_server, a, b):
     assert (auto["RootCausesCacheEntries"], auto["RootCausesCacheHits"]) == ("1", "1")
 
 
+# spellings of one listing (order, unknown parameters, defaults, names for codes), the one that
+# says the most first: a per_page given (even the default one) shows in the page, so it is
+# another listing
+SPELLINGS = [
+    [f"{B}/reports?per_page=20&utm_source=x", f"{B}/reports", f"{B}/reports?sort=-date&page=1"],
+    [f"{B}/section-353?from=2021&utm_source=%3Cevil%3E&country=gt",
+     f"{B}/section-353?country=GT&from=2021"],
+    [f"{B}/es/section-353?kind=list&kind=action&q=corrupci%C3%B3n&x=1",
+     f"{B}/es/section-353?q=corrupci%C3%B3n&kind=action,list"],
+    [f"{B}/es/reports.atom?country=Guatemala&x=1", f"{B}/es/reports.atom?country=GT"],
+]
+
+
+def test_every_spelling_of_a_listing_gets_the_answer_of_a_server_without_a_cache(start_server):
+    """Whichever spelling of a listing came first, the shared cache gives every other spelling
+    the answer a server without a cache gives it: the language switch and the alternates carry
+    the canonical query, and a given per_page (a hidden field, robots noindex) has its own
+    entry, so that nothing of one request reaches another's page."""
+    wd, data = site_copy(start_server)
+    cached = start_server([rcserver.Mount(B, data=data)], workdir=wd, extra_conf=STATUS_CONF)
+    wd2, data2 = site_copy(start_server)
+    plain = start_server([rcserver.Mount(B, data=data2)], workdir=wd2, extra_conf=STATUS_CONF,
+                         server_conf="RootCausesCacheSize 0")
+    for url in [u for group in SPELLINGS for u in group]:
+        a, b = cached.get(url), plain.get(url)
+        assert a.status == b.status == 200, url
+        assert [a.header(h) for h in ("ETag", "X-Robots-Tag", "Link")] == \
+            [b.header(h) for h in ("ETag", "X-Robots-Tag", "Link")], url
+        assert a.body.replace(str(cached.port).encode(), b"PORT") == \
+            b.body.replace(str(plain.port).encode(), b"PORT"), url
+    auto = status_auto(cached)
+    assert (auto["RootCausesCacheHits"], auto["RootCausesCacheMisses"]) == ("4", "5")
+
+    r = cached.get(f"{B}/reports")
+    assert r.header("X-Robots-Tag") is None
+    assert "noindex" not in r.text and "per_page" not in r.text and "utm_source" not in r.text
+    r = cached.get(f"{B}/section-353?country=GT&from=2021")
+    o = cached.origin
+    assert re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', r.text) == [
+        ("en", f"{o}{B}/section-353?country=GT&amp;from=2021"),
+        ("es", f"{o}{B}/es/section-353?country=GT&amp;from=2021"),
+        ("x-default", f"{o}{B}/section-353?country=GT&amp;from=2021")]
+    assert f'<a href="{B}/es/section-353?country=GT&amp;from=2021" hreflang="es"' in r.text
+    assert "evil" not in r.text and "utm_source" not in r.text
+
+
 SAME_HEADERS = ("ETag", "Last-Modified", "Cache-Control", "Content-Type", "Content-Language",
                 "Link", "X-Robots-Tag", "Content-Security-Policy", "Content-Length")
 

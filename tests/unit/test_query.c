@@ -635,6 +635,23 @@ START_TEST(canonical_leaves_out_defaults)
 }
 END_TEST
 
+/* The response cache's key: one for every spelling of a listing (order, unknown parameters,
+ * defaults, names for codes), another when a per_page was given, even the default one, since
+ * the page shows it (the hidden field, the links, robots noindex). */
+START_TEST(key_is_one_per_answer)
+{
+    const char *key = parse_ok("country=GT&from=2021")->key;
+    ck_assert_str_eq(key, "country=GT&from=2021&page=1&per_page=20");
+    ck_assert_str_eq(parse_ok("from=2021&utm_source=x&country=guatemala&sort=-date&page=1")->key,
+                     key);
+    ck_assert_str_eq(parse_ok("")->key, "&page=1&per_page=20");
+    ck_assert_str_eq(parse_ok("per_page=20")->key, "per_page=20&page=1&per_page=20");
+    ck_assert_str_eq(parse_ok("per_page=020&page=2")->key, "per_page=20&page=2&per_page=20");
+    ck_assert_str_eq(parse_ok("country=GT&from=2021&per_page=20")->key,
+                     "country=GT&from=2021&per_page=20&page=1&per_page=20");
+}
+END_TEST
+
 START_TEST(control_characters_are_errors)
 {
     assert_error(parse("q=a%01b"), "q", "q: \"a%01b\" contains control characters; give plain text");
@@ -826,6 +843,7 @@ Suite *rc_query_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, canonical_query_string);
     tcase_add_test(tc, canonical_leaves_out_defaults);
+    tcase_add_test(tc, key_is_one_per_answer);
     suite_add_tcase(s, tc);
 
     return s;
