@@ -5,7 +5,6 @@
 #include "rc_text.h"
 
 #include <apr_strings.h>
-#include <apr_time.h>
 
 static void xml(rc_out *o, const char *s)
 {
@@ -59,10 +58,17 @@ void rc_atom_listing(rc_out *o, const rc_site *s, const rc_collection *col, cons
     const char *qs = rc_escape_xml(o->pool, q->canonical);
     const char *sep = *q->canonical ? "?" : "";
     const char *title = feed_title(o->pool, s, col, q);
-    apr_time_exp_t tm;
     int n = r->nids < RC_ATOM_ENTRIES ? r->nids : RC_ATOM_ENTRIES;
+    rc_date date;
 
-    apr_time_exp_gmt(&tm, d->mtime);
+    /* The feed's <updated> follows its content, as its ETag does (not the file's time, which a
+     * copy or a touch changes and a cached answer would not): the newest entry's, or with no
+     * entry the collection's newest item's; an empty collection's is the epoch. Entries are
+     * newest first, by the start of their period. */
+    if (n || col->nitems) {
+        const rc_item *newest = n ? &col->items[r->ids[0]] : &col->items[0];
+        rc_date_from_period(newest->start, newest->end, &date);
+    }
     rc_out_strs(o, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
                    "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"",
                 d->langs[s->lang], "\">\n<title>", NULL);
@@ -73,15 +79,15 @@ void rc_atom_listing(rc_out *o, const rc_site *s, const rc_collection *col, cons
                 col->slug, ".atom", sep, qs, "\"/>\n", NULL);
     rc_out_strs(o, "<link rel=\"alternate\" type=\"text/html\" href=\"", origin, home, "/",
                 col->slug, sep, qs, "\"/>\n", NULL);
-    rc_out_printf(o, "<updated>%04d-%02d-%02dT%02d:%02d:%02dZ</updated>\n<author><name>",
-                  tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    rc_out_strs(o, "<updated>",
+                n || col->nitems ? rc_date_rfc3339(o->pool, &date) : "1970-01-01T00:00:00Z",
+                "</updated>\n<author><name>", NULL);
     xml(o, rc_site_text(s, d->title));
     rc_out_puts(o, "</name></author>\n");
     for (int k = 0; k < n; k++) {
         const rc_item *it = &col->items[r->ids[k]];
         const char *id = rc_str(d, it->id);
         const apr_uint16_t *countries = rc_item_countries(d, it);
-        rc_date date;
         rc_date_from_period(it->start, it->end, &date);
         rc_out_puts(o, "<entry>\n<title>");
         xml(o, rc_site_text(s, it->title));

@@ -226,6 +226,20 @@ def test_atom_content_type_and_feed_metadata(server):
     assert feed.find(f"{ATOM}author/{ATOM}name").text.strip() != ""
 
 
+@pytest.mark.parametrize("query", ["", "sort=date", "country=MX", "q=tie", "q=zzzznomatch"])
+def test_atom_updated_is_the_newest_entrys(server, query):
+    """The feed's <updated> follows the content, as the ETag does: the newest entry's, or with
+    no entry the collection's newest item's (the first entry of the unfiltered feed)."""
+    _, feed = atom(server, query)
+    entries = feed.findall(f"{ATOM}entry")
+    if entries:
+        newest = entries[0].findtext(f"{ATOM}updated")
+    else:
+        newest = atom(server)[1].find(f"{ATOM}entry").findtext(f"{ATOM}updated")
+    assert feed.findtext(f"{ATOM}updated") == newest
+    assert newest.endswith("T00:00:00Z")
+
+
 def test_atom_self_link_is_absolute_and_carries_the_filter(server):
     query = "country=gt&q=report&from=2020&kind=report,brief"
     _, feed = atom(server, query)

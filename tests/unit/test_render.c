@@ -391,6 +391,8 @@ START_TEST(atom_listing_escapes_the_data)
     assert_contains(xml, "<link rel=\"alternate\" type=\"text/html\" "
                          "href=\"http://example.org:8080/rootcauses/reports/q1\"/>");
     assert_contains(xml, "<updated>2022-07-01T00:00:00Z</updated>");
+    /* the feed's <updated> is its newest entry's, not a file's time */
+    assert_contains(xml, "\"/>\n<updated>2022-07-01T00:00:00Z</updated>\n<author>");
     assert_contains(xml, "<summary>&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#39;x&#39;"
                          "</summary>");
     assert_contains(xml, "<category term=\"TT\" label=\"Trinidad &amp; &lt;Tobago&gt;\"/>");
@@ -404,6 +406,35 @@ START_TEST(atom_listing_escapes_the_data)
     ck_assert(strstr(xml, "reports/f1</id>") < strstr(xml, "reports/plain</id>"));
     ck_assert_int_eq(xml[strlen(xml) - 1], '\n');
     assert_contains(xml, "</feed>\n");
+}
+END_TEST
+
+/* The feed's <updated> follows its content, never a file's time: the newest entry's; with no
+ * entry the collection's newest item's; an empty collection's is the epoch. */
+START_TEST(atom_updated_follows_the_content)
+{
+    static const char empty_json[] =
+        "{\"title\": \"T\", \"countries\": [{\"code\": \"GT\", \"name\": \"G\"}],"
+        " \"pages\": [{\"slug\": \"index\", \"title\": \"Home\", \"file\": \"index.html\"}],"
+        " \"collections\": [{\"slug\": \"none\", \"title\": \"None\", \"items\": []}]}";
+    rc_data *empty;
+    rc_site es;
+    rc_query *q = query("country=TT");
+    const char *err;
+
+    rc_atom_listing(&out, &site, reports, q, run(q, 0, 0, RC_ATOM_ENTRIES));
+    assert_contains(output(), "\"/>\n<updated>2020-01-01T00:00:00Z</updated>\n<author>");
+    q = query("q=nomatchzz");
+    rc_atom_listing(&out, &site, reports, q, run(q, 0, 0, RC_ATOM_ENTRIES));
+    assert_contains(output(), "\"/>\n<updated>2022-07-01T00:00:00Z</updated>\n<author>");
+
+    err = rc_test_load(pool, "empty.json", empty_json, sizeof(empty_json) - 1, &empty);
+    ck_assert_msg(err == NULL, "%s", err);
+    rc_site_set(pool, &es, empty, rc_layout_builtin(pool), &base, 0, "http://example.org");
+    q = rc_query_parse(pool, empty, &empty->collections[0], "", 20, rc_msgs_for("en"));
+    rc_atom_listing(&out, &es, &empty->collections[0], q,
+                    rc_filter_run(pool, empty, &empty->collections[0], q, 0, 0, RC_ATOM_ENTRIES));
+    assert_contains(output(), "\"/>\n<updated>1970-01-01T00:00:00Z</updated>\n<author>");
 }
 END_TEST
 
@@ -806,6 +837,7 @@ Suite *rc_render_suite(void)
     tc = tcase_create("atom");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, atom_listing_escapes_the_data);
+    tcase_add_test(tc, atom_updated_follows_the_content);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("html");
