@@ -842,13 +842,15 @@ static int serve_listing(req *q, const rc_collection *col)
     }
     if (q->format == RC_CSV) {
         listing_headers(q, col, qu, NULL);
-        if (!r->header_only) {
-            /* Streamed: the brigade is passed down every few hundred rows. */
-            q->out.flush = ap_filter_flush;
-            q->out.flush_ctx = r->output_filters;
-            rc_csv_listing(&q->out, &q->site, col, qu);
-        }
-        if (q->out.failed) {
+        /* Streamed: the brigade is passed down every few hundred rows. A HEAD makes the body
+         * too, up to the first flush (all of a short one): the filters (mod_deflate's ETag
+         * suffix, Content-Encoding, Vary; the Content-Length of a short body) set the headers
+         * of the GET only when they see it. */
+        q->out.flush = ap_filter_flush;
+        q->out.flush_ctx = r->output_filters;
+        q->out.head = r->header_only;
+        rc_csv_listing(&q->out, &q->site, col, qu);
+        if (q->out.stopped && !r->header_only) {
             ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "CSV export stopped: the client left");
             return AP_FILTER_ERROR;
         }
@@ -1011,12 +1013,12 @@ static int rc_handler(request_rec *r)
         apr_table_unset(r->headers_out, "Content-Security-Policy");
         if ((rv = answer_conditional(&q)) != DECLINED)
             return rv;
-        if (!r->header_only) {
-            q.out.flush = ap_filter_flush;
-            q.out.flush_ctx = r->output_filters;
-            rc_sitemap(&q.out, &q.site, part);
-        }
-        return q.out.failed ? AP_FILTER_ERROR : finish(&q);
+        /* a HEAD up to the first flush, as for CSV */
+        q.out.flush = ap_filter_flush;
+        q.out.flush_ctx = r->output_filters;
+        q.out.head = r->header_only;
+        rc_sitemap(&q.out, &q.site, part);
+        return q.out.stopped && !r->header_only ? AP_FILTER_ERROR : finish(&q);
     }
     case RC_OPENAPI:
         q.tag_suffix = "-o\"";

@@ -18,12 +18,12 @@ void rc_out_init(rc_out *o, apr_bucket_brigade *bb, apr_pool_t *pool)
     o->used = RC_OUT_CHUNK;  /* no chunk yet */
 }
 
-/* After a failed flush nothing more goes into the brigade: the chunk is dropped. */
+/* Once stopped nothing more goes into the brigade: the chunk is dropped. */
 void rc_out_finish(rc_out *o)
 {
     if (!o->chunk)
         return;
-    if (o->used && !o->failed)
+    if (o->used && !o->stopped)
         APR_BRIGADE_INSERT_TAIL(o->bb, apr_bucket_heap_create(o->chunk, o->used, apr_bucket_free,
                                                               o->bb->bucket_alloc));
     else
@@ -32,12 +32,19 @@ void rc_out_finish(rc_out *o)
     o->used = RC_OUT_CHUNK;
 }
 
-/* A flush that fails means the client has gone: later writes are dropped and writers stop. */
+/* A flush that fails means the client has gone, and a HEAD's first flush has sent all that
+ * goes out: later writes are dropped and writers stop. A HEAD's goes with a FLUSH bucket, so
+ * that filters that keep data back (mod_deflate) pass it on now and the headers go out without
+ * the Content-Length of a part (the length of a streamed body is not known). */
 void rc_out_flush(rc_out *o)
 {
     rc_out_finish(o);
-    if (o->flush && !o->failed && o->flush(o->bb, o->flush_ctx) != APR_SUCCESS)
-        o->failed = 1;
+    if (!o->flush || o->stopped)
+        return;
+    if (o->head)
+        APR_BRIGADE_INSERT_TAIL(o->bb, apr_bucket_flush_create(o->bb->bucket_alloc));
+    if (o->flush(o->bb, o->flush_ctx) != APR_SUCCESS || o->head)
+        o->stopped = 1;
 }
 
 char *rc_out_room_slow(rc_out *o, apr_size_t n)
@@ -51,7 +58,7 @@ char *rc_out_room_slow(rc_out *o, apr_size_t n)
 
 void rc_out_write_slow(rc_out *o, const char *s, apr_size_t n)
 {
-    if (o->failed)
+    if (o->stopped)
         return;
     if (n > RC_OUT_CHUNK / 2) {  /* a bucket of its own */
         rc_out_finish(o);

@@ -23,7 +23,12 @@ typedef struct rc_out {
      * bucket holds it (the glue's version bucket); NULL: bytes are copied. */
     apr_bucket *(*image_bucket)(void *ctx, const char *s, apr_size_t n, apr_bucket_alloc_t *a);
     void *image_ctx;
-    int failed;               /* a flush failed (the client went away): writers stop */
+    /* A HEAD: the body is made only until the first flush, which takes the headers out (and
+     * has every filter, mod_deflate's included, set them as for the GET, a streamed body's
+     * Content-Length aside); the rest would be thrown away. */
+    int head;
+    /* writers stop: a flush failed (the client went away), or a HEAD's first flush is done */
+    int stopped;
     /* the bytes written since the last bucket: one heap bucket when full or finished (a
      * brigade write per string costs several times a copy). Without a chunk, used is
      * RC_OUT_CHUNK (full), so that a write needs one comparison to know it fits. */
@@ -181,7 +186,7 @@ void rc_json_listing(rc_out *o, const rc_site *s, const rc_query *q, const rc_re
 void rc_json_item(rc_out *o, const rc_site *s, const rc_collection *col, const rc_item *it);
 void rc_json_error(rc_out *o, int status, const char *param, const char *message);
 
-/* ---- CSV (streams when o->flush is set; stops when a flush fails) ---- */
+/* ---- CSV (streams when o->flush is set; stops when o->stopped) ---- */
 void rc_csv_listing(rc_out *o, const rc_site *s, const rc_collection *col, const rc_query *q);
 /* The download's file name: the collection and the filter in ASCII letters, digits and '-',
  * "section-353-gt-from-2021.csv". */

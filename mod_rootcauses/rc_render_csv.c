@@ -1,6 +1,6 @@
 /* rc_render_csv: every matching row, streamed: the brigade is handed on every RC_CSV_FLUSH_ROWS
  * rows and no row is kept, so memory stays flat whatever the number of rows; a failed hand-on
- * (the client went away) ends the export. */
+ * (the client went away) ends the export, and so does a HEAD's first one. */
 #include "rc_render.h"
 #include "rc_text.h"
 
@@ -37,7 +37,7 @@ static int csv_row(void *ctx, int pos)
         rc_out_flush(o);
         apr_pool_clear(c->rows);
     }
-    return !o->failed;
+    return !o->stopped;
 }
 
 void rc_csv_listing(rc_out *o, const rc_site *s, const rc_collection *col, const rc_query *q)

@@ -93,7 +93,7 @@ void rc_sitemap(rc_out *o, const rc_site *s, int part)
     for (int c = 0; c < d->ncollections && k < last; c++, k++)
         if (k >= first)
             entry(o, s, apr_pstrcat(o->pool, "/", d->collections[c].slug, NULL), NULL, d->mtime);
-    for (int c = 0; c < d->ncollections && k < last; c++) {
+    for (int c = 0; c < d->ncollections && k < last && !o->stopped; c++) {
         const rc_collection *col = &d->collections[c];
         apr_pool_t *scratch;
         if (k + col->nitems <= first) {
@@ -114,7 +114,7 @@ void rc_sitemap(rc_out *o, const rc_site *s, int part)
                     rc_out_flush(o);
                 apr_pool_clear(scratch);
             }
-            if (o->failed)
+            if (o->stopped)
                 break;
         }
         apr_pool_destroy(scratch);

@@ -264,6 +264,61 @@ def test_server_without_compression_filters(shipped, path):
     assert r.status == 200
 
 
+# ---------------------------------------------------------------- HEAD
+
+# what a HEAD answers as the GET does (RFC 9110 9.3.2); Transfer-Encoding and Date aside
+HEAD_SAME = ("ETag", "Content-Encoding", "Vary", "Content-Type", "Content-Length",
+             "Last-Modified", "Cache-Control", "Link", "Content-Disposition", "X-Robots-Tag")
+
+
+def assert_head_is_the_get(server, path, coding, streamed=False):
+    """HEAD gives GET's headers; a streamed body's HEAD leaves out Content-Length (RFC 9110
+    9.3.2 allows it), which the GET has only when a filter kept the whole body back."""
+    g = get(server, path, coding)
+    h = get(server, path, coding, method="HEAD")
+    assert g.status == h.status == 200 and h.body == b"", h.dump()
+    names = [n for n in HEAD_SAME if not (streamed and n == "Content-Length")]
+    assert [h.header(n) for n in names] == [g.header(n) for n in names], \
+        f"{path}\nGET {g.dump()}\nHEAD {h.dump()}"
+    if streamed:
+        assert h.header("Content-Length") is None, h.dump()
+    return g
+
+
+@pytest.mark.parametrize("path", PATHS + ["/sitemap.xml", "/section-353.csv", "/openapi.json"])
+def test_head_answers_the_compressed_gets_headers(compressed, path):
+    """The filter sets Content-Encoding, Vary and the ETag's suffix only when it sees a body: a
+    HEAD makes it too (up to the first flush of a streamed one), as httpd's file handler does."""
+    server, coding = compressed
+    assert_head_is_the_get(server, path, coding)
+
+
+def big_site(n=3000):
+    """More items than a CSV or sitemap writes before its first flush."""
+    items = [{"id": f"r{i:05d}", "title": f"Record {i}", "date": f"{2000 + i % 25}-{1 + i % 12:02d}",
+              "countries": ["GT"]} for i in range(n)]
+    return {"title": "Big", "countries": [{"code": "GT", "name": "Guatemala"}],
+            "pages": [{"slug": "index", "title": "Home", "file": "pages/index.html"}],
+            "collections": [{"slug": "records", "title": "Records", "items": items}]}
+
+
+@pytest.mark.parametrize("coding", [None, "gzip", "br"])
+def test_head_of_a_streamed_csv_and_sitemap_answers_the_gets_headers(start_server, coding):
+    wd = start_server.workdir()
+    site = wd / "site"
+    rcserver.write_file(site / "pages" / "index.html", "<p>Big.</p>\n")
+    rcserver.write_file(site / "data.json", json.dumps(big_site()))
+    rcserver.make_readable(wd)
+    server = start_server([rcserver.Mount(B, data=site / "data.json")], workdir=wd,
+                          server_conf=compression_conf(coding) if coding else "")
+    for path in ["/records.csv", "/records.csv?sort=date", "/sitemap.xml"]:
+        g = assert_head_is_the_get(server, path, coding, streamed=True)
+        body = decode(coding, g.body) if coding and g.header("Content-Encoding") else g.body
+        assert body.count(b"/records/r") == 3000, path
+        if coding == "gzip" or (coding and path != "/sitemap.xml"):
+            assert g.header("Content-Encoding") == coding, g.dump()
+
+
 # ---------------------------------------------------------------- behind mod_cache
 
 @pytest.mark.parametrize("coding", ["gzip", "br"])
