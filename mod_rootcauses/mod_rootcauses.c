@@ -53,12 +53,13 @@
 APLOG_USE_MODULE(rootcauses);
 
 typedef struct rc_conf {
-    const char *mount;       /* path of the <Location> whose directives configured us */
-    const char *section;     /* path of the section this config was created for */
-    rc_base *base;           /* mount (or else section) in the writers' forms */
+    /* The mount point: the path of the <Location> in which RootCausesData is written (NULL:
+     * found for each request, fallback_mount()) and its forms for the writers. */
+    const char *mount;
+    rc_base *base;
     rc_source *source;
     const rc_router *router;
-    const rc_layout *layout;
+    const rc_layout *layout; /* NULL: the built-in one */
     int page_size;
     int max_age;
     int reload;              /* seconds */
@@ -77,6 +78,7 @@ static struct {
     apr_global_mutex_t *mutex;
     apr_size_t local_bytes;  /* of each process's own answers (rc_local.h) */
     int status;              /* the server-status section is shown */
+    const rc_layout *layout; /* the built-in one, for sections without RootCausesLayout */
 } shared;
 
 /* This process's own answers, in front of the shared cache; NULL without one. */
@@ -84,16 +86,12 @@ static rc_local *local;
 
 /* ---------------------------------------------------------------- configuration */
 
+/* Every field unset, in every context: a section (or a virtual host) that sets nothing keeps
+ * what encloses it, the server's layout and mount included. */
 static void *create_dir_conf(apr_pool_t *p, char *dir)
 {
     rc_conf *c = apr_pcalloc(p, sizeof(*c));
-    c->section = dir;
-    if (dir) {
-        c->base = apr_palloc(p, sizeof(rc_base));
-        rc_base_init(p, c->base, dir);
-    }
-    else  /* the server's defaults, which every section's config is merged onto */
-        c->layout = rc_layout_builtin(p);
+    (void)dir;
     c->page_size = c->max_age = c->reload = UNSET;
     return c;
 }
@@ -102,11 +100,7 @@ static void *merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
 {
     rc_conf *base = basev, *add = addv, *c = apr_pcalloc(p, sizeof(*c));
     c->mount = add->mount ? add->mount : base->mount;
-    c->section = add->section ? add->section : base->section;
-    /* the base that goes with the mount chosen above, else with the section */
-    c->base = add->mount                     ? add->base
-              : base->mount                  ? base->base
-              : add->section ? add->base : base->base;
+    c->base = add->mount ? add->base : base->base;
     c->source = add->source ? add->source : base->source;
     c->router = add->router ? add->router : base->router;
     c->layout = add->layout ? add->layout : base->layout;
@@ -130,16 +124,27 @@ static rc_server_conf *server_conf(server_rec *s)
     return ap_get_module_config(s->module_config, &rootcauses_module);
 }
 
-/* Our directives inside <Location "/x"> make /x the mount point. */
+/* RootCausesData inside <Location "/x"> makes /x the mount point, also from within sections
+ * that only make it conditional (<If>, <IfModule>, <Limit>, ...). A <Location ~ regex>, a
+ * <LocationMatch> or no <Location> leave it to each request (fallback_mount()). */
 static void note_mount(cmd_parms *cmd, rc_conf *c)
 {
-    const ap_directive_t *parent = cmd->directive ? cmd->directive->parent : NULL;
-    if (cmd->path && parent && !strcasecmp(parent->directive, "<Location") &&
-        !(parent->args && parent->args[0] == '~') && !c->mount) {
-        c->mount = cmd->path;
-        c->base = apr_palloc(cmd->pool, sizeof(rc_base));
-        rc_base_init(cmd->pool, c->base, c->mount);
-    }
+    const ap_directive_t *d = cmd->directive ? cmd->directive->parent : NULL;
+    const char *args, *end;
+    while (d && (!strncasecmp(d->directive, "<If", 3) || !strncasecmp(d->directive, "<Else", 5) ||
+                 !strncasecmp(d->directive, "<Limit", 6)))
+        d = d->parent;
+    if (!d || strcasecmp(d->directive, "<Location") || !d->args)
+        return;
+    /* the section's argument as httpd's core reads it: up to the '>', unquoted */
+    end = ap_strrchr_c(d->args, '>');
+    args = end ? apr_pstrmemdup(cmd->temp_pool, d->args, (apr_size_t)(end - d->args)) : d->args;
+    args = ap_getword_conf(cmd->pool, &args);
+    if (!*args || !strcmp(args, "~"))
+        return;
+    c->mount = args;
+    c->base = apr_palloc(cmd->pool, sizeof(rc_base));
+    rc_base_init(cmd->pool, c->base, c->mount);
 }
 
 /* Something stored once per configuration generation in pconf. */
@@ -217,17 +222,21 @@ static void prepare_store(cmd_parms *cmd, rc_store *st)
     rc_store_set_cache(st, dir, testing);
 }
 
-/* 1 when this httpd only reads the configuration to signal the running server (httpd -k stop,
- * restart, graceful, graceful-stop): the running server checks its data itself, and a broken
- * data file must not keep an admin from stopping or restarting it. httpd takes -k and its
- * argument out of process->argv before it reads the configuration; the kernel keeps the command
- * line as given. */
+/* 1 when this httpd may only read the configuration to signal the running server (httpd -k
+ * stop, restart, graceful, graceful-stop): the running server checks its data itself, and a
+ * broken data file must not keep an admin from stopping or restarting it. With no server
+ * running, -k restart and -k graceful start one: their post_config loads the data files then
+ * (signalling happens before it). httpd takes -k and its argument out of process->argv before
+ * it reads the configuration; the kernel keeps the command line as given. */
 static int signals_only(apr_pool_t *p)
 {
     char buf[4096];
     apr_size_t n = sizeof(buf) - 1;
     apr_file_t *f;
     const char *a, *end, *k = NULL;
+    /* a running server's parent reading its configuration again (graceful restart) */
+    if (ap_state_query(AP_SQ_CONFIG_GEN) > 0)
+        return 0;
     if (apr_file_open(&f, "/proc/self/cmdline", APR_FOPEN_READ, 0, p) != APR_SUCCESS)
         return 0;
     if (apr_file_read_full(f, buf, n, &n) != APR_SUCCESS && n == 0) {
@@ -271,8 +280,10 @@ static const char *set_data(cmd_parms *cmd, void *dconf, const char *arg)
         u->conf = c;
         u->server = cmd->server;
     }
-    if (signals_only(cmd->temp_pool))
+    if (signals_only(cmd->temp_pool)) {
+        apr_pool_userdata_setn("1", "rootcauses-deferred", NULL, cmd->pool);
         return NULL;
+    }
     err = rc_source_load(c->source, restarting, &kept, log_store, cmd->server);
     if (err && kept) {
         log_store(cmd->server, 0, err);
@@ -293,7 +304,6 @@ static const char *set_layout(cmd_parms *cmd, void *dconf, const char *arg)
     if ((err = rc_layout_load(cmd->pool, path, &l)) != NULL)
         return apr_psprintf(cmd->pool, "RootCausesLayout: %s", err);
     c->layout = l;
-    note_mount(cmd, c);
     return NULL;
 }
 
@@ -315,19 +325,16 @@ bad:
 
 static const char *set_page_size(cmd_parms *cmd, void *dconf, const char *arg)
 {
-    note_mount(cmd, dconf);
     return parse_number(cmd, arg, 1, RC_MAX_PER_PAGE, &((rc_conf *)dconf)->page_size);
 }
 
 static const char *set_max_age(cmd_parms *cmd, void *dconf, const char *arg)
 {
-    note_mount(cmd, dconf);
     return parse_number(cmd, arg, 0, 315360000, &((rc_conf *)dconf)->max_age);
 }
 
 static const char *set_reload(cmd_parms *cmd, void *dconf, const char *arg)
 {
-    note_mount(cmd, dconf);
     return parse_number(cmd, arg, 0, 86400, &((rc_conf *)dconf)->reload);
 }
 
@@ -345,21 +352,26 @@ static const char *set_status(cmd_parms *cmd, void *dconf, int on)
 static const char *set_cache_size(cmd_parms *cmd, void *dconf, const char *arg)
 {
     const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
-    apr_int64_t v;
+    apr_int64_t v, unit = 1;
     char *end;
     (void)dconf;
     if (err)
         return err;
     if (!apr_isdigit(*arg))
         goto bad;
+    errno = 0;
     v = apr_strtoi64(arg, &end, 10);
     if (*end == 'K' || *end == 'k')
-        v *= 1024, end++;
+        unit = 1024, end++;
     else if (*end == 'M' || *end == 'm')
-        v *= 1024 * 1024, end++;
+        unit = 1024 * 1024, end++;
     else if (*end == 'G' || *end == 'g')
-        v *= 1024 * 1024 * 1024, end++;
-    if (*end || v < 0 || v > ((apr_int64_t)4 << 30) || (v > 0 && v < (64 << 10)))
+        unit = 1024 * 1024 * 1024, end++;
+    /* compared before the multiplication, which therefore cannot overflow */
+    if (errno || *end || v < 0 || v > ((apr_int64_t)4 << 30) / unit)
+        goto bad;
+    v *= unit;
+    if (v > 0 && v < (64 << 10))
         goto bad;
     server_conf(cmd->server)->cache_size = v;
     return NULL;
@@ -389,15 +401,20 @@ static const command_rec rc_cmds[] = {
 
 /* ---------------------------------------------------------------- hooks */
 
-/* Whether SetHandler rootcauses applies to r's URL. httpd resolves SetHandler only in its
- * fixups, so look at the core's configuration as the <Location> walk left it. */
-static int is_ours(request_rec *r)
+/* Whether core's configuration core (of one section, or as merged for r) sets our handler. */
+static int sets_our_handler(request_rec *r, const core_dir_config *core)
 {
-    core_dir_config *core = ap_get_core_module_config(r->per_dir_config);
     const char *handler = core->handler, *err = NULL;
     if (!handler && core->expr_handler)
         handler = ap_expr_str_exec(r, core->expr_handler, &err);
     return handler && !err && !strcasecmp(handler, RC_HANDLER);
+}
+
+/* Whether SetHandler rootcauses applies to r's URL. httpd resolves SetHandler only in its
+ * fixups, so look at the core's configuration as the <Location> walk left it. */
+static int is_ours(request_rec *r)
+{
+    return sets_our_handler(r, ap_get_core_module_config(r->per_dir_config));
 }
 
 static char ours_marker;
@@ -912,6 +929,41 @@ static const char *below_mount(request_rec *r, const char *mount)
     return *path && *path != '/' ? NULL : path;
 }
 
+/* The mount point when RootCausesData is not written in a <Location> (server or virtual host,
+ * or a <LocationMatch>): the longest plain <Location> that sets SetHandler rootcauses and holds
+ * r's URL, else the host's root when the handler is set for the whole host; NULL when neither
+ * (the handler comes from a regex or an <If>). Only such configurations pay for this. */
+static const rc_base *fallback_mount(request_rec *r)
+{
+    core_server_config *sc = ap_get_core_module_config(r->server->module_config);
+    ap_conf_vector_t **sec = (ap_conf_vector_t **)sc->sec_url->elts;
+    const core_dir_config *host = ap_get_core_module_config(r->server->lookup_defaults);
+    const char *best = NULL;
+    apr_size_t best_len = 0;
+    rc_base *b;
+
+    for (int i = 0; i < sc->sec_url->nelts; i++) {
+        const core_dir_config *e = ap_get_core_module_config(sec[i]);
+        apr_size_t n;
+        if (e->r || e->d_is_fnmatch || !e->d || e->d[0] != '/' || !sets_our_handler(r, e))
+            continue;
+        n = strlen(e->d);
+        /* as httpd matches a <Location>: a prefix ending at a '/' or at the URL's end */
+        if (strncmp(r->uri, e->d, n) ||
+            (e->d[n - 1] != '/' && r->uri[n] != '/' && r->uri[n] != '\0'))
+            continue;
+        if (!best || n > best_len)
+            best = e->d, best_len = n;
+    }
+    if (!best && sets_our_handler(r, host))
+        best = "";
+    if (!best)
+        return NULL;
+    b = apr_palloc(r->pool, sizeof(*b));
+    rc_base_init(r->pool, b, best);
+    return b;
+}
+
 /* sitemap.xml's part (query "part=N"); 0 for the sitemap itself, -1 for a bad one. */
 static int sitemap_part(request_rec *r, int parts)
 {
@@ -933,6 +985,7 @@ static int rc_handler(request_rec *r)
     rc_version *v;
     rc_route route;
     req q;
+    const rc_base *base;
     const char *path;
     int rv;
 
@@ -963,12 +1016,20 @@ static int rc_handler(request_rec *r)
     q.out.image_ctx = v;
     q.page_size = value_or(conf->page_size, RC_DEFAULT_PAGE_SIZE);
     q.max_age = value_or(conf->max_age, RC_DEFAULT_MAX_AGE);
-    path = below_mount(r, conf->base ? conf->base->path : "");
+    if (!(base = conf->base ? conf->base : fallback_mount(r))) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      "SetHandler rootcauses: no mount point for %s; write RootCausesData in "
+                      "the <Location \"/path\"> that sets the handler",
+                      ap_escape_logitem(r->pool, r->uri));
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    path = below_mount(r, base->path);
 
     memset(&route, 0, sizeof(route));
     if (path)
         rc_route_path(conf->router, v->data, r->pool, path, &route);
-    rc_site_set(r->pool, &q.site, v->data, conf->layout, conf->base, route.lang,
+    rc_site_set(r->pool, &q.site, v->data, conf->layout ? conf->layout : shared.layout, base,
+                route.lang,
                 ap_construct_url(r->pool, "", r));
     q.site.here = route.kind == RC_NOT_FOUND ? NULL : route.here;
     q.format = route.kind == RC_NOT_FOUND ? rc_format_of_path(path ? path : r->uri) : route.format;
@@ -1174,9 +1235,24 @@ static int rc_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp
     apr_shm_t *shm;
     apr_status_t rv;
     char *mem;
+    void *deferred = NULL;
     (void)plog;
     (void)ptemp;
 
+    /* httpd -k restart or graceful with no server running is starting one: the data files
+     * were left for now (signals_only()) and must be valid, as at any cold start */
+    apr_pool_userdata_get(&deferred, "rootcauses-deferred", pconf);
+    for (int i = 0; deferred && i < uses->nelts; i++) {
+        const data_use *u = &APR_ARRAY_IDX(uses, i, data_use);
+        int kept = 0;
+        const char *err = rc_source_load(u->conf->source, 0, &kept, log_store, u->server);
+        if (err) {
+            /* as at startup: the message, and httpd does not start */
+            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_CRIT, 0, u->server,
+                         "RootCausesData: %s", err);
+            return HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
     for (int i = 0; i < uses->nelts; i++) {
         const data_use *u = &APR_ARRAY_IDX(uses, i, data_use);
         const rc_conf *server = ap_get_module_config(u->server->lookup_defaults,
@@ -1190,6 +1266,7 @@ static int rc_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp
     rc_store_chown(st, (long)ap_unixd_config.user_id, (long)ap_unixd_config.group_id, log_store,
                    s);
     shared.status = sc->status != 0;
+    shared.layout = rc_layout_builtin(pconf);
 
     stats_size = (stats_size + 63) & ~(apr_size_t)63;
     if ((rv = apr_shm_create(&shm, stats_size + (apr_size_t)cache_size, NULL, pconf)) !=

@@ -97,6 +97,13 @@ def test_bad_directive_value_in_server_context_fails_httpd_t(workdir):
     ("lots", 'RootCausesCacheSize: "lots" is not a size from 64K to 4G (or 0: no response cache)'),
     ("5G", 'RootCausesCacheSize: "5G" is not a size from 64K to 4G (or 0: no response cache)'),
     ("-1", 'RootCausesCacheSize: "-1" is not a size from 64K to 4G (or 0: no response cache)'),
+    # would wrap to 0 (no cache) if multiplied first
+    ("17179869184G", 'RootCausesCacheSize: "17179869184G" is not a size from 64K to 4G (or 0: '
+                     'no response cache)'),
+    ("18014398509481984K", 'RootCausesCacheSize: "18014398509481984K" is not a size from 64K to '
+                           '4G (or 0: no response cache)'),
+    ("99999999999999999999", 'RootCausesCacheSize: "99999999999999999999" is not a size from '
+                             '64K to 4G (or 0: no response cache)'),
 ])
 def test_bad_cache_size_fails_httpd_t_naming_the_value(site, value, expected):
     workdir, data = site

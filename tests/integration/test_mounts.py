@@ -139,3 +139,94 @@ def test_mount_with_a_space_is_escaped_in_links_and_redirects(start_server):
     r = server.get("/small%20site")
     assert r.status == 301
     assert r.header("Location") == f"{server.origin}/small%20site/"
+
+
+# ---------------------------------------------------------------- where the mount point comes from
+
+def small_copy(start_server):
+    wd = start_server.workdir()
+    return wd, rcserver.copy_site(sitedata.small_site_dir(), wd / "site")
+
+
+def assert_served_at(server, mount, host=None):
+    """The small site answers under mount with its links there."""
+    headers = {"Host": host} if host else {}
+    r = server.get(f"{mount}/about", headers=headers)
+    assert r.status == 200, r.dump()
+    assert htmlcheck.nav_entries(htmlcheck.parse(r.text)) == sitedata.nav(SMALL, mount)
+    r = server.get(f"{mount}/notes", headers=headers)
+    assert r.status == 200, r.dump()
+    assert f'href="{mount}/notes/' in r.text
+    return r
+
+
+def test_data_at_server_level_is_served_at_the_location_that_sets_the_handler(start_server):
+    """RootCausesData outside any <Location>: the mount point is the <Location> that sets
+    SetHandler rootcauses (the longest that holds the URL), whatever other <Location> applies."""
+    wd, data = small_copy(start_server)
+    server = start_server(
+        [rcserver.Mount("/srv", assets=False)], workdir=wd,
+        server_conf=f'RootCausesData "{data}"',
+        extra_conf='<Location "/srv/notes">\n    LimitRequestBody 1000\n</Location>')
+    assert_served_at(server, "/srv")
+    assert server.get("/srv").header("Location") == f"{server.origin}/srv/"
+    assert server.get("/srv/notes.json").json()["total"] == len(SMALL["collections"][0]["items"])
+
+
+def test_handler_and_data_for_the_whole_host_serve_it_at_the_root(start_server):
+    wd, data = small_copy(start_server)
+    server = start_server([], workdir=wd,
+                          server_conf=f'SetHandler rootcauses\nRootCausesData "{data}"')
+    assert_served_at(server, "")
+    assert server.get("/").status == 200
+
+
+def test_a_directive_in_a_location_below_the_mount_does_not_move_it(start_server):
+    wd, data = small_copy(start_server)
+    server = start_server(
+        [rcserver.Mount("/a", data=data)], workdir=wd,
+        extra_conf='<Location "/a/notes">\n    RootCausesMaxAge 7\n</Location>\n'
+                   '<Location "/a/about">\n    RootCausesPageSize 5\n</Location>')
+    r = assert_served_at(server, "/a")
+    assert r.header("Cache-Control") == "public, max-age=7"
+    item = SMALL["collections"][0]["items"][0]["id"]
+    r = server.get(f"/a/notes/{item}")
+    assert r.status == 200 and r.header("Cache-Control") == "public, max-age=7"
+    assert server.get("/a/").header("Cache-Control") == "public, max-age=300"
+
+
+def test_data_inside_an_if_in_a_location_mounts_the_location(start_server):
+    wd, data = small_copy(start_server)
+    server = start_server(
+        [rcserver.Mount("/cond", directives=["<If \"true\">", f'    RootCausesData "{data}"',
+                                              "</If>"])], workdir=wd)
+    assert_served_at(server, "/cond")
+
+
+@pytest.mark.expect_log(r"SetHandler rootcauses: no mount point for /lm/about; write "
+                        r"RootCausesData in the <Location \"/path\"> that sets the handler")
+def test_a_location_match_is_no_mount_point_500_and_the_log_says_what_to_write(start_server):
+    wd, data = small_copy(start_server)
+    server = start_server(
+        [], workdir=wd,
+        extra_conf=f'<LocationMatch "^/lm">\n    SetHandler rootcauses\n'
+                   f'    RootCausesData "{data}"\n    Require all granted\n</LocationMatch>')
+    r = server.get("/lm/about")
+    assert r.status == 500
+
+
+def test_the_servers_layout_holds_in_a_virtual_host_that_sets_other_directives(start_server):
+    wd, data = small_copy(start_server)
+    rcserver.write_file(wd / "layout.html", (rcserver.srcdir() / "tests" / "integration" /
+                                             "test_layout.py").read_text(encoding="utf-8")
+                        .split('LAYOUT = """', 1)[1].split('"""', 1)[0])
+    server = start_server(
+        [rcserver.Mount("/rootcauses", data=data)], workdir=wd,
+        server_conf=f'RootCausesLayout "{wd / "layout.html"}"',
+        extra_conf="<VirtualHost *>\n    ServerName a.test\n</VirtualHost>\n"
+                   "<VirtualHost *>\n    ServerName b.test\n    RootCausesMaxAge 60\n"
+                   "</VirtualHost>")
+    for host, age in (("a.test", 300), ("b.test", 60)):
+        r = assert_served_at(server, "/rootcauses", host=host)
+        assert "CUSTOM LAYOUT BANNER" in r.text, host
+        assert r.header("Cache-Control") == f"public, max-age={age}", host

@@ -17,6 +17,7 @@ import socket
 import subprocess
 import threading
 import time
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -594,6 +595,55 @@ def test_no_response_mixes_two_versions(start_server, expect_log):
         for line in bad:
             assert f"RootCausesData: {data}:" in line and KEPT in line, line
         expect_log(r"RootCausesData: .*" + re.escape(KEPT), count=len(bad))
+
+
+@pytest.mark.parametrize("broken", [False, True], ids=["valid", "broken"])
+def test_restart_with_no_server_running_starts_one_only_with_valid_data(start_server, broken):
+    """httpd -k restart with no server running starts one (httpd says "httpd not running,
+    trying to start"): a cold start, so the data files must be valid as with -k start, and the
+    server it starts serves them."""
+    wd = start_server.workdir()
+    data = rcserver.copy_site(rcserver.shipped_htdocs(), wd / "site")
+    if broken:
+        text, message = syntax_error(data)
+        replace_file(data, text)
+    config = rcserver.write_httpd_conf(wd, [rcserver.Mount(B, data=data)])
+    pid_file = wd / "run" / "httpd.pid"
+    try:
+        r = subprocess.run([rcserver.httpd_binary(), "-f", str(config.path), "-k", "restart"],
+                           capture_output=True, text=True, timeout=60, env=rcserver.httpd_env())
+        assert "httpd not running, trying to start" in r.stdout + r.stderr, r
+        log = (wd / "logs" / "error_log").read_text(encoding="utf-8", errors="replace")
+        if broken:
+            assert r.returncode == 1, r
+            assert message in log and KEPT not in log, log
+            assert not pid_file.exists()
+            return
+        assert r.returncode == 0, r
+        rcserver.wait_for(pid_file.exists, what="the pid file")
+        url = f"http://{rcserver.HOST}:{config.port}{B}/reports.json"
+        rcserver.wait_for(lambda: _status(url) == 200, what="the started server")
+    finally:
+        if pid_file.exists():
+            pid = int(pid_file.read_text())
+            os.kill(pid, 15)
+            rcserver.wait_for(lambda: not _alive(pid), what="the server to stop")
+
+
+def _status(url):
+    try:
+        with urllib.request.urlopen(url, timeout=5) as r:
+            return r.status
+    except OSError:
+        return None
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
 
 
 def test_signals_reach_the_server_while_the_data_file_is_broken(start_server, expect_log):
