@@ -1138,6 +1138,18 @@ static void note_file(build *b, const char *path, const apr_finfo_t *fi)
     f->size = fi ? fi->size : 0;
     f->inode = fi ? (apr_uint64_t)fi->inode : 0;
     f->dev = fi ? (apr_uint64_t)fi->device : 0;
+    f->ctime = fi ? fi->ctime : 0;
+}
+
+/* Notes path as stat() sees it (through links; zeros when it is missing), for a file that is
+ * not read: the source's .err file then matches the files as they are until one changes, and a
+ * file that cannot be opened (permissions), is a directory or leads out of the folder is not
+ * built again at every check. */
+static void note_path(build *b, const char *path)
+{
+    apr_finfo_t fi;
+    note_file(b, path,
+              apr_stat(&fi, path, RC_FILE_STATE_WANTED, b->tmp) == APR_SUCCESS ? &fi : NULL);
 }
 
 /* 1 unless path resolves, through symbolic links, to a place outside the data file's folder. */
@@ -1172,14 +1184,13 @@ static int page_file(build *b, const rc_jnode *v, apr_uint32_t *body, apr_int64_
     if (apr_filepath_merge(&full, b->dir, v->s, APR_FILEPATH_SECUREROOT | APR_FILEPATH_NATIVE,
                            b->tmp) != APR_SUCCESS)
         return fail(b, v, "a file inside the data file's folder %s", b->dir);
-    if (!inside_dir(b, full))
+    if (!inside_dir(b, full)) {
+        note_path(b, full);
         return fail(b, v, "a file inside the data file's folder %s (a link out of it is not "
                           "followed)", b->dir);
+    }
     if ((why = rc_file_read(b->tmp, full, RC_MAX_PAGE_BYTES, &buf, &len, &fi)) != NULL) {
-        if (fi.filetype == APR_REG || fi.filetype == APR_DIR)
-            note_file(b, full, &fi);
-        else
-            note_file(b, full, NULL);
+        note_path(b, full);
         return fail(b, v, "a readable page file (%s: %s)", full, why);
     }
     note_file(b, full, &fi);
@@ -1968,6 +1979,7 @@ static const char *write_image(build *b, rc_imgw *w)
         files[i].size = f->size;
         files[i].inode = f->inode;
         files[i].dev = f->dev;
+        files[i].ctime = f->ctime;
     }
     memset(&site, 0, sizeof(site));
     site.nlang = (apr_uint32_t)b->nlang;
@@ -2016,8 +2028,7 @@ const char *rc_file_read(apr_pool_t *p, const char *path, apr_off_t limit, char 
 
     memset(fi, 0, sizeof(*fi));
     if ((rv = apr_file_open(&f, path, APR_FOPEN_READ | APR_FOPEN_BINARY, 0, p)) != APR_SUCCESS ||
-        (rv = apr_file_info_get(fi, APR_FINFO_MTIME | APR_FINFO_SIZE | APR_FINFO_INODE |
-                                        APR_FINFO_DEV | APR_FINFO_TYPE, f)) != APR_SUCCESS) {
+        (rv = apr_file_info_get(fi, RC_FILE_STATE_WANTED | APR_FINFO_TYPE, f)) != APR_SUCCESS) {
         if (rv == APR_SUCCESS)
             apr_file_close(f);
         return apr_pstrdup(p, apr_strerror(rv, msg, sizeof(msg)));
@@ -2206,9 +2217,9 @@ const char *rc_build_file(apr_pool_t *p, const char *path, rc_imgw *w,
     fs.path = b->name;
     if ((rv = apr_file_open(&fs.f, path, APR_FOPEN_READ | APR_FOPEN_BINARY | APR_FOPEN_BUFFERED,
                             0, b->tmp)) != APR_SUCCESS ||
-        (rv = apr_file_info_get(&fi, APR_FINFO_MTIME | APR_FINFO_SIZE | APR_FINFO_INODE |
-                                         APR_FINFO_DEV | APR_FINFO_TYPE, fs.f)) != APR_SUCCESS) {
-        note_file(b, b->name, NULL);
+        (rv = apr_file_info_get(&fi, RC_FILE_STATE_WANTED | APR_FINFO_TYPE, fs.f)) !=
+            APR_SUCCESS) {
+        note_path(b, b->name);
         return build_end(b, apr_psprintf(p, "%s: cannot read the data file: %s", path,
                                          apr_strerror(rv, msg, sizeof(msg))));
     }

@@ -36,7 +36,12 @@ typedef struct rc_file_state {
     const char *path;
     apr_int64_t mtime, size;
     apr_uint64_t inode, dev;
+    apr_int64_t ctime;       /* changes with a chmod, which makes an unreadable file readable */
 } rc_file_state;
+
+/* What apr_stat() and apr_file_info_get() fill for an rc_file_state. */
+#define RC_FILE_STATE_WANTED                                                                       \
+    (APR_FINFO_MTIME | APR_FINFO_CTIME | APR_FINFO_SIZE | APR_FINFO_INODE | APR_FINFO_DEV)
 
 /* A one-line summary of one collection of a built image (rootcauses-check). */
 typedef struct rc_build_summary {

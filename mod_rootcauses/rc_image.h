@@ -62,6 +62,7 @@ typedef struct rc_img_file {
     apr_uint32_t pad;
     apr_int64_t mtime, size;
     apr_uint64_t inode, dev;
+    apr_int64_t ctime;                /* changes with chmod too: a file that could not be read */
 } rc_img_file;
 
 typedef struct rc_img_site {

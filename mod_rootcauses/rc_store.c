@@ -30,7 +30,7 @@
 #include <xxhash.h>
 
 #define RC_STORE_KEY "rootcauses-store"
-#define RC_ERR_MAGIC "RCERR1"
+#define RC_ERR_MAGIC "RCERR2"
 
 struct rc_store {
     apr_pool_t *pool;
@@ -67,6 +67,7 @@ typedef struct stamp {
     const char *path;
     apr_int64_t mtime, size;
     apr_uint64_t inode, dev;
+    apr_int64_t ctime;
 } stamp;
 
 static void lock(apr_thread_mutex_t *m)
@@ -201,12 +202,12 @@ static int stat_file(apr_pool_t *p, const char *path, stamp *s)
 {
     apr_finfo_t fi;
     s->path = path;
-    if (apr_stat(&fi, path, APR_FINFO_MTIME | APR_FINFO_SIZE | APR_FINFO_INODE | APR_FINFO_DEV,
-                 p) != APR_SUCCESS) {
-        s->mtime = s->size = 0;
+    if (apr_stat(&fi, path, RC_FILE_STATE_WANTED, p) != APR_SUCCESS) {
+        s->mtime = s->size = s->ctime = 0;
         s->inode = s->dev = 0;
         return 0;
     }
+    s->ctime = fi.ctime;
     s->mtime = fi.mtime;
     s->size = fi.size;
     s->inode = (apr_uint64_t)fi.inode;
@@ -219,7 +220,7 @@ static int same_stamp(apr_pool_t *p, const stamp *was)
     stamp now;
     stat_file(p, was->path, &now);
     return now.mtime == was->mtime && now.size == was->size && now.inode == was->inode &&
-           now.dev == was->dev;
+           now.dev == was->dev && now.ctime == was->ctime;
 }
 
 /* 1 while every file an image was built from is as it was then. */
@@ -234,6 +235,7 @@ static int image_current(apr_pool_t *p, const rc_image *img)
         s.size = f[i].size;
         s.inode = f[i].inode;
         s.dev = f[i].dev;
+        s.ctime = f[i].ctime;
         if (!same_stamp(p, &s))
             return 0;
     }
@@ -286,7 +288,12 @@ static rc_version *map_image(rc_source *src, apr_pool_t *p, int any_age, const c
         *why = "cannot be mapped into memory";
         return NULL;
     }
-    apr_file_close(f);  /* the mapping stays */
+    /* kept with the version, for mapping_whole() */
+    if (apr_file_setaside(&v->file, f, v->pool) != APR_SUCCESS) {
+        apr_file_close(f);
+        apr_pool_destroy(v->pool);
+        return NULL;
+    }
     img.base = mm->mm;
     img.size = mm->size;
     /* the files' states first: a stale image need not be summed */
@@ -303,6 +310,16 @@ static rc_version *map_image(rc_source *src, apr_pool_t *p, int any_age, const c
     return v;
 }
 
+/* 0 when the image file under v's mapping was cut short in place (a rename puts another file
+ * there and leaves the mapped one whole): reading past the file's new end would kill the
+ * process with SIGBUS, and every child forked from a parent that holds it would die too. */
+static int mapping_whole(const rc_version *v)
+{
+    apr_finfo_t fi;
+    return !v->mapped || apr_file_info_get(&fi, APR_FINFO_SIZE, v->file) != APR_SUCCESS ||
+           (apr_size_t)fi.size >= v->data->img.size;
+}
+
 /* ---------------------------------------------------------------- broken versions */
 
 /* The .err file's text: what a failed build read and why it failed. A hash of it names the
@@ -314,8 +331,8 @@ static const char *err_text(apr_pool_t *p, const apr_array_header_t *files, cons
     for (int i = 0; i < files->nelts; i++) {
         const rc_file_state *fs = &APR_ARRAY_IDX(files, i, rc_file_state);
         text = apr_psprintf(p, "%s%" APR_INT64_T_FMT "\t%" APR_INT64_T_FMT "\t%" APR_UINT64_T_FMT
-                            "\t%" APR_UINT64_T_FMT "\t%s\n", text, fs->mtime, fs->size, fs->inode,
-                            fs->dev, fs->path);
+                            "\t%" APR_UINT64_T_FMT "\t%" APR_INT64_T_FMT "\t%s\n", text,
+                            fs->mtime, fs->size, fs->inode, fs->dev, fs->ctime, fs->path);
     }
     return apr_pstrcat(p, text, "\n", message, NULL);
 }
@@ -381,6 +398,7 @@ static const char *read_err(rc_source *src, apr_pool_t *p, apr_uint64_t *id)
         s.size = apr_strtoi64(end, &end, 10);
         s.inode = (apr_uint64_t)apr_strtoi64(end, &end, 10);
         s.dev = (apr_uint64_t)apr_strtoi64(end, &end, 10);
+        s.ctime = apr_strtoi64(end, &end, 10);
         if (*end != '\t')
             return NULL;
         s.path = end + 1;
@@ -484,22 +502,31 @@ static rc_version *build_cached(rc_source *src, apr_pool_t *p, const char **err,
     return v;
 }
 
-/* The source's lock file, locked (blocking or not); NULL when it is not (busy, or no folder). */
-static apr_file_t *take_lock(rc_source *src, apr_pool_t *p, int wait)
+/* The source's lock file, locked (blocking or not); NULL when it is not: busy (another process
+ * builds), or with *trouble saying why it cannot be had (the folder gone or not writable). */
+static apr_file_t *take_lock(rc_source *src, apr_pool_t *p, int wait, const char **trouble)
 {
     apr_file_t *f;
     apr_os_file_t fd;
+    apr_status_t rv;
+    char msg[120];
     const char *name = cache_file(p, src, ".lock");
     /* flock() rather than apr_file_lock(): fcntl() locks, which APR uses, belong to the process,
-     * so two threads of one process would both get them; flock() needs no write access either */
-    if (apr_file_open(&f, name, APR_FOPEN_READ | APR_FOPEN_WRITE | APR_FOPEN_CREATE,
-                      APR_FPROT_UREAD | APR_FPROT_UWRITE | APR_FPROT_GREAD | APR_FPROT_WREAD,
-                      p) != APR_SUCCESS &&
-        apr_file_open(&f, name, APR_FOPEN_READ, 0, p) != APR_SUCCESS)
+     * so two threads of one process would both get them. flock() needs no write access, and a
+     * descriptor opened for reading closes without the IN_CLOSE_WRITE that would wake every
+     * process watching the folder (a check each, while one process builds). */
+    if ((rv = apr_file_open(&f, name, APR_FOPEN_READ | APR_FOPEN_CREATE,
+                            APR_FPROT_UREAD | APR_FPROT_UWRITE | APR_FPROT_GREAD |
+                                APR_FPROT_WREAD,
+                            p)) != APR_SUCCESS) {
+        *trouble = apr_psprintf(p, "cannot open %s: %s", name, apr_strerror(rv, msg, sizeof(msg)));
         return NULL;
+    }
     apr_os_file_get(&fd, f);
     while (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0) {
         if (errno != EINTR) {
+            if (errno != EWOULDBLOCK)
+                *trouble = apr_psprintf(p, "cannot lock %s: %s", name, strerror(errno));
             apr_file_close(f);
             return NULL;
         }
@@ -548,12 +575,11 @@ static rc_version *next_version(rc_source *src, apr_pool_t *p, int may_build, in
             return build_memory(src, p, err, err_id);
         if (!may_build)
             return NULL;
-        if (!(lk = take_lock(src, p, wait))) {
-            if (!wait)
-                return NULL;  /* another process builds it */
-            trouble = "cannot take the build lock";
-        }
-        else {
+        if (!(lk = take_lock(src, p, wait, &trouble)) && !trouble)
+            return NULL;  /* another process builds it */
+        /* without the lock, the folder went (or was made unwritable) while httpd runs: this
+         * process builds in memory below, once per change, and says so */
+        if (lk) {
             /* someone may have built it while we waited */
             if ((v = map_image(src, p, 0, NULL, &why)) == NULL &&
                 (*err = read_err(src, p, err_id)) == NULL)
@@ -622,7 +648,8 @@ int rc_store_notify_fd(rc_store *st)
         return -1;
     apr_pool_create_unmanaged_ex(&p, NULL, NULL);
     if (st->cache)
-        inotify_add_watch(st->notify_fd, st->cache, IN_MOVED_TO | IN_CLOSE_WRITE);
+        /* images and .err files are renamed into place */
+        inotify_add_watch(st->notify_fd, st->cache, IN_MOVED_TO);
     for (apr_hash_index_t *hi = apr_hash_first(p, st->sources); hi; hi = apr_hash_next(hi)) {
         rc_source *src = apr_hash_this_val(hi);
         if (src->interval > 0) {
@@ -670,10 +697,15 @@ static void adopt_last_good(rc_source *src, apr_pool_t *p)
         set_current(src, v);
 }
 
-/* 1 when the current version's files changed. */
+/* 1 when the current version's files changed. A version whose image file was cut short is
+ * dropped before it is read. */
 static int changed(rc_source *src, apr_pool_t *p)
 {
     rc_version *v = src->current;  /* only the checker replaces it */
+    if (v && !mapping_whole(v)) {
+        set_current(src, NULL);
+        return 1;
+    }
     return !v || !image_current(p, &v->data->img);
 }
 

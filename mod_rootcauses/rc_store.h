@@ -15,6 +15,7 @@
 #ifndef RC_STORE_H
 #define RC_STORE_H
 
+#include <apr_file_io.h>
 #include <apr_pools.h>
 #include <apr_time.h>
 
@@ -25,6 +26,7 @@ typedef struct rc_version {
     apr_pool_t *pool;        /* unmanaged: the view, and the mapping or the memory image */
     rc_data *data;
     int mapped;              /* shared from the cache folder (else built in this process) */
+    apr_file_t *file;        /* the mapped image file, kept open to see it cut short */
 } rc_version;
 
 /* Figures of one source for server-status, for the whole server when they live in shared
