@@ -1265,8 +1265,11 @@ static int rc_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp
     rc_store_end_config(st);
     rc_store_chown(st, (long)ap_unixd_config.user_id, (long)ap_unixd_config.group_id, log_store,
                    s);
-    shared.status = sc->status != 0;
     shared.layout = rc_layout_builtin(pconf);
+    /* loaded but not used (no RootCausesData): no shared memory, no server-status section */
+    if (!uses->nelts)
+        return OK;
+    shared.status = sc->status != 0;
 
     stats_size = (stats_size + 63) & ~(apr_size_t)63;
     if ((rv = apr_shm_create(&shm, stats_size + (apr_size_t)cache_size, NULL, pconf)) !=

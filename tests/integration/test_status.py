@@ -241,6 +241,14 @@ def test_status_off_hides_the_section(start_server):
     assert "Root Causes" not in server.get("/server-status").text
 
 
+def test_a_module_loaded_but_not_used_adds_no_section(start_server):
+    """No RootCausesData anywhere: no shared memory is made and server-status says nothing."""
+    server = start_server([], extra_conf=rcserver.status_conf())
+    assert server.get("/server-status?auto").status == 200
+    assert "RootCauses" not in server.get("/server-status?auto").text
+    assert "Root Causes" not in server.get("/server-status").text
+
+
 def test_status_directive_is_server_config_only(workdir):
     wd = workdir
     data = rcserver.copy_site(rcserver.shipped_htdocs(), wd / "site")
