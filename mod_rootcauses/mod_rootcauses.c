@@ -338,13 +338,15 @@ static const char *set_reload(cmd_parms *cmd, void *dconf, const char *arg)
     return parse_number(cmd, arg, 0, 86400, &((rc_conf *)dconf)->reload);
 }
 
-static const char *set_status(cmd_parms *cmd, void *dconf, int on)
+static const char *set_status(cmd_parms *cmd, void *dconf, const char *arg)
 {
     const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
     (void)dconf;
     if (err)
         return err;
-    server_conf(cmd->server)->status = on;
+    if (strcasecmp(arg, "On") && strcasecmp(arg, "Off"))
+        return apr_psprintf(cmd->pool, "RootCausesStatus: \"%s\" is not On or Off", arg);
+    server_conf(cmd->server)->status = !strcasecmp(arg, "On");
     return NULL;
 }
 
@@ -392,7 +394,7 @@ static const command_rec rc_cmds[] = {
     AP_INIT_TAKE1("RootCausesReloadInterval", set_reload, NULL, RSRC_CONF | ACCESS_CONF,
                   "seconds between checks of the data file for change; 0: only at restart "
                   "(default 2)"),
-    AP_INIT_FLAG("RootCausesStatus", set_status, NULL, RSRC_CONF,
+    AP_INIT_TAKE1("RootCausesStatus", set_status, NULL, RSRC_CONF,
                  "the module's section in mod_status's server-status (default On)"),
     AP_INIT_TAKE1("RootCausesCacheSize", set_cache_size, NULL, RSRC_CONF,
                   "memory for the response cache that every process shares (default 32M, 0: "
@@ -766,21 +768,28 @@ static void listing_headers(req *q, const rc_collection *col, const rc_query *qu
 
 /* The query string as it came, for a 400's links to the same listing in another language
  * (a good query's links carry its canonical form): bytes that may not stand in a URL (raw
- * non-ASCII, controls, quotes, spaces) %-encoded, so that the links are valid UTF-8 text
+ * non-ASCII, controls, quotes, spaces, a '%' that starts no escape) %-encoded, so that the links are valid UTF-8 text
  * whatever the request held. */
+static int url_unsafe(const unsigned char *u)
+{
+    /* a '%' that starts no %XX escape would make the URL invalid */
+    return *u <= 0x20 || *u >= 0x7F || strchr("\"'<>\\^`{|}", *u) ||
+           (*u == '%' && !(apr_isxdigit(u[1]) && apr_isxdigit(u[2])));
+}
+
 static const char *url_safe(apr_pool_t *p, const char *args)
 {
     static const char hex[] = "0123456789ABCDEF";
     const unsigned char *u;
     char *out, *o;
     for (u = (const unsigned char *)args; *u; u++)
-        if (*u <= 0x20 || *u >= 0x7F || strchr("\"'<>\\^`{|}", *u))
+        if (url_unsafe(u))
             break;
     if (!*u)
         return args;
     out = o = apr_palloc(p, 3 * strlen(args) + 1);
     for (u = (const unsigned char *)args; *u; u++) {
-        if (*u <= 0x20 || *u >= 0x7F || strchr("\"'<>\\^`{|}", *u)) {
+        if (url_unsafe(u)) {
             *o++ = '%';
             *o++ = hex[*u >> 4];
             *o++ = hex[*u & 15];
@@ -831,6 +840,9 @@ static int serve_listing(req *q, const rc_collection *col)
             r->status = HTTP_BAD_REQUEST;
             q->site.here_args = r->args ? url_safe(r->pool, r->args) : "";
             set_type(r, RC_HTML, NULL);
+            /* the page's robots meta says noindex for a filter, so does the header */
+            if (rc_listing_noindex(qu))
+                apr_table_setn(r->headers_out, "X-Robots-Tag", "noindex");
             apr_table_setn(r->headers_out, "Content-Language", d->langs[q->site.lang]);
             rc_html_listing(&q->out, &q->site, col, qu, NULL);
             return finish(q);
@@ -1040,6 +1052,8 @@ static int rc_handler(request_rec *r)
     case RC_NOT_FOUND:
         return send_error(&q, HTTP_NOT_FOUND, NULL, q.site.m->not_found_text);
     case RC_REDIRECT:
+        /* httpd's body of the 301 is HTML, like every HTML answer of the module */
+        apr_table_setn(r->err_headers_out, "Content-Security-Policy", "default-src 'self'");
         apr_table_setn(r->headers_out, "Location",
                        ap_construct_url(r->pool,
                                         apr_pstrcat(r->pool, q.site.base->url, route.location,
@@ -1067,9 +1081,16 @@ static int rc_handler(request_rec *r)
         int part = sitemap_part(r, rc_sitemap_parts(v->data));
         if (part < 0)
             return send_error(&q, HTTP_NOT_FOUND, NULL, q.site.m->not_found_text);
+        apr_time_t newest = v->data->mtime;
+        /* the latest of the files whose times the sitemap's lastmods are: the data file's and
+         * every page file's, in every language */
+        for (int i = 0; i < v->data->npages; i++)
+            for (int l = 0; l < v->data->nlang; l++)
+                if (v->data->pages[i].mtimes[l] > newest)
+                    newest = v->data->pages[i].mtimes[l];
         q.format = RC_HTML;
         q.tag_suffix = "-s\"";
-        set_cache_headers(&q, v->data->mtime);
+        set_cache_headers(&q, newest);
         set_type(r, RC_JSON, "application/xml");
         apr_table_unset(r->headers_out, "Content-Security-Policy");
         if ((rv = answer_conditional(&q)) != DECLINED)

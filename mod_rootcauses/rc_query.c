@@ -416,7 +416,8 @@ rc_query *rc_query_parse(apr_pool_t *p, const rc_data *d, const rc_collection *c
         q->kinds = (const char **)c.kinds->elts;
     }
     if (c.words->nelts > RC_Q_MAX_WORDS)
-        add_error(&c, "q", q->q_text, m->e_q_words, "q", RC_Q_MAX_WORDS, RC_Q_MAX_WORDS);
+        add_error(&c, "q", q->q_text, m->e_q_words, "q", shown(p, q->q_text), RC_Q_MAX_WORDS,
+                  RC_Q_MAX_WORDS);
     else if (c.words->nelts) {
         APR_ARRAY_PUSH(c.words, const char *) = NULL;
         q->words = (const char **)c.words->elts;

@@ -119,12 +119,22 @@ void rc_out_int(rc_out *o, apr_int64_t n)
 void rc_out_html(rc_out *o, const char *s)
 {
     for (;;) {
-        apr_size_t n = strcspn(s, "&<>\"'");  /* the bytes rc_html_entity escapes */
+        apr_size_t n = rc_html_plain_span(s);
+        const char *e;
         rc_out_write(o, s, n);
         if (!s[n])
             return;
-        rc_out_puts(o, rc_html_entity((unsigned char)s[n]));
-        s += n + 1;
+        s += n;
+        if (rc_html_c1_control(s)) {  /* dropped */
+            s += 2;
+            continue;
+        }
+        e = rc_html_entity((unsigned char)*s);
+        if (e)
+            rc_out_puts(o, e);
+        else
+            rc_out_write(o, s, 1);    /* a C2 that starts no C1 control */
+        s++;
     }
 }
 

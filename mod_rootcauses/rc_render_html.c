@@ -741,17 +741,31 @@ typedef struct item_ctx {
     const rc_item *it;
 } item_ctx;
 
-/* A string inside a JSON-LD <script>: JSON-escaped, and '<' as \u003c so that nothing in it can
- * end the script element. */
+/* A string inside a JSON-LD <script>: JSON-escaped, '<' as \u003c so that nothing in it can
+ * end the script element, and DEL and the C1 controls, which HTML forbids even there, as
+ * \u escapes too (JSON escaping leaves them). */
 static void jsonld_text(rc_out *o, const char *s)
 {
+    static const char hex[] = "0123456789abcdef";
     const char *j = rc_escape_json(o->pool, s, strlen(s));
-    for (const char *lt = strchr(j, '<'); lt; lt = strchr(j, '<')) {
-        rc_out_write(o, j, (apr_size_t)(lt - j));
-        rc_out_write(o, "\\u003c", 6);
-        j = lt + 1;
+    for (;;) {
+        apr_size_t n = strcspn(j, "<\x7f\xc2");
+        const unsigned char *u = (const unsigned char *)j + n;
+        char esc[6] = {'\\', 'u', '0', '0', 0, 0};
+        rc_out_write(o, j, n);
+        if (!*u)
+            return;
+        if (u[0] == 0xC2 && u[1] >= 0x80 && u[1] <= 0x9F)
+            j += n + 2, esc[4] = hex[u[1] >> 4], esc[5] = hex[u[1] & 15];
+        else if (u[0] == 0xC2) {  /* another character: as it is */
+            rc_out_write(o, (const char *)u, 1);
+            j += n + 1;
+            continue;
+        }
+        else
+            j += n + 1, esc[4] = hex[u[0] >> 4], esc[5] = hex[u[0] & 15];
+        rc_out_write(o, esc, 6);
     }
-    rc_out_puts(o, j);
 }
 
 /* schema.org's Report, for search engines. */

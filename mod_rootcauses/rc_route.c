@@ -132,6 +132,11 @@ void rc_route_path(const rc_router *rt, const rc_data *d, apr_pool_t *p, const c
         out->format = RC_JSON;
         return;
     }
+    /* a trailing slash on a valid path, as everywhere */
+    if (!strcmp(path, "/sitemap.xml/") || !strcmp(path, "/openapi.json/")) {
+        redirect(out, apr_pstrndup(p, path, strlen(path) - 1));
+        return;
+    }
     if ((rest = language(d, path, &lang)) != NULL) {
         route(rt, d, p, rest, out);
         out->lang = lang;

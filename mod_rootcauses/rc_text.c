@@ -334,8 +334,8 @@ int rc_next_word(const char *s, apr_size_t len, apr_size_t *pos, apr_size_t *sta
 
 /* ---- escaping ---- */
 
-/* Inline in the escapers' loops; rc_html_entity gives it to the writers. */
-static inline const char *html_entity(unsigned char c)
+/* The markup characters' references, for HTML and XML alike. */
+static inline const char *markup_entity(unsigned char c)
 {
     switch (c) {
     case '&':
@@ -354,9 +354,38 @@ static inline const char *html_entity(unsigned char c)
     }
 }
 
+/* Inline in the escapers' loops; rc_html_entity gives it to the writers. The C0 controls but
+ * tab, LF, FF and CR, and DEL, may not stand in HTML, not even as references: dropped. */
+static inline const char *html_entity(unsigned char c)
+{
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\f' && c != '\r') || c == 0x7F)
+        return "";
+    return markup_entity(c);
+}
+
+/* 1 when s starts a C1 control (U+0080..U+009F, C2 80..C2 9F), which HTML forbids too. */
+static inline int c1_control(const unsigned char *s)
+{
+    return s[0] == 0xC2 && s[1] >= 0x80 && s[1] <= 0x9F;
+}
+
 const char *rc_html_entity(unsigned char c)
 {
     return html_entity(c);
+}
+
+apr_size_t rc_html_plain_span(const char *s)
+{
+    /* the bytes html_entity() writes otherwise, and C2, which may start a C1 control */
+    static const char escaped[] = "&<>\"'\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0e\x0f\x10"
+                                  "\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e"
+                                  "\x1f\x7f\xc2";
+    return strcspn(s, escaped);
+}
+
+int rc_html_c1_control(const char *s)
+{
+    return c1_control((const unsigned char *)s);
 }
 
 const char *rc_escape_html(apr_pool_t *p, const char *s)
@@ -367,7 +396,7 @@ const char *rc_escape_html(apr_pool_t *p, const char *s)
     char *out, *o;
 
     for (i = 0; u[i]; i++) {
-        e = html_entity(u[i]);
+        e = c1_control(u + i) ? (i++, "") : html_entity(u[i]);
         size += e ? strlen(e) : 1;
     }
     if (size == i) {
@@ -375,7 +404,7 @@ const char *rc_escape_html(apr_pool_t *p, const char *s)
     }
     o = out = apr_palloc(p, size + 1);
     for (i = 0; u[i]; i++) {
-        e = html_entity(u[i]);
+        e = c1_control(u + i) ? (i++, "") : html_entity(u[i]);
         if (e) {
             apr_size_t el = strlen(e);
             memcpy(o, e, el);
@@ -422,7 +451,7 @@ static const char *xml_entity(unsigned char c)
     case '\r':
         return "&#13;";
     default:
-        return html_entity(c);
+        return markup_entity(c);  /* xml_char() has dropped what XML does not allow */
     }
 }
 

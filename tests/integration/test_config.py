@@ -127,7 +127,7 @@ def test_bad_status_value_fails_httpd_t(site):
     code, out = rcserver.check_config(workdir, [rcserver.Mount(B, data=data)],
                                       server_conf="RootCausesStatus maybe")
     assert code != 0
-    assert "RootCausesStatus must be On or Off" in out
+    assert 'RootCausesStatus: "maybe" is not On or Off' in out
 
 
 @pytest.mark.parametrize("directive", ["RootCausesStatus Off", "RootCausesCacheSize 1M"])

@@ -74,6 +74,26 @@ def test_html_responses_have_csp_default_src_self(shipped, method, path, status)
     assert r.header("Content-Security-Policy") == "default-src 'self'"
 
 
+@pytest.mark.parametrize("path", ["", "/index", "/reports/", "/es"])
+def test_redirects_have_csp_too(shipped, path):
+    """httpd writes the 301's body, in HTML: it carries the module's policy."""
+    r = shipped.get(f"{B}{path}")
+    assert r.status == 301 and r.header("Content-Type").startswith("text/html"), r.dump()
+    assert r.header("Content-Security-Policy") == "default-src 'self'"
+    assert r.header("X-Content-Type-Options") == "nosniff"
+
+
+@pytest.mark.parametrize("query", ["from=2023&to=2022", "country=XX", "page=0",
+                                   "per_page=0&q=corrupt"])
+def test_a_400_listing_sends_the_robots_header_its_page_says(shipped, query):
+    r = shipped.get(f"{B}/section-353?{query}")
+    assert r.status == 400, r.dump()
+    meta = '<meta name="robots" content="noindex, follow">' in r.text
+    assert r.header("X-Robots-Tag") == ("noindex" if meta else None)
+    if query.startswith(("from=", "per_page=")):
+        assert meta
+
+
 # ---------------------------------------------------------------- conditional requests
 
 @pytest.mark.parametrize("path", OK_PATHS)

@@ -403,3 +403,29 @@ def test_page_file_name_with_a_nul_byte_fails_httpd_t(workdir):
     assert (f"RootCausesData: {data}: pages[3].file is "
             '"pages/index.html\\\\u0000../../../etc/passwd", expected a file name relative to '
             "the data file's folder") in out, out
+
+
+def test_control_characters_in_the_data_never_reach_html(start_server):
+    """The data file may hold control characters in a text (valid JSON, valid UTF-8): HTML may
+    not hold the C0 ones but tab, LF, FF and CR, nor DEL or the C1 ones, not even as references,
+    so they are dropped there (Atom and the sitemap drop them too; JSON escapes them)."""
+    import sitedata
+    wd = start_server.workdir()
+    data = rcserver.copy_site(rcserver.shipped_htdocs(), wd / "site")
+    d = json.loads(data.read_text(encoding="utf-8"))
+    item = sitedata.collection(d, "reports")["items"][0]
+    item["title"] = "Ctrl\u0001A\u007fB\u0085C\u009fD \u00e9"
+    data.write_text(json.dumps(d, ensure_ascii=False), encoding="utf-8")
+    server = start_server([rcserver.Mount(B, data=data)], workdir=wd)
+    for path in [f"{B}/reports", f"{B}/reports/{item['id']}", f"{B}/es/reports"]:
+        body = server.get(path).body
+        for raw in (b"\x01", b"\x7f", b"\xc2\x85", b"\xc2\x9f"):
+            assert raw not in body, (path, raw)
+        assert "CtrlABCD é".encode() in body, path
+    j = server.get(f"{B}/reports/{item['id']}.json").json()
+    assert j["title"] == item["title"]
+    # in the item page's JSON-LD they are \u escapes: the same title, read back
+    page = server.get(f"{B}/reports/{item['id']}").text
+    ld = page.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
+    assert json.loads(ld)["name"] == item["title"]
+    assert "\\u007f" in ld and "\\u0085" in ld and "\\u009f" in ld and "\\u0001" in ld

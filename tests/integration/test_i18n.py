@@ -410,7 +410,7 @@ ES_400 = [
     ("from=2021&from=2022", "from", 'from: se dio más de una vez ("2021" y "2022"); dé un solo valor'),
     ("q=" + "a" * 201, "q", f'q: "{"a" * 57}..." tiene 201 caracteres; el límite es 200'),
     ("q=" + "+".join(f"w{i}" for i in range(40)), "q",
-     "q: más de 32 palabras distintas; dé como mucho 32"),
+     'q: "w0 w1 w2 w3 w4 w5 w6 w7 w8 w9 w10 w11 w12 w13 w14 w15 w16..." tiene más de 32 palabras distintas; dé como mucho 32'),
     ("q=%ZZ", "q", 'q: codificación % incorrecta en "%ZZ" (% debe ir seguido de dos dígitos '
                    "hexadecimales)"),
 ]
@@ -522,6 +522,14 @@ def test_language_switch_keeps_a_query_with_raw_bytes_as_valid_utf8(server):
     assert head.startswith(b"HTTP/1.1 400")
     body.decode("utf-8")   # valid UTF-8 throughout
     assert f'href="{B}/es/section-353?q=a%C0%AFb"'.encode() in body
+
+
+def test_language_switch_of_a_bad_escape_is_a_valid_url(server):
+    """A '%' that starts no %XX escape is written %25, so that the link is a valid URL."""
+    r = server.get(f"{B}/section-353?q=%zz&country=XX")
+    assert r.status == 400
+    assert f'href="{B}/es/section-353?q=%25zz&amp;country=XX"' in r.text
+    assert "%zz" not in r.text.replace("&quot;%zz&quot;", "")   # only in the message
 
 
 def test_following_the_switch_gives_the_same_results(server):

@@ -160,6 +160,9 @@ def test_sitemap_lastmod_follows_the_page_file_of_each_language(start_server):
     assert lastmod[f"{B}/es/reports/2022-07-progress-report"] == "2023-11-14T22:13:20Z"
     assert server.head(f"{B}/es/pillar-1").header("Last-Modified") == \
         "Wed, 15 Nov 2023 22:13:20 GMT"
+    # the sitemap's own Last-Modified is the latest of its lastmods
+    assert server.head(f"{B}/sitemap.xml").header("Last-Modified") == \
+        "Wed, 15 Nov 2023 22:13:20 GMT"
 
 
 @pytest.mark.parametrize("query", ["part=1", "part=0", "x=1", "part=", "part=1a"])

@@ -50,6 +50,7 @@ def test_index_slug_with_trailing_slash_redirects_301_to_mount(shipped):
     "/reports.json", "/reports.csv", "/reports.atom", "/section-353.json",  # formats
     f"/reports/{REPORT}", f"/section-353/{ACTION}",                  # items
     f"/reports/{REPORT}.json", f"/section-353/{ACTION}.json",        # item JSON
+    "/sitemap.xml", "/openapi.json",                                 # the module's own
 ])
 def test_trailing_slash_on_valid_path_redirects_301_to_path_without_it(shipped, path):
     r = shipped.get(f"{B}{path}/")

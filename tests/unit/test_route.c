@@ -340,11 +340,13 @@ START_TEST(sitemap_and_openapi)
     r = route("/openapi.json");
     ck_assert_int_eq(r.kind, RC_OPENAPI);
     ck_assert_int_eq(r.format, RC_JSON);
-    assert_not_found("/sitemap.xml/");
+    assert_redirect("/sitemap.xml/", "/sitemap.xml");
     assert_not_found("/sitemap");
     assert_not_found("/sitemap.json");
     assert_not_found("/openapi");
-    assert_not_found("/openapi.json/");
+    assert_redirect("/openapi.json/", "/openapi.json");
+    assert_not_found("/sitemap.xml//");
+    assert_not_found("/es/sitemap.xml/");
     assert_not_found("/openapi.yaml");
     assert_not_found("/Sitemap.xml");
     assert_not_found("/sitemap.xml\n");

@@ -5,6 +5,7 @@
 #include <apr_pools.h>
 
 #include "test_rc.h"
+#include "rc_render.h"
 #include "rc_text.h"
 #include "rc_fold_table.h"
 
@@ -285,6 +286,26 @@ START_TEST(escape_html_each_special)
 }
 END_TEST
 
+/* HTML may not hold C0 controls (but tab, LF, FF, CR), DEL or C1 controls, not even as character
+ * references: both HTML escapers drop them; the rest of UTF-8 (C2 A9) is kept. */
+START_TEST(escape_html_drops_control_characters)
+{
+    const char *in = "a\x01" "b\x1f\x7f c\xc2\x85\xc2\x9f" "d\xc2\xa9" "e\t\n\f\r<\xc2";
+    const char *want = "ab cd\xc2\xa9" "e\t\n\f\r&lt;\xc2";
+    apr_bucket_alloc_t *ba = apr_bucket_alloc_create(pool);
+    rc_out o;
+    char *flat;
+    apr_size_t n;
+
+    ck_assert_str_eq(rc_escape_html(pool, in), want);
+    rc_out_init(&o, apr_brigade_create(pool, ba), pool);
+    rc_out_html(&o, in);
+    rc_out_finish(&o);
+    ck_assert_int_eq(apr_brigade_pflatten(o.bb, &flat, &n, pool), APR_SUCCESS);
+    ck_assert_str_eq(apr_pstrmemdup(pool, flat, n), want);
+}
+END_TEST
+
 START_TEST(escape_html_returns_input_when_clean)
 {
     const char *s = "P\xc3\xa9rez, 2022-07; 100% / ok";
@@ -560,6 +581,7 @@ Suite *rc_text_suite(void)
     tc = tcase_create("escape");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, escape_html_each_special);
+    tcase_add_test(tc, escape_html_drops_control_characters);
     tcase_add_test(tc, escape_html_returns_input_when_clean);
     tcase_add_test(tc, escape_xml_each_special);
     tcase_add_test(tc, escape_xml_drops_disallowed);
