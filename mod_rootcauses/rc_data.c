@@ -10,10 +10,14 @@
 
 int rc_data_country(const rc_data *d, const char *code)
 {
-    for (int i = 0; i < d->ncountries; i++)
-        if (!strcmp(d->countries[i].code, code))
-            return i;
-    return -1;
+    const rc_country *c = apr_hash_get(d->country_codes, code, APR_HASH_KEY_STRING);
+    return c ? (int)(c - d->countries) : -1;
+}
+
+int rc_data_country_named(const rc_data *d, const char *folded)
+{
+    const rc_country *c = apr_hash_get(d->country_names, folded, APR_HASH_KEY_STRING);
+    return c ? (int)(c - d->countries) : -1;
 }
 
 const rc_nav *rc_data_nav(const rc_data *d, const char *slug)
@@ -85,6 +89,8 @@ rc_data *rc_data_open(apr_pool_t *p, const rc_image *img)
 
     d->ncountries = (int)site->ncountries;
     d->countries = apr_palloc(p, sizeof(rc_country) * (site->ncountries + 1));
+    d->country_codes = apr_hash_make(p);
+    d->country_names = apr_hash_make(p);
     for (int i = 0; i < d->ncountries; i++) {
         const rc_img_country *c = &RC_AT(img, rc_img_country, site->countries)[i];
         rc_piece *names;
@@ -95,8 +101,14 @@ rc_data *rc_data_open(apr_pool_t *p, const rc_image *img)
         for (int l = 0; l < d->nlang; l++) {
             int fallback;
             rc_piece html = rc_str_html(d, rc_text(d, c->name, l, &fallback));
+            const char *folded = rc_str(d, d->countries[i].folded[l]);
             names[l] = shown_html(p, d, html.s, fallback);
+            /* the first country of a name keeps it, as the search in data order did */
+            if (folded && !apr_hash_get(d->country_names, folded, APR_HASH_KEY_STRING))
+                apr_hash_set(d->country_names, folded, APR_HASH_KEY_STRING, &d->countries[i]);
         }
+        apr_hash_set(d->country_codes, d->countries[i].code, APR_HASH_KEY_STRING,
+                     &d->countries[i]);
     }
     d->npages = (int)site->npages;
     d->pages = apr_palloc(p, sizeof(rc_page) * (site->npages + 1));

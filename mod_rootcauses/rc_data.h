@@ -79,6 +79,9 @@ typedef struct rc_data {
     int nnav;
     rc_nav *nav;
     apr_hash_t *slugs;            /* slug -> rc_nav* */
+    /* code, and name folded in every language -> rc_country*: a query's country= costs one
+     * look-up per value whatever the number of countries and languages */
+    apr_hash_t *country_codes, *country_names;
     apr_time_t mtime;             /* the data file's */
     const char *hash;             /* hex digest of the data file and its page files */
     char tag[17];                 /* the data's part of ETags: hex of the hash and the build id */
@@ -151,6 +154,9 @@ static inline apr_uint32_t rc_text(const rc_data *d, apr_uint32_t t, int lang, i
 
 /* Index of the country whose code is code, or -1. */
 int rc_data_country(const rc_data *d, const char *code);
+/* The index of the country whose name, folded (rc_fold), is folded in some language (the first
+ * such country in data order); -1 when none. */
+int rc_data_country_named(const rc_data *d, const char *folded);
 
 /* The page or collection with that slug, or NULL. */
 const rc_nav *rc_data_nav(const rc_data *d, const char *slug);

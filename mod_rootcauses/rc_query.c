@@ -142,13 +142,7 @@ static int find_country(parse_ctx *c, const char *v)
             return i;
     }
     folded = rc_fold(c->p, v, strlen(v));
-    for (int i = 0; i < c->d->ncountries; i++)
-        for (int l = 0; l < c->d->nlang; l++) {
-            const char *name = rc_str(c->d, c->d->countries[i].folded[l]);
-            if (name && !strcmp(folded, name))
-                return i;
-        }
-    return -1;
+    return rc_data_country_named(c->d, folded);
 }
 
 /* Calls fn for each non-empty ','-separated element of v. */
