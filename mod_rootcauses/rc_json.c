@@ -50,8 +50,8 @@ static const char *path_of(reader *r, int d)
     const char *s = "";
     for (int i = 1; i <= d; i++) {
         const rc_jnode *parent = r->stack[i - 1].node, *node = r->stack[i].node;
-        if (parent->type == RC_JOBJECT)
-            s = apr_pstrcat(r->p, s, *s ? "." : "", node->key, NULL);
+        if (parent->type == RC_JOBJECT)  /* a key is the file's text: escaped as elsewhere */
+            s = apr_pstrcat(r->p, s, *s ? "." : "", rc_escape_log(r->p, node->key), NULL);
         else {
             apr_uint32_t k = 0;
             for (const rc_jnode *c = parent->first; c && c != node; c = c->next)

@@ -1440,6 +1440,11 @@ START_TEST(messages_cannot_forge_log_lines)
     ck_assert_str_eq(load("{'title':'T','a\\nb':1,'a\\nb':2}"),
                      "t.json: the top level has the key \"a\\u000ab\" twice, expected each key "
                      "once");
+    /* a parent key in the path: escaped as a log line would be (no ESC, CR or LF reaches a
+     * terminal through rootcauses-check) */
+    ck_assert_str_eq(load("{'title':'T','x\\u001b[2K\\r\\nSyntax OK':{'a':1,'a':2}}"),
+                     "t.json: x\\x1B[2K\\x0D\\x0ASyntax OK has the key \"a\" twice, expected "
+                     "each key once");
     /* C1 controls and bytes that are not UTF-8 too; other text stays readable */
     ck_assert_str_eq(rc_escape_log(pool, "a\xc2\x85" "b\xff" "c\x7f" "d\\e \xc3\xa9"),
                      "a\\xC2\\x85b\\xFFc\\x7Fd\\\\e \xc3\xa9");
