@@ -1147,11 +1147,10 @@ static void status_source(void *ctx, const char *path, const rc_version *v,
     apr_uint32_t builds = apr_atomic_read32((volatile apr_uint32_t *)&stats->builds);
     apr_uint32_t failures = apr_atomic_read32((volatile apr_uint32_t *)&stats->failures);
 
-    /* the message is copied without its lock: a torn copy is cut at the buffer's end */
+    /* the message is copied without its lock: a torn copy is cut at the buffer's end, and
+     * shown escaped (bytes that are not UTF-8 as \xNN) in both forms */
     memcpy(error, stats->last_error, sizeof(error));
     error[sizeof(error) - 1] = '\0';
-    if (!rc_utf8_valid(error, strlen(error)))
-        error[0] = '\0';
     for (int l = 0; d && l < d->nlang; l++)
         langs = apr_pstrcat(r->pool, langs, l ? " " : "", d->langs[l], NULL);
     c->n++;
@@ -1181,7 +1180,7 @@ static void status_source(void *ctx, const char *path, const rc_version *v,
                ap_escape_html(r->pool, path), d ? d->hash : "", d ? d->nitems : 0,
                d ? d->ncollections : 0, langs, d ? when(r->pool, d->head->built_at) : "never",
                d ? d->head->built_by : 0, when(r->pool, stats->last_check), builds, failures,
-               *error ? ap_escape_html(r->pool, error) : "none");
+               *error ? ap_escape_html(r->pool, rc_escape_log(r->pool, error)) : "none");
 }
 
 static int rc_status_hook(request_rec *r, int flags)

@@ -377,6 +377,8 @@ static const char *path_text(build *b)
         }
     }
     *o = '\0';
+    if (o == end)
+        rc_utf8_drop_cut(buf);  /* cut on a character's edge */
     return apr_pstrdup(b->tmp, buf);
 }
 

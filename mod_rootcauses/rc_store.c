@@ -7,6 +7,7 @@
  * request ends. */
 #include "rc_store.h"
 #include "rc_build.h"
+#include "rc_text.h"
 
 #include <errno.h>
 #include <string.h>
@@ -416,6 +417,7 @@ static void note_error(rc_source *src, const char *message)
     while (apr_atomic_cas32(&st->lock, 1, 0) != 0)
         ;  /* held for a copy of at most 1 KB */
     apr_cpystrn(st->last_error, message ? message : "", sizeof(st->last_error));
+    rc_utf8_drop_cut(st->last_error);  /* a long message is cut on a character's edge */
     st->last_error_at = message ? apr_time_now() : 0;
     apr_atomic_set32(&st->lock, 0);
 }

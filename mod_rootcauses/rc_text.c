@@ -643,6 +643,18 @@ const char *rc_escape_json(apr_pool_t *p, const char *s, apr_size_t len)
     return out;
 }
 
+void rc_utf8_drop_cut(char *s)
+{
+    apr_size_t n = strlen(s), i = n;
+    unsigned char lead;
+    while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
+        i--;
+    if (i == 0 || (lead = (unsigned char)s[i - 1]) < 0xC0)
+        return;
+    if (n - (i - 1) < (apr_size_t)(lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2))
+        s[i - 1] = '\0';
+}
+
 const char *rc_escape_log(apr_pool_t *p, const char *s)
 {
     static const char hex[] = "0123456789ABCDEF";

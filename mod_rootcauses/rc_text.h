@@ -56,6 +56,8 @@ const char *rc_escape_json(apr_pool_t *p, const char *s, apr_size_t len);
  * \\, so that a value cannot forge a line (httpd's ap_escape_logitem does the same inside
  * httpd; the core has no httpd header). */
 const char *rc_escape_log(apr_pool_t *p, const char *s);
+/* Ends s (cut to fit a buffer) before a UTF-8 sequence that the cut left incomplete. */
+void rc_utf8_drop_cut(char *s);
 
 /* Percent-decode s[0..len) ('+' as space when plus_is_space). Returns NULL if an escape is
  * malformed (% not followed by two hex digits). *out_len gets the decoded length; the result

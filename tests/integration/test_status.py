@@ -256,3 +256,25 @@ def test_status_directive_is_server_config_only(workdir):
                                                           directives=["RootCausesStatus Off"])])
     assert code != 0
     assert "RootCausesStatus" in out and "not allowed" in out
+
+
+def test_a_long_error_is_shown_cut_on_a_character_not_blanked(start_server, expect_log):
+    """A message whose path is longer than messages keep (an unknown key of 600 two-byte
+    characters): cut where a character ends, so that server-status still shows it (it was cut
+    inside one, then blanked as not UTF-8)."""
+    server = start(start_server)
+    data = server.data_file()
+    since = server.log_size()
+    text = data.read_text(encoding="utf-8")
+    tmp = data.with_name(".tmp")
+    tmp.write_text(text.replace('"title": {', '"' + "é" * 600 + '": 1, "title": {', 1),
+                   encoding="utf-8")
+    tmp.chmod(0o644)
+    os.replace(tmp, data)
+    server.wait_log(KEPT, since=since, timeout=15)
+    expect_log(KEPT)
+    shown = auto(server)["RootCausesFile1LastError"]
+    assert shown.startswith(f"{data}: éé"), shown[:200]
+    assert "no such key here" in shown and "\\x" not in shown, shown
+    html = server.get("/server-status").text
+    assert f"<td>{data}: éé" in html

@@ -306,6 +306,25 @@ START_TEST(escape_html_drops_control_characters)
 }
 END_TEST
 
+START_TEST(utf8_drop_cut_ends_before_an_incomplete_character)
+{
+    char a[] = "ab\xc3\xa9", b[] = "ab\xc3", c[] = "ab\xe2\x82", d[] = "ab\xe2\x82\xac",
+         e[] = "\xf0\x9f\x98", f[] = "";
+    rc_utf8_drop_cut(a);
+    rc_utf8_drop_cut(b);
+    rc_utf8_drop_cut(c);
+    rc_utf8_drop_cut(d);
+    rc_utf8_drop_cut(e);
+    rc_utf8_drop_cut(f);
+    ck_assert_str_eq(a, "ab\xc3\xa9");
+    ck_assert_str_eq(b, "ab");
+    ck_assert_str_eq(c, "ab");
+    ck_assert_str_eq(d, "ab\xe2\x82\xac");
+    ck_assert_str_eq(e, "");
+    ck_assert_str_eq(f, "");
+}
+END_TEST
+
 START_TEST(escape_html_returns_input_when_clean)
 {
     const char *s = "P\xc3\xa9rez, 2022-07; 100% / ok";
@@ -582,6 +601,7 @@ Suite *rc_text_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, escape_html_each_special);
     tcase_add_test(tc, escape_html_drops_control_characters);
+    tcase_add_test(tc, utf8_drop_cut_ends_before_an_incomplete_character);
     tcase_add_test(tc, escape_html_returns_input_when_clean);
     tcase_add_test(tc, escape_xml_each_special);
     tcase_add_test(tc, escape_xml_drops_disallowed);
