@@ -672,7 +672,10 @@ const char *rc_escape_log(apr_pool_t *p, const char *s)
             continue;
         }
         cl = u[i] >= 0x80 ? utf8_decode(u + i, n - i, &cp) : 0;
-        if (cl > 0 && !(cp >= 0x80 && cp < 0xA0)) {
+        /* C1 controls, the line and paragraph separators (which some readers split lines on)
+         * and the bidirectional controls (which make a line read otherwise) are escaped too */
+        if (cl > 0 && !(cp >= 0x80 && cp < 0xA0) && !(cp >= 0x2028 && cp <= 0x202E) &&
+            !(cp >= 0x2066 && cp <= 0x2069)) {
             memcpy(o, u + i, cl);
             o += cl;
             i += cl;

@@ -52,7 +52,8 @@ const char *rc_escape_csv(apr_pool_t *p, const char *s);
 /* The inside of a JSON string (without the quotes): " \ and control characters escaped, the
  * rest (valid UTF-8) as it is. */
 const char *rc_escape_json(apr_pool_t *p, const char *s, apr_size_t len);
-/* For a log line: control characters, DEL and bytes that are not UTF-8 as \xNN, a backslash as
+/* For a log line: control characters, DEL, U+2028..U+202E, U+2066..U+2069 and bytes that are not
+ * UTF-8 as \xNN, a backslash as
  * \\, so that a value cannot forge a line (httpd's ap_escape_logitem does the same inside
  * httpd; the core has no httpd header). */
 const char *rc_escape_log(apr_pool_t *p, const char *s);

@@ -306,6 +306,17 @@ START_TEST(escape_html_drops_control_characters)
 }
 END_TEST
 
+START_TEST(escape_log_escapes_separators_and_bidi_controls)
+{
+    /* U+2028 LINE SEPARATOR, U+2029, U+202E RIGHT-TO-LEFT OVERRIDE, U+2066: escaped; the
+     * neighbours U+2027 and U+2030 and accented letters kept */
+    ck_assert_str_eq(rc_escape_log(pool, "a\xe2\x80\xa8" "b\xe2\x80\xa9" "c\xe2\x80\xae"
+                                         "d\xe2\x81\xa6" "e\xe2\x80\xa7\xe2\x80\xb0\xc3\xa9"),
+                     "a\\xE2\\x80\\xA8b\\xE2\\x80\\xA9c\\xE2\\x80\\xAEd\\xE2\\x81\\xA6"
+                     "e\xe2\x80\xa7\xe2\x80\xb0\xc3\xa9");
+}
+END_TEST
+
 START_TEST(utf8_drop_cut_ends_before_an_incomplete_character)
 {
     char a[] = "ab\xc3\xa9", b[] = "ab\xc3", c[] = "ab\xe2\x82", d[] = "ab\xe2\x82\xac",
@@ -452,7 +463,7 @@ START_TEST(escape_log)
     /* C1 controls (NEL can end a line too) and bytes that are not UTF-8 */
     ck_assert_str_eq(rc_escape_log(pool, "a\xc2\x85" "b"), "a\\xC2\\x85" "b");
     ck_assert_str_eq(rc_escape_log(pool, "\xff\xc3"), "\\xFF\\xC3");
-    ck_assert_str_eq(rc_escape_log(pool, "\xe2\x80\xa8"), "\xe2\x80\xa8");
+    ck_assert_str_eq(rc_escape_log(pool, "\xe2\x80\xa8"), "\\xE2\\x80\\xA8");
     ck_assert_str_eq(rc_escape_log(pool, ""), "");
 }
 END_TEST
@@ -602,6 +613,7 @@ Suite *rc_text_suite(void)
     tcase_add_test(tc, escape_html_each_special);
     tcase_add_test(tc, escape_html_drops_control_characters);
     tcase_add_test(tc, utf8_drop_cut_ends_before_an_incomplete_character);
+    tcase_add_test(tc, escape_log_escapes_separators_and_bidi_controls);
     tcase_add_test(tc, escape_html_returns_input_when_clean);
     tcase_add_test(tc, escape_xml_each_special);
     tcase_add_test(tc, escape_xml_drops_disallowed);
