@@ -125,16 +125,12 @@ void rc_out_html(rc_out *o, const char *s)
         if (!s[n])
             return;
         s += n;
-        if (rc_html_c1_control(s)) {  /* dropped */
-            s += 2;
-            continue;
-        }
-        e = rc_html_entity((unsigned char)*s);
+        n = rc_html_char(s, &e);
         if (e)
             rc_out_puts(o, e);
         else
-            rc_out_write(o, s, 1);    /* a C2 that starts no C1 control */
-        s++;
+            rc_out_write(o, s, n);  /* a C2 that starts no C1 control */
+        s += n;
     }
 }
 

@@ -354,65 +354,61 @@ static inline const char *markup_entity(unsigned char c)
     }
 }
 
-/* Inline in the escapers' loops; rc_html_entity gives it to the writers. The C0 controls but
- * tab, LF, FF and CR, and DEL, may not stand in HTML, not even as references: dropped. */
-static inline const char *html_entity(unsigned char c)
+/* What HTML escaping does with the character at s: returns how many bytes it takes, and *out
+ * what is written for them: an entity, "" for a control that HTML may not hold even as a
+ * reference (the C0 ones but tab, LF, FF and CR; DEL; the C1 ones, C2 80..C2 9F), or NULL when
+ * they are written as they are. */
+static inline apr_size_t html_char(const unsigned char *s, const char **out)
 {
-    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\f' && c != '\r') || c == 0x7F)
-        return "";
-    return markup_entity(c);
+    if (s[0] == 0xC2 && s[1] >= 0x80 && s[1] <= 0x9F) {
+        *out = "";
+        return 2;
+    }
+    if ((s[0] < 0x20 && s[0] != '\t' && s[0] != '\n' && s[0] != '\f' && s[0] != '\r') ||
+        s[0] == 0x7F)
+        *out = "";
+    else
+        *out = markup_entity(s[0]);
+    return 1;
 }
 
-/* 1 when s starts a C1 control (U+0080..U+009F, C2 80..C2 9F), which HTML forbids too. */
-static inline int c1_control(const unsigned char *s)
+apr_size_t rc_html_char(const char *s, const char **out)
 {
-    return s[0] == 0xC2 && s[1] >= 0x80 && s[1] <= 0x9F;
-}
-
-const char *rc_html_entity(unsigned char c)
-{
-    return html_entity(c);
+    return html_char((const unsigned char *)s, out);
 }
 
 apr_size_t rc_html_plain_span(const char *s)
 {
-    /* the bytes html_entity() writes otherwise, and C2, which may start a C1 control */
-    static const char escaped[] = "&<>\"'\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0e\x0f\x10"
+    /* the bytes html_char() does not write as they are, and C2, which may start a C1 control */
+    static const char special[] = "&<>\"'\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0e\x0f\x10"
                                   "\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e"
                                   "\x1f\x7f\xc2";
-    return strcspn(s, escaped);
-}
-
-int rc_html_c1_control(const char *s)
-{
-    return c1_control((const unsigned char *)s);
+    return strcspn(s, special);
 }
 
 const char *rc_escape_html(apr_pool_t *p, const char *s)
 {
     const unsigned char *u = (const unsigned char *)s;
     const char *e;
-    apr_size_t i, size = 0;
+    apr_size_t i, n, size = 0;
+    int changed = 0;
     char *out, *o;
 
-    for (i = 0; u[i]; i++) {
-        e = c1_control(u + i) ? (i++, "") : html_entity(u[i]);
-        size += e ? strlen(e) : 1;
+    /* a flag, not a comparison of sizes: dropped controls can make up for added entities */
+    for (i = 0; u[i]; i += n) {
+        n = html_char(u + i, &e);
+        size += e ? strlen(e) : n;
+        changed |= e != NULL;
     }
-    if (size == i) {
+    if (!changed)
         return s;
-    }
     o = out = apr_palloc(p, size + 1);
-    for (i = 0; u[i]; i++) {
-        e = c1_control(u + i) ? (i++, "") : html_entity(u[i]);
-        if (e) {
-            apr_size_t el = strlen(e);
-            memcpy(o, e, el);
-            o += el;
-        }
-        else {
-            *o++ = (char)u[i];
-        }
+    for (i = 0; u[i]; i += n) {
+        apr_size_t en;
+        n = html_char(u + i, &e);
+        en = e ? strlen(e) : n;
+        memcpy(o, e ? e : s + i, en);
+        o += en;
     }
     *o = '\0';
     return out;

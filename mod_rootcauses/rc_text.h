@@ -31,13 +31,12 @@ int rc_next_word(const char *s, apr_size_t len, apr_size_t *pos, apr_size_t *sta
 /* HTML text and double-quoted attribute values: & < > " ' escaped, and the controls that HTML
  * forbids (C0 but tab, LF, FF, CR; DEL; C1) dropped */
 const char *rc_escape_html(apr_pool_t *p, const char *s);
-/* The entity that HTML escaping writes for byte c ("&amp;"), NULL when c is written as it is:
- * for writers that escape straight into their output. */
-const char *rc_html_entity(unsigned char c);
-/* The length of s's first run of bytes that HTML escaping writes as they are (rc_out_html). */
+/* For writers that escape straight into their output (rc_out_html): the length of s's first run
+ * of bytes that HTML escaping writes as they are; then, at the next one, how many bytes the
+ * character there takes and what is written for them (*out: an entity, "" when dropped, NULL
+ * when written as they are). */
 apr_size_t rc_html_plain_span(const char *s);
-/* 1 when s starts a C1 control character (U+0080..U+009F), which HTML escaping drops. */
-int rc_html_c1_control(const char *s);
+apr_size_t rc_html_char(const char *s, const char **out);
 /* XML 1.0 text and attributes: & < > " ', and characters not allowed in XML 1.0 dropped */
 const char *rc_escape_xml(apr_pool_t *p, const char *s);
 /* A query-string component: everything but unreserved characters (A-Z a-z 0-9 - . _ ~)
