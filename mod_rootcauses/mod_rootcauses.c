@@ -280,10 +280,8 @@ static const char *set_data(cmd_parms *cmd, void *dconf, const char *arg)
         u->conf = c;
         u->server = cmd->server;
     }
-    if (signals_only(cmd->temp_pool)) {
-        apr_pool_userdata_setn("1", "rootcauses-deferred", NULL, cmd->pool);
-        return NULL;
-    }
+    if (signals_only(cmd->temp_pool))
+        return NULL;  /* left to rc_post_config, which runs only when httpd starts */
     err = rc_source_load(c->source, restarting, &kept, log_store, cmd->server);
     if (err && kept) {
         log_store(cmd->server, 0, err);
@@ -766,17 +764,38 @@ static void listing_headers(req *q, const rc_collection *col, const rc_query *qu
         link_header(q, col, qu, rc_result_pages(res, qu->per_page));
 }
 
-/* The query string as it came, for a 400's links to the same listing in another language
- * (a good query's links carry its canonical form): bytes that may not stand in a URL (raw
- * non-ASCII, controls, quotes, spaces, a '%' that starts no escape) %-encoded, so that the links are valid UTF-8 text
- * whatever the request held. */
+/* A body written as it is made (a CSV export, the sitemap): the brigade is passed down every few
+ * hundred rows. A HEAD makes the body too, up to the first flush (all of a short one): the
+ * filters (mod_deflate's ETag suffix, Content-Encoding, Vary; the Content-Length of a short
+ * body) set the GET's headers only when they see it. */
+static void stream(req *q)
+{
+    q->out.flush = ap_filter_flush;
+    q->out.flush_ctx = q->r->output_filters;
+    q->out.head = q->r->header_only;
+}
+
+/* The end of a streamed body: a GET whose flush failed (the client left) stops there. */
+static int finish_stream(req *q)
+{
+    if (q->out.stopped && !q->r->header_only) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, q->r, "streamed answer stopped: the client left");
+        return AP_FILTER_ERROR;
+    }
+    return finish(q);
+}
+
+/* Whether the byte at u may not stand in a URL as it is: raw non-ASCII, controls, quotes,
+ * spaces, and a '%' that starts no %XX escape. */
 static int url_unsafe(const unsigned char *u)
 {
-    /* a '%' that starts no %XX escape would make the URL invalid */
     return *u <= 0x20 || *u >= 0x7F || strchr("\"'<>\\^`{|}", *u) ||
            (*u == '%' && !(apr_isxdigit(u[1]) && apr_isxdigit(u[2])));
 }
 
+/* The query string as it came, for a 400's links to the same listing in another language (a
+ * good query's links carry its canonical form): the bytes url_unsafe() names %-encoded, so that
+ * the links are valid URLs and UTF-8 text whatever the request held. */
 static const char *url_safe(apr_pool_t *p, const char *args)
 {
     static const char hex[] = "0123456789ABCDEF";
@@ -840,9 +859,7 @@ static int serve_listing(req *q, const rc_collection *col)
             r->status = HTTP_BAD_REQUEST;
             q->site.here_args = r->args ? url_safe(r->pool, r->args) : "";
             set_type(r, RC_HTML, NULL);
-            /* the page's robots meta says noindex for a filter, so does the header */
-            if (rc_listing_noindex(qu))
-                apr_table_setn(r->headers_out, "X-Robots-Tag", "noindex");
+            listing_headers(q, col, qu, NULL);  /* the robots header its page's meta says */
             apr_table_setn(r->headers_out, "Content-Language", d->langs[q->site.lang]);
             rc_html_listing(&q->out, &q->site, col, qu, NULL);
             return finish(q);
@@ -871,19 +888,9 @@ static int serve_listing(req *q, const rc_collection *col)
     }
     if (q->format == RC_CSV) {
         listing_headers(q, col, qu, NULL);
-        /* Streamed: the brigade is passed down every few hundred rows. A HEAD makes the body
-         * too, up to the first flush (all of a short one): the filters (mod_deflate's ETag
-         * suffix, Content-Encoding, Vary; the Content-Length of a short body) set the headers
-         * of the GET only when they see it. */
-        q->out.flush = ap_filter_flush;
-        q->out.flush_ctx = r->output_filters;
-        q->out.head = r->header_only;
+        stream(q);
         rc_csv_listing(&q->out, &q->site, col, qu);
-        if (q->out.stopped && !r->header_only) {
-            ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "CSV export stopped: the client left");
-            return AP_FILTER_ERROR;
-        }
-        return finish(q);
+        return finish_stream(q);
     }
     if (q->format == RC_ATOM)
         res = rc_filter_run(r->pool, d, col, qu, 0, 0, RC_ATOM_ENTRIES);
@@ -990,7 +997,6 @@ static int sitemap_part(request_rec *r, int parts)
     return *end || n < 1 || n > parts ? -1 : (int)n;
 }
 
-
 static int rc_handler(request_rec *r)
 {
     const rc_conf *conf;
@@ -1081,26 +1087,16 @@ static int rc_handler(request_rec *r)
         int part = sitemap_part(r, rc_sitemap_parts(v->data));
         if (part < 0)
             return send_error(&q, HTTP_NOT_FOUND, NULL, q.site.m->not_found_text);
-        apr_time_t newest = v->data->mtime;
-        /* the latest of the files whose times the sitemap's lastmods are: the data file's and
-         * every page file's, in every language */
-        for (int i = 0; i < v->data->npages; i++)
-            for (int l = 0; l < v->data->nlang; l++)
-                if (v->data->pages[i].mtimes[l] > newest)
-                    newest = v->data->pages[i].mtimes[l];
         q.format = RC_HTML;
         q.tag_suffix = "-s\"";
-        set_cache_headers(&q, newest);
+        set_cache_headers(&q, v->data->newest_mtime);  /* the files its lastmods are of */
         set_type(r, RC_JSON, "application/xml");
         apr_table_unset(r->headers_out, "Content-Security-Policy");
         if ((rv = answer_conditional(&q)) != DECLINED)
             return rv;
-        /* a HEAD up to the first flush, as for CSV */
-        q.out.flush = ap_filter_flush;
-        q.out.flush_ctx = r->output_filters;
-        q.out.head = r->header_only;
+        stream(&q);
         rc_sitemap(&q.out, &q.site, part);
-        return q.out.stopped && !r->header_only ? AP_FILTER_ERROR : finish(&q);
+        return finish_stream(&q);
     }
     case RC_OPENAPI:
         q.tag_suffix = "-o\"";
@@ -1255,19 +1251,18 @@ static int rc_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp
     apr_shm_t *shm;
     apr_status_t rv;
     char *mem;
-    void *deferred = NULL;
     (void)plog;
     (void)ptemp;
 
-    /* httpd -k restart or graceful with no server running is starting one: the data files
-     * were left for now (signals_only()) and must be valid, as at any cold start */
-    apr_pool_userdata_get(&deferred, "rootcauses-deferred", pconf);
-    for (int i = 0; deferred && i < uses->nelts; i++) {
+    for (int i = 0; i < uses->nelts; i++) {
         const data_use *u = &APR_ARRAY_IDX(uses, i, data_use);
+        rc_version *v = rc_source_acquire(u->conf->source);
         int kept = 0;
-        const char *err = rc_source_load(u->conf->source, 0, &kept, log_store, u->server);
-        if (err) {
-            /* as at startup: the message, and httpd does not start */
+        const char *err;
+        /* A source without a version was left by signals_only(): httpd -k restart or graceful
+         * with no server running is starting one, and a cold start needs valid data. */
+        rc_version_release(v);
+        if (!v && (err = rc_source_load(u->conf->source, 0, &kept, log_store, u->server))) {
             ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_CRIT, 0, u->server,
                          "RootCausesData: %s", err);
             return HTTP_INTERNAL_SERVER_ERROR;

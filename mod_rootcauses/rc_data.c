@@ -120,6 +120,11 @@ rc_data *rc_data_open(apr_pool_t *p, const rc_image *img)
         d->pages[i].body = RC_AT(img, apr_uint32_t, pg->body);
         d->pages[i].mtimes = RC_AT(img, apr_int64_t, pg->mtimes);
     }
+    d->newest_mtime = d->mtime;
+    for (int i = 0; i < d->npages; i++)
+        for (int l = 0; l < d->nlang; l++)
+            if (d->pages[i].mtimes[l] > d->newest_mtime)
+                d->newest_mtime = d->pages[i].mtimes[l];
     d->ncollections = (int)site->ncollections;
     d->collections = apr_palloc(p, sizeof(rc_collection) * (site->ncollections + 1));
     for (int i = 0; i < d->ncollections; i++) {

@@ -83,6 +83,7 @@ typedef struct rc_data {
      * look-up per value whatever the number of countries and languages */
     apr_hash_t *country_codes, *country_names;
     apr_time_t mtime;             /* the data file's */
+    apr_time_t newest_mtime;      /* the latest of it and every page file's (the sitemap's) */
     const char *hash;             /* hex digest of the data file and its page files */
     char tag[17];                 /* the data's part of ETags: hex of the hash and the build id */
     int nitems;                   /* in all collections */

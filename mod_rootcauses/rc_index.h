@@ -4,9 +4,10 @@
  *
  * Each item has a "ck", the pair of its country set and kind, and a key, its ck and its date
  * precision: key = precision * nck + ck. Positions are the items newest first (a date range is
- * a range of positions, found by binary search over the items' own start dates); the index keeps
- * each position's key and, every `block` positions, the running count of each key. The count of every key over any range of positions
- * is then the difference of two rows, corrected by the keys between the range's ends and the
+ * a range of positions, found by binary search over the items' own start dates); the index
+ * keeps each position's key and, every `block` positions, the running count of each key. The
+ * count of every key over any range of positions is then the difference of two rows, corrected
+ * by the keys between the range's ends and the
  * nearest block boundaries, and every filter but q is a predicate on keys over at most three
  * ranges of positions (see rc_filter.c). Cks are ordered by country set, so that the country
  * facet adds each set's count once. Counts do not depend on the sort order: one index serves

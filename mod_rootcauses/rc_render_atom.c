@@ -59,16 +59,12 @@ void rc_atom_listing(rc_out *o, const rc_site *s, const rc_collection *col, cons
     const char *sep = *q->canonical ? "?" : "";
     const char *title = feed_title(o->pool, s, col, q);
     int n = r->nids < RC_ATOM_ENTRIES ? r->nids : RC_ATOM_ENTRIES;
-    rc_date date;
-
     /* The feed's <updated> follows its content, as its ETag does (not the file's time, which a
      * copy or a touch changes and a cached answer would not): the newest entry's, or with no
      * entry the collection's newest item's; an empty collection's is the epoch. Entries are
      * newest first, by the start of their period. */
-    if (n || col->nitems) {
-        const rc_item *newest = n ? &col->items[r->ids[0]] : &col->items[0];
-        rc_date_from_period(newest->start, newest->end, &date);
-    }
+    const rc_item *newest = n ? &col->items[r->ids[0]] : col->nitems ? &col->items[0] : NULL;
+    rc_date date;
     rc_out_strs(o, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
                    "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"",
                 d->langs[s->lang], "\">\n<title>", NULL);
@@ -79,8 +75,9 @@ void rc_atom_listing(rc_out *o, const rc_site *s, const rc_collection *col, cons
                 col->slug, ".atom", sep, qs, "\"/>\n", NULL);
     rc_out_strs(o, "<link rel=\"alternate\" type=\"text/html\" href=\"", origin, home, "/",
                 col->slug, sep, qs, "\"/>\n", NULL);
-    rc_out_strs(o, "<updated>",
-                n || col->nitems ? rc_date_rfc3339(o->pool, &date) : "1970-01-01T00:00:00Z",
+    if (newest)
+        rc_date_from_period(newest->start, newest->end, &date);
+    rc_out_strs(o, "<updated>", newest ? rc_date_rfc3339(o->pool, &date) : "1970-01-01T00:00:00Z",
                 "</updated>\n<author><name>", NULL);
     xml(o, rc_site_text(s, d->title));
     rc_out_puts(o, "</name></author>\n");

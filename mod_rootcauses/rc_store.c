@@ -306,7 +306,6 @@ static rc_version *map_image(rc_source *src, apr_pool_t *p, int any_age, const c
         apr_pool_destroy(v->pool);
         return NULL;
     }
-    v->mapped = 1;
     v->data = rc_data_open(v->pool, &img);
     return v;
 }
@@ -317,7 +316,7 @@ static rc_version *map_image(rc_source *src, apr_pool_t *p, int any_age, const c
 static int mapping_whole(const rc_version *v)
 {
     apr_finfo_t fi;
-    return !v->mapped || apr_file_info_get(&fi, APR_FINFO_SIZE, v->file) != APR_SUCCESS ||
+    return !v->file || apr_file_info_get(&fi, APR_FINFO_SIZE, v->file) != APR_SUCCESS ||
            (apr_size_t)fi.size >= v->data->img.size;
 }
 

@@ -25,8 +25,9 @@ typedef struct rc_version {
     volatile apr_uint32_t refs;
     apr_pool_t *pool;        /* unmanaged: the view, and the mapping or the memory image */
     rc_data *data;
-    int mapped;              /* shared from the cache folder (else built in this process) */
-    apr_file_t *file;        /* the mapped image file, kept open to see it cut short */
+    /* the image file mapped from the cache folder, kept open to see it cut short; NULL for a
+     * version built in this process's memory */
+    apr_file_t *file;
 } rc_version;
 
 /* Figures of one source for server-status, for the whole server when they live in shared
