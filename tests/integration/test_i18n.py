@@ -268,10 +268,8 @@ def test_atom_title_names_the_filter_in_words_in_the_feed_language(server, query
 def test_csv_file_name_names_the_collection_and_the_filter(server, path, name):
     r = get_ok(server, path)
     assert r.header("Content-Disposition") == f'attachment; filename="{name}"'
+    # a plain ASCII file name, nothing to quote or escape
     assert re.fullmatch(r"[A-Za-z0-9-]+\.csv", name)
-    # the header itself: a plain ASCII file name, nothing to quote or escape
-    assert re.fullmatch(r'attachment; filename="[A-Za-z0-9-]+\.csv"',
-                        r.header("Content-Disposition"))
 
 
 # ---------------------------------------------------------------- countries and q in any language
