@@ -750,12 +750,21 @@ static const char *key_prefix(req *q, const rc_collection *col)
                        q->format == RC_JSON ? "" : q->site.origin, " ", col->slug, "?", NULL);
 }
 
+/* The headers a listing answer has whatever its body's source: robots for an HTML listing that
+ * says noindex, the Link header its pages make. */
+static void answer_headers(req *q, int noindex, const char *link)
+{
+    if (q->format == RC_HTML && noindex)
+        apr_table_setn(q->r->headers_out, "X-Robots-Tag", "noindex");
+    if (link)
+        apr_table_setn(q->r->headers_out, "Link", link);
+}
+
 static void listing_headers(req *q, const rc_collection *col, const rc_query *qu,
                             const rc_result *res)
 {
     request_rec *r = q->r;
-    if (q->format == RC_HTML && rc_listing_noindex(qu))
-        apr_table_setn(r->headers_out, "X-Robots-Tag", "noindex");
+    answer_headers(q, rc_listing_noindex(qu), NULL);
     if (q->format == RC_CSV)
         apr_table_setn(r->headers_out, "Content-Disposition",
                        apr_pstrcat(r->pool, "attachment; filename=\"",
@@ -775,11 +784,12 @@ static void stream(req *q)
     q->out.head = q->r->header_only;
 }
 
-/* The end of a streamed body: a GET whose flush failed (the client left) stops there. */
-static int finish_stream(req *q)
+/* The end of a streamed body (what: "CSV export", "sitemap"): a GET whose flush failed (the
+ * client left) stops there. */
+static int finish_stream(req *q, const char *what)
 {
     if (q->out.stopped && !q->r->header_only) {
-        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, q->r, "streamed answer stopped: the client left");
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, q->r, "%s stopped: the client left", what);
         return AP_FILTER_ERROR;
     }
     return finish(q);
@@ -843,10 +853,7 @@ static int serve_listing(req *q, const rc_collection *col)
                 rc_local_release(a);
                 return rv;
             }
-            if (q->format == RC_HTML && a->noindex)
-                apr_table_setn(r->headers_out, "X-Robots-Tag", "noindex");
-            if (a->link)
-                apr_table_setn(r->headers_out, "Link", a->link);
+            answer_headers(q, a->noindex, a->link);
             rc_cache_count_hit(shared.cache);
             APR_BRIGADE_INSERT_TAIL(q->out.bb, rc_local_bucket(a, q->out.bb->bucket_alloc));
             return finish(q);
@@ -876,9 +883,7 @@ static int serve_listing(req *q, const rc_collection *col)
     if (prefix) {
         key = apr_pstrcat(r->pool, prefix, qu->key, NULL);
         if (rc_cache_get(shared.cache, &l, key, r->pool, &hit)) {
-            listing_headers(q, col, qu, NULL);
-            if (hit.link)
-                apr_table_setn(r->headers_out, "Link", hit.link);
+            answer_headers(q, rc_listing_noindex(qu), hit.link);
             if (lkey)
                 rc_local_put(local, lkey, hit.body, hit.len, hit.link, rc_listing_noindex(qu));
             APR_BRIGADE_INSERT_TAIL(q->out.bb, apr_bucket_pool_create(hit.body, hit.len, r->pool,
@@ -890,7 +895,7 @@ static int serve_listing(req *q, const rc_collection *col)
         listing_headers(q, col, qu, NULL);
         stream(q);
         rc_csv_listing(&q->out, &q->site, col, qu);
-        return finish_stream(q);
+        return finish_stream(q, "CSV export");
     }
     if (q->format == RC_ATOM)
         res = rc_filter_run(r->pool, d, col, qu, 0, 0, RC_ATOM_ENTRIES);
@@ -1096,7 +1101,7 @@ static int rc_handler(request_rec *r)
             return rv;
         stream(&q);
         rc_sitemap(&q.out, &q.site, part);
-        return finish_stream(&q);
+        return finish_stream(&q, "sitemap");
     }
     case RC_OPENAPI:
         q.tag_suffix = "-o\"";

@@ -707,16 +707,17 @@ static bcol *col_at(build *b, apr_uint32_t c)
     return &RC_VEC_AT(&b->cols, bcol, c);
 }
 
+/* The length of s's "http://" or "https://", 0 without one. */
+static apr_size_t http_scheme(const char *s)
+{
+    return !strncmp(s, "http://", 7) ? 7 : !strncmp(s, "https://", 8) ? 8 : 0;
+}
+
 static int valid_source_url(const char *s)
 {
-    const char *rest;
-    if (!strncmp(s, "https://", 8))
-        rest = s + 8;
-    else if (!strncmp(s, "http://", 7))
-        rest = s + 7;
-    else
-        return 0;
-    if (!*rest || *rest == '/' || *rest == '?' || *rest == '#')
+    apr_size_t scheme = http_scheme(s);
+    const char *rest = s + scheme;
+    if (!scheme || !*rest || *rest == '/' || *rest == '?' || *rest == '#')
         return 0;
     for (; *rest; rest++)
         if ((unsigned char)*rest <= 0x20 || *rest == 0x7F || *rest == '"' || *rest == '<' ||
@@ -729,7 +730,7 @@ static int valid_source_url(const char *s)
 /* A document href: an absolute http(s) URL, or a path under B/assets/ that stays there. */
 static int valid_href(const char *s)
 {
-    if (!strncmp(s, "http://", 7) || !strncmp(s, "https://", 8))
+    if (http_scheme(s))
         return valid_source_url(s);
     if (*s == '/' || strchr(s, '\\') || strchr(s, ':') || strchr(s, '?') || strchr(s, '#'))
         return 0;
@@ -786,6 +787,7 @@ static int item_documents(build *b, bitem *it, const rc_jnode *v)
     for (d = arr->first; d; d = d->next, k++) {
         apr_size_t old = path_push(b, ".documents[%u]", k);
         const rc_jnode *bytes = rc_jget(d, "bytes");
+        const char *href;
         bdoc *doc;
         if (!check_object(b, d, keys, "an object with title, href and optional bytes"))
             return 0;
@@ -795,16 +797,15 @@ static int item_documents(build *b, bitem *it, const rc_jnode *v)
         if (!get_text(b, d, "title", 1, &doc->title) ||
             !get_string(b, d, "href", REQUIRED | UNIQUE, &doc->href))
             return 0;
-        if (!valid_href(str_of(b, doc->href))) {
+        href = str_of(b, doc->href);
+        if (!valid_href(href)) {
             path_push(b, ".href");
             return fail(b, rc_jget(d, "href"), "an absolute http(s) URL or a relative path under "
                                                "assets/ (no \"..\", no leading \"/\")");
         }
         doc->link = doc->href;
-        if (strncmp(str_of(b, doc->href), "http://", 7) &&
-            strncmp(str_of(b, doc->href), "https://", 8)) {
-            const char *link = apr_pstrcat(b->tmp, "assets/",
-                                           rc_escape_path(b->tmp, str_of(b, doc->href)), NULL);
+        if (!http_scheme(href)) {
+            const char *link = apr_pstrcat(b->tmp, "assets/", rc_escape_path(b->tmp, href), NULL);
             if ((doc->link = intern_new(b, link, strlen(link))) == NONE)
                 return 0;
         }
@@ -835,7 +836,7 @@ static int item_persons(build *b, bitem *it, const rc_jnode *v)
             return 0;
         if (!(pe = rc_vec_push(&b->persons)))
             return oom(b);
-        if (!get_string(b, pn, "name", 1, &pe->name) ||
+        if (!get_string(b, pn, "name", REQUIRED, &pe->name) ||
             !get_text(b, pn, "position", 0, &pe->position))
             return 0;
         pe->country = NONE;
@@ -1126,32 +1127,54 @@ static int slug_taken(build *b, apr_uint32_t slug, const rc_jnode *v, int collec
 
 /* ---- page files ---- */
 
+/* *s from fi (zeros for NULL: a missing file). */
+static void file_state(rc_file_state *s, const char *path, const apr_finfo_t *fi)
+{
+    s->path = path;
+    s->mtime = fi ? fi->mtime : 0;
+    s->size = fi ? fi->size : 0;
+    s->inode = fi ? (apr_uint64_t)fi->inode : 0;
+    s->dev = fi ? (apr_uint64_t)fi->device : 0;
+    s->ctime = fi ? fi->ctime : 0;
+}
+
+/* path's information as stat() gives it (through links) in *fi, NULL when it has none. */
+static const apr_finfo_t *stat_path(apr_pool_t *p, const char *path, apr_finfo_t *fi)
+{
+    return apr_stat(fi, path, RC_FILE_STATE_WANTED, p) == APR_SUCCESS ? fi : NULL;
+}
+
+void rc_file_stat(apr_pool_t *p, const char *path, rc_file_state *s)
+{
+    apr_finfo_t fi;
+    file_state(s, path, stat_path(p, path, &fi));
+}
+
+int rc_file_unchanged(apr_pool_t *p, const rc_file_state *was)
+{
+    rc_file_state now;
+    rc_file_stat(p, was->path, &now);
+    return now.mtime == was->mtime && now.size == was->size && now.inode == was->inode &&
+           now.dev == was->dev && now.ctime == was->ctime;
+}
+
 static void note_file(build *b, const char *path, const apr_finfo_t *fi)
 {
-    rc_file_state *f;
     if (!b->files)
         return;
     for (int i = 0; i < b->files->nelts; i++)
         if (!strcmp(APR_ARRAY_IDX(b->files, i, rc_file_state).path, path))
             return;
-    f = apr_array_push(b->files);
-    f->path = apr_pstrdup(b->files->pool, path);
-    f->mtime = fi ? fi->mtime : 0;
-    f->size = fi ? fi->size : 0;
-    f->inode = fi ? (apr_uint64_t)fi->inode : 0;
-    f->dev = fi ? (apr_uint64_t)fi->device : 0;
-    f->ctime = fi ? fi->ctime : 0;
+    file_state(apr_array_push(b->files), apr_pstrdup(b->files->pool, path), fi);
 }
 
-/* Notes path as stat() sees it (through links; zeros when it is missing), for a file that is
- * not read: the source's .err file then matches the files as they are until one changes, and a
- * file that cannot be opened (permissions), is a directory or leads out of the folder is not
- * built again at every check. */
+/* Notes path as stat() sees it, for a file that is not read: the source's .err file then
+ * matches the files as they are until one changes, and a file that cannot be opened
+ * (permissions), is a directory or leads out of the folder is not built again at every check. */
 static void note_path(build *b, const char *path)
 {
     apr_finfo_t fi;
-    note_file(b, path,
-              apr_stat(&fi, path, RC_FILE_STATE_WANTED, b->tmp) == APR_SUCCESS ? &fi : NULL);
+    note_file(b, path, stat_path(b->tmp, path, &fi));
 }
 
 /* 1 unless path resolves, through symbolic links, to a place outside the data file's folder. */
@@ -1258,7 +1281,7 @@ static int pages(build *b, const rc_jnode *root)
         bpage *pg = &b->pages[i];
         path_set(b, "pages[%d]", i);
         if (!check_object(b, v, keys, "an object with slug, title, file and optional nav") ||
-            !get_slug(b, v, "slug", 1, &pg->slug, "a page slug") ||
+            !get_slug(b, v, "slug", REQUIRED, &pg->slug, "a page slug") ||
             slug_taken(b, pg->slug, rc_jget(v, "slug"), 0) ||
             !get_text(b, v, "title", 1, &pg->title) || !get_text(b, v, "nav", 0, &pg->nav))
             return 0;
@@ -1515,7 +1538,7 @@ static int collections(build *b, const rc_jnode *root)
         path_set(b, "collections[%u]", c);
         if (!check_object(b, v, keys, "an object with slug, title, items and optional nav and "
                                       "kinds") ||
-            !get_slug(b, v, "slug", 1, &col->slug, "a collection slug") ||
+            !get_slug(b, v, "slug", REQUIRED, &col->slug, "a collection slug") ||
             slug_taken(b, col->slug, rc_jget(v, "slug"), 1))
             return 0;
         col->node = v;

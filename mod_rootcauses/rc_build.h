@@ -43,6 +43,11 @@ typedef struct rc_file_state {
 #define RC_FILE_STATE_WANTED                                                                       \
     (APR_FINFO_MTIME | APR_FINFO_CTIME | APR_FINFO_SIZE | APR_FINFO_INODE | APR_FINFO_DEV)
 
+/* Fills *s with path's state as stat() sees it now (through links; zeros when it is missing). */
+void rc_file_stat(apr_pool_t *p, const char *path, rc_file_state *s);
+/* 1 when the file at was->path is still in the state *was. */
+int rc_file_unchanged(apr_pool_t *p, const rc_file_state *was);
+
 /* A one-line summary of one collection of a built image (rootcauses-check). */
 typedef struct rc_build_summary {
     const char *slug;

@@ -76,11 +76,6 @@ static void start_range(const rc_collection *col, int lo, int hi, int *a, int *e
     *e = l;
 }
 
-static void col_range(const void *ctx, int lo, int hi, int *a, int *e)
-{
-    start_range(ctx, lo, hi, a, e);
-}
-
 /* ---------------------------------------------------------------- the pass over every item */
 
 typedef struct matcher {
@@ -298,14 +293,12 @@ typedef struct segment {
     unsigned precs;
 } segment;
 
-typedef void (*range_fn)(const void *ctx, int lo, int hi, int *a, int *e);
-
 /* The date filter as up to three ranges of positions, in position order. Items starting at or
  * after from's start match whatever their precision; of those starting before it only a year
  * that contains from (starting on January 1 of from's year) or a month that contains it
  * (starting on the first of from's month) overlaps it, so those two start dates are ranges of
  * their own. */
-static int plan_dates(const rc_query *q, range_fn range, const void *ctx, segment *seg)
+static int plan_dates(const rc_query *q, const rc_collection *col, segment *seg)
 {
     int lo = q->from ? q->from : 0, hi = q->to ? q->to : 99991231, nseg = 0;
     int month_start = lo / 100 * 100 + 1, year_start = lo / 10000 * 10000 + 101;
@@ -336,7 +329,7 @@ static int plan_dates(const rc_query *q, range_fn range, const void *ctx, segmen
         /* a range that starts after `to` ends matches nothing */
         if (want[i].lo > hi)
             continue;
-        range(ctx, want[i].lo, want[i].hi, &seg[nseg].a, &seg[nseg].e);
+        start_range(col, want[i].lo, want[i].hi, &seg[nseg].a, &seg[nseg].e);
         if (seg[nseg].a >= seg[nseg].e)
             continue;
         seg[nseg].precs = want[i].precs;
@@ -652,7 +645,7 @@ static rc_result *run_indexed(apr_pool_t *p, const rc_data *d, const rc_collecti
     /* the items of each ck in the date segments, with the segment's precisions */
     in_dates = apr_pcalloc(p, sizeof(apr_uint32_t) * (nck + 1));
     counts = apr_palloc(p, sizeof(apr_uint32_t) * (v.nkeys + 1));
-    nseg = plan_dates(q, col_range, col, seg);
+    nseg = plan_dates(q, col, seg);
     for (int i = 0; i < nseg; i++) {
         rc_index_counts(&v, seg[i].a, seg[i].e, counts);
         for (int k = 0; k < 3; k++)
@@ -877,7 +870,7 @@ static rc_result *run_bits(apr_pool_t *p, const rc_data *d, const rc_collection 
     bitq b;
 
     bitq_init(p, &b, d, col, q, qw);
-    nseg = plan_dates(q, col_range, col, seg);
+    nseg = plan_dates(q, col, seg);
     for (int c = 0; c < nc; c++)
         cc[c] = 0;
     for (apr_size_t w0 = 0; w0 < nb && !b.none; w0 += CHUNK) {

@@ -150,8 +150,7 @@ static answer *make(rc_local *t, const char *key, apr_size_t len, const char *li
 
 static void insert(rc_local *t, answer *a)
 {
-    apr_uint32_t target = 0;
-    int have = 0;
+    apr_uint32_t target = (apr_uint32_t)(a->hash & (t->nslots - 1));
     apr_thread_mutex_lock(t->mutex);
     /* the key's own slot, else an empty one, else the oldest in reach */
     for (int i = 0; i < PROBES; i++) {
@@ -161,10 +160,8 @@ static void insert(rc_local *t, answer *a)
             target = s;
             break;
         }
-        if (!have || (t->slots[target] && (!old || old->stamp < t->slots[target]->stamp))) {
+        if (t->slots[target] && (!old || old->stamp < t->slots[target]->stamp))
             target = s;
-            have = 1;
-        }
     }
     if (t->slots[target])
         drop(t, target);

@@ -50,7 +50,8 @@ const rc_local_answer *rc_local_put_brigade(rc_local *t, const char *key,
                                             apr_bucket_brigade *bb, apr_size_t len,
                                             const char *link, int noindex);
 
-/* The answers stored and their bytes. */
+/* The answers stored and their bytes: for the unit tests, which check eviction and the byte
+ * budget (server-status shows the shared cache's figures, into which local hits are counted). */
 void rc_local_stats(rc_local *t, apr_size_t *entries, apr_size_t *bytes);
 
 #endif

@@ -64,13 +64,6 @@ struct rc_source {
 };
 
 /* A file's state as the image or an .err file records it. */
-typedef struct stamp {
-    const char *path;
-    apr_int64_t mtime, size;
-    apr_uint64_t inode, dev;
-    apr_int64_t ctime;
-} stamp;
-
 static void lock(apr_thread_mutex_t *m)
 {
 #if APR_HAS_THREADS
@@ -199,45 +192,20 @@ static rc_version *new_version(void)
 
 /* ---------------------------------------------------------------- files' states */
 
-static int stat_file(apr_pool_t *p, const char *path, stamp *s)
-{
-    apr_finfo_t fi;
-    s->path = path;
-    if (apr_stat(&fi, path, RC_FILE_STATE_WANTED, p) != APR_SUCCESS) {
-        s->mtime = s->size = s->ctime = 0;
-        s->inode = s->dev = 0;
-        return 0;
-    }
-    s->ctime = fi.ctime;
-    s->mtime = fi.mtime;
-    s->size = fi.size;
-    s->inode = (apr_uint64_t)fi.inode;
-    s->dev = (apr_uint64_t)fi.device;
-    return 1;
-}
-
-static int same_stamp(apr_pool_t *p, const stamp *was)
-{
-    stamp now;
-    stat_file(p, was->path, &now);
-    return now.mtime == was->mtime && now.size == was->size && now.inode == was->inode &&
-           now.dev == was->dev && now.ctime == was->ctime;
-}
-
 /* 1 while every file an image was built from is as it was then. */
 static int image_current(apr_pool_t *p, const rc_image *img)
 {
     const rc_img_header *h = rc_img_head(img);
     const rc_img_file *f = RC_AT(img, rc_img_file, h->files);
     for (apr_uint32_t i = 0; i < h->nfiles; i++) {
-        stamp s;
+        rc_file_state s;
         s.path = RC_AT(img, rc_img_str, f[i].path)->s;
         s.mtime = f[i].mtime;
         s.size = f[i].size;
         s.inode = f[i].inode;
         s.dev = f[i].dev;
         s.ctime = f[i].ctime;
-        if (!same_stamp(p, &s))
+        if (!rc_file_unchanged(p, &s))
             return 0;
     }
     return 1;
@@ -389,7 +357,7 @@ static const char *read_err(rc_source *src, apr_pool_t *p, apr_uint64_t *id)
     if (strcmp(buf + sizeof(RC_ERR_MAGIC), rc_build_id))
         return NULL;
     for (line = next + 1; (next = strchr(line, '\n')) != NULL; line = next + 1) {
-        stamp s;
+        rc_file_state s;
         char *end;
         if (next == line)
             return line + 1;  /* the message */
@@ -402,7 +370,7 @@ static const char *read_err(rc_source *src, apr_pool_t *p, apr_uint64_t *id)
         if (*end != '\t')
             return NULL;
         s.path = end + 1;
-        if (!same_stamp(p, &s))
+        if (!rc_file_unchanged(p, &s))
             return NULL;
     }
     return NULL;
